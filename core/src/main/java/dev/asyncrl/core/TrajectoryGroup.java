@@ -1,0 +1,51 @@
+package dev.asyncrl.core;
+
+import java.util.List;
+
+/**
+ * The unit of data that moves from rollout to trainer: {@code K} responses to one prompt.
+ *
+ * <p>Group-relative advantages (GRPO, RLOO, LOOP) are computed within a group, so a group is never split.
+ *
+ * @param groupId   unique across the run; the trainer trains each id at most once
+ * @param taskName  the task that produced the prompt
+ * @param trajectories the {@code K} responses
+ * @param workerId  which rollout worker produced it
+ * @param createdAtNanos {@link System#nanoTime()} when the group was appended (for latency metrics)
+ */
+public record TrajectoryGroup(
+    long groupId, String taskName, List<Trajectory> trajectories, int workerId, long createdAtNanos) {
+
+  public TrajectoryGroup {
+    trajectories = List.copyOf(trajectories);
+    if (trajectories.isEmpty()) {
+      throw new IllegalArgumentException("group " + groupId + " has no trajectories");
+    }
+  }
+
+  /** The oldest policy version that contributed to this group; staleness is measured from it. */
+  public long policyVersion() {
+    long v = Long.MAX_VALUE;
+    for (Trajectory t : trajectories) {
+      v = Math.min(v, t.startVersion());
+    }
+    return v;
+  }
+
+  /** Staleness of this group when trained by a trainer at {@code trainerVersion}. */
+  public long staleness(long trainerVersion) {
+    return trainerVersion - policyVersion();
+  }
+
+  public int size() {
+    return trajectories.size();
+  }
+
+  public double[] rewards() {
+    double[] r = new double[trajectories.size()];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = trajectories.get(i).reward();
+    }
+    return r;
+  }
+}

@@ -1,0 +1,123 @@
+package dev.asyncrl.core.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The user's configuration as flat dotted paths ({@code trainer.lr}) to {@link RawValue}s, each with its
+ * origin, read from YAML and then from {@code --set path=value} overrides. Nothing is typed or checked here;
+ * {@link ConfigSchema} does that.
+ */
+public final class ConfigSource {
+
+  private final Map<String, RawValue> values = new LinkedHashMap<>();
+  private final Map<String, Origin> mappings = new LinkedHashMap<>();
+
+  public static ConfigSource fromFile(Path file) {
+    try (Reader r = Files.newBufferedReader(file)) {
+      return parse(r, file.toString());
+    } catch (NoSuchFileException e) {
+      throw new ConfigException("config file not found: " + file);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+    }
+  }
+
+  public static ConfigSource fromString(String yaml, String sourceName) {
+    try {
+      return parse(new StringReader(yaml), sourceName);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read " + sourceName + ": " + e.getMessage());
+    }
+  }
+
+  private static ConfigSource parse(Reader reader, String sourceName) throws IOException {
+    ConfigSource source = new ConfigSource();
+    YAMLFactory factory = YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    try (JsonParser p = factory.createParser(reader)) {
+      JsonToken first = p.nextToken();
+      if (first == null) {
+        return source; // an empty file: every default applies
+      }
+      if (first != JsonToken.START_OBJECT) {
+        throw new ConfigException(origin(p, sourceName) + ": the top level of a job config must be a mapping");
+      }
+      source.readMapping(p, "", sourceName);
+    } catch (JsonParseException e) {
+      String msg = e.getOriginalMessage().lines().findFirst().orElse("syntax error");
+      JsonLocation loc = e.getLocation();
+      String at = loc == null ? sourceName : sourceName + ":" + loc.getLineNr() + ":" + loc.getColumnNr();
+      throw new ConfigException(at + ": invalid YAML: " + msg);
+    }
+    return source;
+  }
+
+  private void readMapping(JsonParser p, String prefix, String sourceName) throws IOException {
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String key = prefix + p.currentName();
+      JsonToken t = p.nextToken();
+      Origin at = origin(p, sourceName);
+      switch (t) {
+        case START_OBJECT -> {
+          mappings.put(key, at);
+          readMapping(p, key + ".", sourceName);
+        }
+        case START_ARRAY -> values.put(key, RawValue.list(readScalarList(p, key, sourceName), at));
+        case VALUE_NULL -> throw new ConfigException(key + " at " + at + ": has no value");
+        default -> values.put(key, RawValue.scalar(p.getText(), at));
+      }
+    }
+  }
+
+  private static List<String> readScalarList(JsonParser p, String key, String sourceName) throws IOException {
+    List<String> items = new ArrayList<>();
+    JsonToken t;
+    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+      if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+        throw new ConfigException(key + " at " + origin(p, sourceName) + ": list items must be plain values");
+      }
+      items.add(p.getText());
+    }
+    return items;
+  }
+
+  private static Origin origin(JsonParser p, String sourceName) {
+    JsonLocation loc = p.currentTokenLocation();
+    return new Origin(sourceName, loc.getLineNr(), loc.getColumnNr());
+  }
+
+  /** Applies one {@code path=value} override; it replaces whatever the file said. */
+  public ConfigSource override(String assignment) {
+    int eq = assignment.indexOf('=');
+    if (eq <= 0) {
+      throw new ConfigException("--set " + assignment + ": expected path=value, e.g. --set trainer.lr=3e-4");
+    }
+    String path = assignment.substring(0, eq).strip();
+    String value = assignment.substring(eq + 1).strip();
+    values.put(path, RawValue.scalar(value, Origin.override(assignment)));
+    return this;
+  }
+
+  public Map<String, RawValue> values() {
+    return values;
+  }
+
+  /** Paths that the YAML wrote as mappings (sections), with where they start. */
+  public Map<String, Origin> mappings() {
+    return mappings;
+  }
+}

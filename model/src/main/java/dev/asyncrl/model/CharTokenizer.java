@@ -1,0 +1,57 @@
+package dev.asyncrl.model;
+
+import java.util.Arrays;
+
+/**
+ * The tokenizer of the built-in tasks: one token per character of a small alphabet, plus {@code <pad>} and
+ * {@code <eos>}. Real models use their own Hugging Face tokenizer (a later issue).
+ */
+public final class CharTokenizer {
+
+  public static final int PAD = 0;
+  public static final int EOS = 1;
+  private static final int SPECIALS = 2;
+  /** Characters the built-in tasks use. */
+  public static final String ALPHABET = "0123456789+-*=";
+
+  private final int[] idOf = new int[128];
+
+  public CharTokenizer() {
+    Arrays.fill(idOf, -1);
+    for (int i = 0; i < ALPHABET.length(); i++) {
+      idOf[ALPHABET.charAt(i)] = SPECIALS + i;
+    }
+  }
+
+  public int vocabSize() {
+    return SPECIALS + ALPHABET.length();
+  }
+
+  public int[] encode(String text) {
+    int[] ids = new int[text.length()];
+    for (int i = 0; i < ids.length; i++) {
+      char c = text.charAt(i);
+      int id = c < 128 ? idOf[c] : -1;
+      if (id < 0) {
+        throw new IllegalArgumentException("character '" + c + "' at " + i + " of \"" + text
+            + "\" is not in the built-in alphabet \"" + ALPHABET + "\"");
+      }
+      ids[i] = id;
+    }
+    return ids;
+  }
+
+  /** Decodes up to (not including) the first {@code <eos>}; padding is skipped. */
+  public String decode(int[] ids) {
+    StringBuilder sb = new StringBuilder();
+    for (int id : ids) {
+      if (id == EOS) {
+        break;
+      }
+      if (id >= SPECIALS && id < vocabSize()) {
+        sb.append(ALPHABET.charAt(id - SPECIALS));
+      }
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,43 @@
+package dev.asyncrl.model;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/** Policy parameters as a safetensors file, one tensor per parameter name. */
+public final class PolicyCheckpoint {
+  private PolicyCheckpoint() {}
+
+  /** Writes atomically (temp file + rename), so a crash never leaves a half-written checkpoint. */
+  public static void save(TransformerPolicy policy, Path file) {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      try (OutputStream out = Files.newOutputStream(tmp)) {
+        new NDList(policy.parameters().values()).encode(out, NDList.Encoding.SAFETENSORS);
+      }
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write checkpoint " + file, e);
+    }
+  }
+
+  /** Reads the file and copies it into {@code policy}; fails naming the file on any mismatch. */
+  public static void load(TransformerPolicy policy, Path file) {
+    try (NDManager scratch = NDManager.newBaseManager(policy.device());
+         InputStream in = Files.newInputStream(file)) {
+      NDList weights = NDList.decode(scratch, in);
+      policy.loadWeights(weights);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read checkpoint " + file, e);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+    }
+  }
+}
