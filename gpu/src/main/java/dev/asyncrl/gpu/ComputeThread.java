@@ -1,6 +1,5 @@
 package dev.asyncrl.gpu;
 
-import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 
 /**
@@ -10,21 +9,14 @@ import ai.djl.pytorch.jni.JniUtils;
 public final class ComputeThread {
   private ComputeThread() {}
 
-  static {
-    Engine.getEngine("PyTorch"); // loads the native library before any JniUtils call
-  }
-
-  /** Call first on every sampling/inference thread. */
+  /** Call first on every sampling/inference thread, and on the trainer thread outside backward. */
   public static void inferenceOnly() {
-    JniUtils.setGradMode(false);
-  }
-
-  public static void setGradients(boolean enabled) {
-    JniUtils.setGradMode(enabled);
+    Autograd.setEnabled(false);
   }
 
   /** Sets the PyTorch intra-op thread count (process-wide). */
   public static void setIntraOpThreads(int threads) {
+    Autograd.setEnabled(JniUtils.isGradMode()); // ensures the engine is loaded
     JniUtils.setNumThreads(threads);
   }
 }

@@ -21,7 +21,7 @@ public record SamplingParams(int maxNewTokens, double temperature, int topK, dou
     stopTokens = stopTokens.clone();
   }
 
-  boolean isStop(int token) {
+  public boolean isStop(int token) {
     for (int s : stopTokens) {
       if (s == token) {
         return true;

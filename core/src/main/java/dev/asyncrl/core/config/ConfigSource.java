@@ -69,8 +69,8 @@ public final class ConfigSource {
   private void readMapping(JsonParser p, String prefix, String sourceName) throws IOException {
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String key = prefix + p.currentName();
+      Origin at = origin(p, sourceName); // errors point at the key
       JsonToken t = p.nextToken();
-      Origin at = origin(p, sourceName);
       switch (t) {
         case START_OBJECT -> {
           mappings.put(key, at);

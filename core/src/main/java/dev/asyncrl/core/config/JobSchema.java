@@ -33,9 +33,9 @@ public final class JobSchema {
       "longest prompt + response the model accepts (learned positions)").check(v -> v > 0, POSITIVE);
 
   // --- task
-  public static final Setting<String> TASK = Setting.choice("task.name", "modsum", List.of("modsum", "addition"),
-      "built-in task: modsum (a+b mod 10, one digit, learnable in the quickstart budget) or addition (multi-digit sums)");
-  public static final Setting<Integer> DIGITS = Setting.integer("task.digits", 2, "operand digits for the addition task")
+  public static final Setting<String> TASK = Setting.choice("task.name", "reverse", List.of("reverse", "modsum", "addition"),
+      "built-in task: reverse (write the prompt's digits backwards; the quickstart), modsum (last digit of a+b) or addition (multi-digit sums)");
+  public static final Setting<Integer> DIGITS = Setting.integer("task.digits", 3, "digits to reverse, or operand digits for addition")
       .check(v -> v >= 1 && v <= 9, "must be between 1 and 9");
 
   // --- rollout

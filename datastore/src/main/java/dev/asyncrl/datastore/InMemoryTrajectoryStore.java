@@ -1,0 +1,51 @@
+package dev.asyncrl.datastore;
+
+import dev.asyncrl.core.TrajectoryGroup;
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** A bounded in-process FIFO: the default store for one-machine runs. */
+public final class InMemoryTrajectoryStore implements TrajectoryStore {
+
+  private final ArrayBlockingQueue<TrajectoryGroup> queue;
+  private final AtomicLong consumed = new AtomicLong();
+  private volatile boolean closed;
+
+  public InMemoryTrajectoryStore(int capacity) {
+    this.queue = new ArrayBlockingQueue<>(capacity, true);
+  }
+
+  @Override
+  public void append(TrajectoryGroup group) throws InterruptedException {
+    if (closed) {
+      throw new IllegalStateException("store is closed");
+    }
+    queue.put(group);
+  }
+
+  @Override
+  public TrajectoryGroup poll(Duration timeout) throws InterruptedException {
+    TrajectoryGroup g = queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    if (g != null) {
+      consumed.incrementAndGet();
+    }
+    return g;
+  }
+
+  @Override
+  public long consumed() {
+    return consumed.get();
+  }
+
+  @Override
+  public int buffered() {
+    return queue.size();
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+  }
+}

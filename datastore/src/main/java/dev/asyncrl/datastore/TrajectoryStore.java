@@ -1,0 +1,29 @@
+package dev.asyncrl.datastore;
+
+import dev.asyncrl.core.TrajectoryGroup;
+import java.time.Duration;
+
+/**
+ * The stream of trajectory groups between rollout workers (producers) and the trainer (the consumer).
+ *
+ * <p>Contract, for every implementation (in-memory now, Kafka later): {@link #append} blocks while the store
+ * is full (backpressure, never a drop); the trainer receives groups in arrival order; a group appended once
+ * is delivered once. {@link #consumed()} is the position the trainer has read up to, saved with checkpoints.
+ */
+public interface TrajectoryStore extends AutoCloseable {
+
+  /** Appends a group, blocking while the store is full. */
+  void append(TrajectoryGroup group) throws InterruptedException;
+
+  /** The next group in arrival order, or null when none arrives within {@code timeout}. */
+  TrajectoryGroup poll(Duration timeout) throws InterruptedException;
+
+  /** Groups handed to the consumer so far. */
+  long consumed();
+
+  /** Groups waiting to be consumed. */
+  int buffered();
+
+  @Override
+  void close();
+}

@@ -1,0 +1,117 @@
+package dev.asyncrl.launcher;
+
+import ai.djl.ndarray.types.DataType;
+import dev.asyncrl.algorithms.Algorithm;
+import dev.asyncrl.algorithms.AlgorithmRegistry;
+import dev.asyncrl.core.config.ConfigException;
+import dev.asyncrl.core.config.JobConfig;
+import dev.asyncrl.core.config.JobSchema;
+import dev.asyncrl.datastore.InMemoryTrajectoryStore;
+import dev.asyncrl.datastore.StalenessGate;
+import dev.asyncrl.datastore.TrajectoryStore;
+import dev.asyncrl.datastore.WeightChannel;
+import dev.asyncrl.gpu.ComputeThread;
+import dev.asyncrl.gpu.Placement;
+import dev.asyncrl.model.CharTokenizer;
+import dev.asyncrl.model.PolicyWeights;
+import dev.asyncrl.model.SamplingParams;
+import dev.asyncrl.model.TransformerPolicy;
+import dev.asyncrl.rollout.RolloutPool;
+import dev.asyncrl.rollout.RolloutWorker;
+import dev.asyncrl.rollout.Task;
+import dev.asyncrl.trainer.AdamW;
+import dev.asyncrl.trainer.LearningRateSchedule;
+import dev.asyncrl.trainer.StepReport;
+import dev.asyncrl.trainer.Trainer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * One-machine wiring of a job: an in-memory store, rollout workers as threads, the trainer on the calling
+ * thread. Everything is built from {@link JobConfig}; cross-key problems are reported as config errors.
+ */
+public final class LocalRun {
+  private LocalRun() {}
+
+  /** Checks that need more than one key or a registry; one-line errors naming the key. */
+  static Task validate(JobConfig job, AlgorithmRegistry registry) {
+    if (!registry.contains(job.algorithm().name())) {
+      throw job.settings().error(JobSchema.ALGORITHM, "unknown algorithm '" + job.algorithm().name()
+          + "'; known: " + String.join(", ", registry.names()));
+    }
+    Task task = Task.named(job.task().name(), job.task().digits());
+    int needed = task.promptLength() + job.rollout().maxNewTokens();
+    if (needed > job.model().maxSeqLen()) {
+      throw job.settings().error(JobSchema.MAX_SEQ_LEN, "must be >= prompt length " + task.promptLength()
+          + " + rollout.max_new_tokens " + job.rollout().maxNewTokens() + " = " + needed + ", got "
+          + job.model().maxSeqLen());
+    }
+    return task;
+  }
+
+  /**
+   * Trains {@code job} to completion.
+   *
+   * @param checkpointDir where checkpoints go; null = none
+   * @param listener      receives every step's report on the trainer thread
+   */
+  public static void train(JobConfig job, Path checkpointDir, Consumer<StepReport> listener, Consumer<String> log)
+      throws InterruptedException {
+    try (InMemoryTrajectoryStore store = new InMemoryTrajectoryStore(job.datastore().capacity())) {
+      train(job, checkpointDir, listener, log, store);
+    }
+  }
+
+  /** As above, with a given trajectory store (which the caller closes). */
+  public static void train(JobConfig job, Path checkpointDir, Consumer<StepReport> listener, Consumer<String> log,
+      TrajectoryStore store) throws InterruptedException {
+    AlgorithmRegistry registry = AlgorithmRegistry.builtIn();
+    Task task = validate(job, registry);
+    Placement placement;
+    try {
+      placement = Placement.resolve(job.devices().trainer(), job.devices().rollout(), job.devices().threads());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("devices: " + e.getMessage());
+    }
+    ComputeThread.setIntraOpThreads(placement.threads());
+    log.accept(placement.report());
+    Algorithm algorithm = registry.create(job.algorithm());
+    CharTokenizer tokenizer = new CharTokenizer();
+    var t = job.trainer();
+    var r = job.rollout();
+    StalenessGate gate = new StalenessGate(job.maxStaleness(), t.groupsPerStep());
+    WeightChannel<PolicyWeights> weights = new WeightChannel<>(2, PolicyWeights::close);
+    List<TransformerPolicy> workerPolicies = new ArrayList<>();
+    try (TransformerPolicy policy = TransformerPolicy.initialize(job.model(), tokenizer.vocabSize(), job.seed(),
+        placement.trainer(), DataType.FLOAT32)) {
+      policy.setTrainable(true);
+      log.accept("model: " + policy.parameterCount() + " parameters, " + job.model());
+      AdamW optimizer = new AdamW(policy.parameters(), t.beta1(), t.beta2(), t.adamEps(), t.weightDecay());
+      SamplingParams sampling = new SamplingParams(r.maxNewTokens(), r.temperature(), r.topK(), r.topP(),
+          new int[] {CharTokenizer.EOS});
+      List<RolloutWorker> workers = new ArrayList<>();
+      for (int i = 0; i < r.workers(); i++) {
+        TransformerPolicy copy = TransformerPolicy.initialize(job.model(), tokenizer.vocabSize(), job.seed(),
+            placement.rollout(), DataType.FLOAT32);
+        workerPolicies.add(copy);
+        workers.add(new RolloutWorker(new RolloutWorker.Setup(i, copy, task, tokenizer, sampling, r.groupSize(),
+            r.groupsPerBatch(), job.seed() * 1_000_003L + i + 1), weights, gate, store));
+      }
+      LearningRateSchedule lr = new LearningRateSchedule(t.lr(), t.warmupSteps(), t.steps(),
+          t.lrSchedule().equals("cosine"));
+      try (RolloutPool pool = new RolloutPool(workers, gate)) {
+        Trainer trainer = new Trainer(new Trainer.Options(t.steps(), t.groupsPerStep(), job.maxStaleness(),
+            r.temperature(), r.maxNewTokens(), lr, t.gradClip(), t.checkpointEvery(), checkpointDir),
+            policy, optimizer, algorithm, store, gate, weights, pool::failure, listener);
+        trainer.publishInitial();
+        pool.start();
+        trainer.run();
+      }
+    } finally {
+      weights.close();
+      workerPolicies.forEach(TransformerPolicy::close);
+    }
+  }
+}

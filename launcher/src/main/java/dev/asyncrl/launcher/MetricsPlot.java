@@ -1,0 +1,58 @@
+package dev.asyncrl.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** Renders reward and staleness over steps from {@code metrics.jsonl} into a PNG (headless). */
+final class MetricsPlot {
+  private MetricsPlot() {}
+
+  static void render(Path metricsJsonl, Path png, String title) {
+    List<Double> steps = new ArrayList<>();
+    List<Double> reward = new ArrayList<>();
+    List<Double> staleness = new ArrayList<>();
+    List<Double> stalenessMax = new ArrayList<>();
+    ObjectMapper json = new ObjectMapper();
+    try {
+      for (String line : Files.readAllLines(metricsJsonl)) {
+        if (line.isBlank()) {
+          continue;
+        }
+        JsonNode n = json.readTree(line);
+        steps.add(n.get("step").asDouble());
+        reward.add(n.path("rollout/reward_mean").asDouble());
+        staleness.add(n.path("staleness/mean").asDouble());
+        stalenessMax.add(n.path("staleness/max").asDouble());
+      }
+      if (steps.isEmpty()) {
+        return;
+      }
+      System.setProperty("java.awt.headless", "true");
+      XYChart chart = new XYChartBuilder().width(900).height(500).title(title).xAxisTitle("step").build();
+      chart.setYAxisGroupTitle(0, "reward");
+      chart.setYAxisGroupTitle(1, "staleness (versions)");
+      XYSeries r = chart.addSeries("reward mean", steps, reward);
+      r.setMarker(SeriesMarkers.NONE);
+      XYSeries s = chart.addSeries("staleness mean", steps, staleness);
+      s.setMarker(SeriesMarkers.NONE);
+      s.setYAxisGroup(1);
+      XYSeries sm = chart.addSeries("staleness max", steps, stalenessMax);
+      sm.setMarker(SeriesMarkers.NONE);
+      sm.setYAxisGroup(1);
+      BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot render " + png, e);
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package dev.asyncrl.launcher;
+
+import dev.asyncrl.core.config.JobConfig;
+import dev.asyncrl.core.metrics.JsonlMetricsSink;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code asyncrl train <config.yaml> [--set path=value ...]}. */
+@Command(name = "train", description = "Train a job from a YAML file on this machine.")
+final class TrainCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", paramLabel = "CONFIG", description = "job YAML, e.g. configs/quickstart.yaml")
+  Path config;
+
+  @Option(names = "--set", paramLabel = "PATH=VALUE", description = "override a key, e.g. --set trainer.lr=3e-4")
+  List<String> overrides = new ArrayList<>();
+
+  @Override
+  public Integer call() throws Exception {
+    JobConfig job = JobConfig.load(config, overrides);
+    RunFolder run = RunFolder.create(job.outputDir(), job.name());
+    Files.writeString(run.config(), job.resolvedYaml());
+    System.out.println("run folder: " + run.dir());
+    ProgressLine progress = new ProgressLine(System.out, job.trainer().steps(), System.console() != null);
+    double[] last = new double[2];
+    try (JsonlMetricsSink metrics = new JsonlMetricsSink(run.metrics())) {
+      LocalRun.train(job, run.checkpoints(), report -> {
+        metrics.record(report.step(), report.metrics());
+        progress.update(report);
+        last[0] = report.metrics().get("rollout/reward_mean");
+        last[1] = report.metrics().get("time/elapsed_s");
+      }, System.out::println);
+    } finally {
+      if (Files.exists(run.metrics())) {
+        MetricsPlot.render(run.metrics(), run.plot(), job.name() + " (max_staleness " + job.maxStaleness() + ")");
+      }
+    }
+    System.out.printf(Locale.ROOT, "done: final reward %.3f in %s; metrics %s, plot %s, checkpoints %s%n", last[0],
+        ProgressLine.duration(last[1]), run.metrics(), run.plot(), run.checkpoints());
+    return 0;
+  }
+}

@@ -1,0 +1,147 @@
+package dev.asyncrl.launcher;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.asyncrl.core.TrajectoryGroup;
+import dev.asyncrl.core.config.ConfigSource;
+import dev.asyncrl.core.config.JobConfig;
+import dev.asyncrl.core.config.JobSchema;
+import dev.asyncrl.datastore.InMemoryTrajectoryStore;
+import dev.asyncrl.datastore.TrajectoryStore;
+import dev.asyncrl.trainer.StepReport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalRunTest {
+
+  /** A small, fast job; overrides are applied on top. */
+  static JobConfig job(String... overrides) {
+    ConfigSource source = ConfigSource.fromString("""
+        seed: 3
+        model: {d_model: 32, n_layers: 1, n_heads: 2, max_seq_len: 12}
+        task: {name: modsum}
+        rollout: {workers: 3, group_size: 4, groups_per_batch: 2, max_new_tokens: 3}
+        trainer: {steps: 25, groups_per_step: 3, lr: 1.0e-3}
+        datastore: {capacity: 4}
+        """, "test.yaml");
+    for (String o : overrides) {
+      source.override(o);
+    }
+    return JobConfig.from(JobSchema.SCHEMA.resolve(source));
+  }
+
+  /** Records every appended group id; otherwise the in-memory store. */
+  static final class RecordingStore implements TrajectoryStore {
+    final InMemoryTrajectoryStore inner;
+    final List<Long> appended = Collections.synchronizedList(new ArrayList<>());
+
+    RecordingStore(int capacity) {
+      inner = new InMemoryTrajectoryStore(capacity);
+    }
+
+    @Override
+    public void append(TrajectoryGroup group) throws InterruptedException {
+      inner.append(group);
+      appended.add(group.groupId());
+    }
+
+    @Override
+    public TrajectoryGroup poll(Duration timeout) throws InterruptedException {
+      return inner.poll(timeout);
+    }
+
+    @Override
+    public long consumed() {
+      return inner.consumed();
+    }
+
+    @Override
+    public int buffered() {
+      return inner.buffered();
+    }
+
+    @Override
+    public void close() {
+      inner.close();
+    }
+  }
+
+  static List<StepReport> run(JobConfig job, RecordingStore store, Path checkpoints) throws Exception {
+    List<StepReport> reports = new ArrayList<>();
+    LocalRun.train(job, checkpoints, reports::add, line -> {}, store);
+    return reports;
+  }
+
+  @Test
+  void asynchronousRunRespectsTheStalenessBoundAndTrainsEveryGroupExactlyOnce() throws Exception {
+    JobConfig job = job("max_staleness=1");
+    RecordingStore store = new RecordingStore(job.datastore().capacity());
+    List<StepReport> reports = run(job, store, null);
+    assertEquals(25, reports.size());
+    List<Long> trained = new ArrayList<>();
+    List<Long> dropped = new ArrayList<>();
+    for (StepReport r : reports) {
+      assertEquals(3, r.trainedGroups().size());
+      for (long s : r.trainedStaleness()) {
+        assertTrue(s >= 0 && s <= 1, "step " + r.step() + " trained staleness " + s);
+      }
+      assertTrue(r.metrics().get("staleness/max") <= 1);
+      trained.addAll(r.trainedGroups());
+      dropped.addAll(r.droppedGroups());
+    }
+    List<Long> leftover = new ArrayList<>();
+    for (TrajectoryGroup g; (g = store.poll(Duration.ZERO)) != null; ) {
+      leftover.add(g.groupId());
+    }
+    Set<Long> accounted = new HashSet<>(trained);
+    assertEquals(trained.size(), accounted.size(), "a group was trained twice");
+    for (long id : dropped) {
+      assertTrue(accounted.add(id), "group " + id + " both dropped and trained, or dropped twice");
+    }
+    for (long id : leftover) {
+      assertTrue(accounted.add(id), "group " + id + " still buffered but already consumed");
+    }
+    assertEquals(new HashSet<>(store.appended), accounted, "every appended group is trained, dropped or buffered");
+    assertEquals(store.appended.size(), accounted.size());
+  }
+
+  @Test
+  void synchronousRunTrainsOnlyOnSamplesFromTheCurrentWeights() throws Exception {
+    JobConfig job = job("max_staleness=0", "trainer.steps=15");
+    List<StepReport> reports = run(job, new RecordingStore(job.datastore().capacity()), null);
+    for (StepReport r : reports) {
+      assertEquals(List.of(0L, 0L, 0L), r.trainedStaleness(), "step " + r.step());
+      assertTrue(r.droppedGroups().isEmpty());
+    }
+  }
+
+  @Test
+  void nativeMemoryStaysFlatAcrossSteps() throws Exception {
+    JobConfig job = job("trainer.steps=40");
+    List<StepReport> reports = run(job, new RecordingStore(job.datastore().capacity()), null);
+    double early = reports.get(4).metrics().get("memory/trainer_native_arrays");
+    for (StepReport r : reports.subList(5, reports.size())) {
+      assertEquals(early, r.metrics().get("memory/trainer_native_arrays"), "step " + r.step());
+    }
+  }
+
+  @Test
+  void checkpointsAreWrittenEveryNStepsAndAtTheEnd(@TempDir Path dir) throws Exception {
+    JobConfig job = job("trainer.steps=5", "trainer.checkpoint_every=2");
+    run(job, new RecordingStore(job.datastore().capacity()), dir);
+    for (String step : List.of("step-2", "step-4", "step-5")) {
+      assertTrue(Files.isRegularFile(dir.resolve(step).resolve("policy.safetensors")), step);
+      assertTrue(Files.isRegularFile(dir.resolve(step).resolve("optimizer.safetensors")), step);
+      assertTrue(Files.readString(dir.resolve(step).resolve("state.json")).contains("\"policy_version\""), step);
+    }
+    assertFalse(Files.exists(dir.resolve("step-3")));
+  }
+}

@@ -1,0 +1,106 @@
+package dev.asyncrl.trainer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import dev.asyncrl.gpu.Autograd;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * AdamW (Loshchilov &amp; Hutter 2019) with global-norm gradient clipping:
+ *
+ * <pre>
+ *   g ← g · min(1, clip / ‖g‖₂)        (‖g‖₂ over all parameters)
+ *   m ← β1·m + (1−β1)·g ;  v ← β2·v + (1−β2)·g²
+ *   p ← p − lr·( m̂ / (√v̂ + ε) + λ·p )   with m̂ = m/(1−β1^t), v̂ = v/(1−β2^t); λ only for matrices
+ * </pre>
+ *
+ * State is created eagerly next to the parameters (never inside a scope) and is exposed for checkpoints.
+ * Gradients are zeroed after each step.
+ */
+public final class AdamW {
+
+  private final Map<String, NDArray> params;
+  private final Map<String, NDArray> m = new LinkedHashMap<>();
+  private final Map<String, NDArray> v = new LinkedHashMap<>();
+  private final double beta1;
+  private final double beta2;
+  private final double eps;
+  private final double weightDecay;
+  private long t;
+
+  public AdamW(Map<String, NDArray> params, double beta1, double beta2, double eps, double weightDecay) {
+    this.params = params;
+    this.beta1 = beta1;
+    this.beta2 = beta2;
+    this.eps = eps;
+    this.weightDecay = weightDecay;
+    for (Map.Entry<String, NDArray> e : params.entrySet()) {
+      NDManager owner = e.getValue().getManager();
+      m.put(e.getKey(), owner.zeros(e.getValue().getShape(), e.getValue().getDataType()));
+      v.put(e.getKey(), owner.zeros(e.getValue().getShape(), e.getValue().getDataType()));
+    }
+  }
+
+  /** ‖g‖₂ over every parameter's gradient. */
+  public double gradientNorm() {
+    double sumSquares = 0;
+    try (NDScope ignored = new NDScope()) {
+      for (NDArray p : params.values()) {
+        sumSquares += Trainer.scalar(p.getGradient().square().sum());
+      }
+    }
+    return Math.sqrt(sumSquares);
+  }
+
+  /**
+   * Applies one update with learning rate {@code lr}, scaling gradients by {@code gradScale} (the clip
+   * factor), then zeroes the gradients. Autograd must be off on the calling thread.
+   */
+  public void step(double lr, double gradScale) {
+    t++;
+    double correction1 = 1 - Math.pow(beta1, t);
+    double correction2 = 1 - Math.pow(beta2, t);
+    try (NDScope ignored = new NDScope()) {
+      for (Map.Entry<String, NDArray> e : params.entrySet()) {
+        NDArray p = e.getValue();
+        NDArray g = p.getGradient().mul(gradScale);
+        NDArray mi = m.get(e.getKey());
+        NDArray vi = v.get(e.getKey());
+        mi.muli(beta1).addi(g.mul(1 - beta1));
+        vi.muli(beta2).addi(g.square().muli(1 - beta2));
+        NDArray update = mi.div(correction1).divi(vi.div(correction2).sqrt().addi(eps));
+        if (weightDecay > 0 && p.getShape().dimension() >= 2) {
+          update.addi(p.mul(weightDecay));
+        }
+        p.subi(update.muli(lr));
+        Autograd.zeroGradient(p);
+      }
+    }
+  }
+
+  /** Discards the accumulated gradients without an update (a skipped step). */
+  public void zeroGradients() {
+    params.values().forEach(Autograd::zeroGradient);
+  }
+
+  public long stepCount() {
+    return t;
+  }
+
+  /** Moments as named arrays ({@code m.<param>}, {@code v.<param>}), for checkpoints. */
+  public NDList state() {
+    NDList out = new NDList();
+    m.forEach((k, a) -> {
+      a.setName("m." + k);
+      out.add(a);
+    });
+    v.forEach((k, a) -> {
+      a.setName("v." + k);
+      out.add(a);
+    });
+    return out;
+  }
+}

@@ -1,0 +1,11 @@
+package dev.asyncrl.trainer;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one trainer step did: the version it published, the groups it trained and dropped, and its metrics
+ * (stable names; see README, Metrics).
+ */
+public record StepReport(int step, long version, List<Long> trainedGroups, List<Long> droppedGroups,
+    List<Long> trainedStaleness, Map<String, Double> metrics) {}

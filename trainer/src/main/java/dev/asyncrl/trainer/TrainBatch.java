@@ -1,0 +1,78 @@
+package dev.asyncrl.trainer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.asyncrl.core.Trajectory;
+import dev.asyncrl.core.TrajectoryGroup;
+import java.util.List;
+
+/**
+ * Groups laid out for one forward pass. Row {@code i} is prompt ++ response, right-padded to {@code T}.
+ * Per-token arrays have {@code T−1} columns aligned with the model's next-token log-probs: column {@code j}
+ * scores token {@code j+1}, so response token {@code k} of row {@code i} sits at column {@code P_i + k − 1}.
+ * Prompt and padding columns have mask 0.
+ */
+public record TrainBatch(
+    int rows,
+    int width,
+    long[] tokens,
+    float[] behaviourLogProbs,
+    float[] mask,
+    float[] advantages,
+    int trainedTokens) {
+
+  /** @param advantages one per response, in group order (as the estimator returned them) */
+  public static TrainBatch assemble(List<TrajectoryGroup> groups, double[][] advantages) {
+    int rows = 0;
+    int width = 2;
+    for (TrajectoryGroup g : groups) {
+      for (Trajectory t : g.trajectories()) {
+        rows++;
+        width = Math.max(width, t.length());
+      }
+    }
+    long[] tokens = new long[rows * width];
+    float[] behaviour = new float[rows * (width - 1)];
+    float[] mask = new float[rows * (width - 1)];
+    float[] adv = new float[rows];
+    int row = 0;
+    int trained = 0;
+    for (int g = 0; g < groups.size(); g++) {
+      List<Trajectory> ts = groups.get(g).trajectories();
+      for (int i = 0; i < ts.size(); i++, row++) {
+        Trajectory t = ts.get(i);
+        int p = t.promptTokens().length;
+        for (int k = 0; k < p; k++) {
+          tokens[row * width + k] = t.promptTokens()[k];
+        }
+        for (int k = 0; k < t.responseTokens().length; k++) {
+          tokens[row * width + p + k] = t.responseTokens()[k];
+          int col = row * (width - 1) + p + k - 1;
+          behaviour[col] = t.behaviourLogProbs()[k];
+          mask[col] = t.lossMask()[k];
+          trained += t.lossMask()[k];
+        }
+        adv[row] = (float) advantages[g][i];
+      }
+    }
+    return new TrainBatch(rows, width, tokens, behaviour, mask, adv, trained);
+  }
+
+  public NDArray tokens(NDManager m) {
+    return m.create(tokens, new Shape(rows, width));                               // [N, T]
+  }
+
+  public NDArray behaviourLogProbs(NDManager m, DataType dtype) {
+    return m.create(behaviourLogProbs, new Shape(rows, width - 1)).toType(dtype, false); // [N, T-1]
+  }
+
+  public NDArray mask(NDManager m, DataType dtype) {
+    return m.create(mask, new Shape(rows, width - 1)).toType(dtype, false);       // [N, T-1]
+  }
+
+  public NDArray advantages(NDManager m, DataType dtype) {
+    return m.create(advantages, new Shape(rows, 1)).toType(dtype, false);          // [N, 1]
+  }
+}
