@@ -1,5 +1,6 @@
 package dev.asyncrl.gpu;
 
+import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 
 /**
@@ -9,6 +10,10 @@ import ai.djl.pytorch.jni.JniUtils;
 public final class ComputeThread {
   private ComputeThread() {}
 
+  static {
+    Engine.getEngine("PyTorch"); // loads the native library before any JniUtils call
+  }
+
   /** Call first on every sampling/inference thread, and on the trainer thread outside backward. */
   public static void inferenceOnly() {
     Autograd.setEnabled(false);
@@ -16,7 +21,6 @@ public final class ComputeThread {
 
   /** Sets the PyTorch intra-op thread count (process-wide). */
   public static void setIntraOpThreads(int threads) {
-    Autograd.setEnabled(JniUtils.isGradMode()); // ensures the engine is loaded
     JniUtils.setNumThreads(threads);
   }
 }

@@ -1,13 +1,180 @@
 package dev.asyncrl.launcher;
 
+import ai.djl.Device;
+import ai.djl.ndarray.types.DataType;
+import dev.asyncrl.algorithms.AlgorithmRegistry;
+import dev.asyncrl.core.Trajectory;
+import dev.asyncrl.core.TrajectoryGroup;
+import dev.asyncrl.core.config.JobConfig;
+import dev.asyncrl.core.config.JobConfig.AlgorithmConfig;
+import dev.asyncrl.core.config.JobConfig.ModelConfig;
+import dev.asyncrl.datastore.InMemoryTrajectoryStore;
+import dev.asyncrl.datastore.StalenessGate;
+import dev.asyncrl.datastore.WeightChannel;
+import dev.asyncrl.gpu.ComputeThread;
+import dev.asyncrl.model.PolicyWeights;
+import dev.asyncrl.model.Sampler;
+import dev.asyncrl.model.SamplingParams;
+import dev.asyncrl.model.TransformerPolicy;
+import dev.asyncrl.trainer.AdamW;
+import dev.asyncrl.trainer.LearningRateSchedule;
+import dev.asyncrl.trainer.Trainer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** {@code asyncrl bench}: placeholder until the benchmarks land in this issue. */
-@Command(name = "bench", description = "Run the performance benchmarks.")
+/**
+ * {@code asyncrl bench}: the issue's performance targets, measured on this machine. Medians over repeated
+ * runs after warm-up; the async-vs-sync comparison trains the quickstart config both ways.
+ */
+@Command(name = "bench", description = "Measure trainer step, sampling, weight hand-off and async vs sync throughput.")
 final class BenchCommand implements Callable<Integer> {
+
+  static final ModelConfig BENCH_MODEL = new ModelConfig(128, 4, 4, 512, 64);
+  static final int VOCAB = 64;
+
+  @Option(names = "--quickstart", description = "config for the async-vs-sync comparison")
+  Path quickstart = Path.of("configs/quickstart.yaml");
+
+  @Option(names = "--steps", description = "trainer steps per async/sync run (default ${DEFAULT-VALUE})")
+  int steps = 1500;
+
+  @Option(names = "--only", description = "one of: train-step, sampling, handoff, async")
+  String only;
+
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
+    ComputeThread.setIntraOpThreads(Integer.getInteger("bench.threads", 2));
+    ComputeThread.inferenceOnly();
+    System.out.printf(Locale.ROOT, "machine: %d cores, java %s%n", Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.version"));
+    if (only == null || only.equals("train-step")) {
+      trainStep();
+    }
+    if (only == null || only.equals("sampling")) {
+      sampling();
+    }
+    if (only == null || only.equals("handoff")) {
+      handoff();
+    }
+    if (only == null || only.equals("async")) {
+      asyncVsSync();
+    }
     return 0;
+  }
+
+  /** d_model 128, 4 layers, 4 heads, vocab 64; batch 32 × (16 prompt + 48 response). */
+  private void trainStep() {
+    try (TransformerPolicy policy = TransformerPolicy.initialize(BENCH_MODEL, VOCAB, 1, Device.cpu(), DataType.FLOAT32);
+         InMemoryTrajectoryStore store = new InMemoryTrajectoryStore(1)) {
+      policy.setTrainable(true);
+      var algorithm = AlgorithmRegistry.builtIn().create(new AlgorithmConfig("grpo", 0.2, 0.2, 0, "unbiased", 1e-6,
+          "group", "token-mean"));
+      WeightChannel<PolicyWeights> channel = new WeightChannel<>(1, PolicyWeights::close);
+      Trainer trainer = new Trainer(new Trainer.Options(1, 4, 0, 1.0, 48, new LearningRateSchedule(1e-4, 0, 1, false),
+          1.0, 0, null), policy, new AdamW(policy.parameters(), 0.9, 0.999, 1e-8, 0.01), algorithm, store,
+          new StalenessGate(0, 4), channel, Optional::empty, r -> {});
+      SplittableRandom rng = new SplittableRandom(1);
+      List<TrajectoryGroup> groups = new ArrayList<>();
+      for (int g = 0; g < 4; g++) {
+        List<Trajectory> ts = new ArrayList<>();
+        int[] prompt = rng.ints(16, 2, VOCAB).toArray();
+        for (int i = 0; i < 8; i++) {
+          int[] response = rng.ints(48, 2, VOCAB).toArray();
+          float[] lp = new float[48];
+          Arrays.fill(lp, (float) -Math.log(VOCAB));
+          byte[] mask = new byte[48];
+          Arrays.fill(mask, (byte) 1);
+          ts.add(new Trajectory(prompt, response, lp, mask, rng.nextDouble(), 0, 0, 0));
+        }
+        groups.add(new TrajectoryGroup(g, "bench", ts, 0, 0));
+      }
+      double[] ms = time(5, 30, () -> trainer.update(groups, 1));
+      report("trainer step (d128 L4 H4 V64, batch 32 x 64 tokens)", ms, "ms", 120, true);
+      channel.close();
+    }
+  }
+
+  /** Batched KV-cache sampling for the same model: batch 32, prompt 16, 48 new tokens. */
+  private void sampling() {
+    try (TransformerPolicy policy = TransformerPolicy.initialize(BENCH_MODEL, VOCAB, 1, Device.cpu(), DataType.FLOAT32)) {
+      int[][] prompts = new int[32][];
+      SplittableRandom rng = new SplittableRandom(2);
+      for (int i = 0; i < 32; i++) {
+        prompts[i] = rng.ints(16, 2, VOCAB).toArray();
+      }
+      SamplingParams params = new SamplingParams(48, 1.0, 0, 1.0, new int[] {});
+      double[] ms = time(3, 15, () -> Sampler.generate(policy, prompts, params, rng));
+      double tokensPerS = 32 * 48 / (median(ms) / 1000);
+      System.out.printf(Locale.ROOT, "%-58s %10.0f tokens/s (median %.1f ms per batch)   target >= 5000: %s%n",
+          "sampling (batch 32, 48 new tokens, KV cache)", tokensPerS, median(ms), tokensPerS >= 5000 ? "met" : "MISSED");
+    }
+  }
+
+  /** Trainer publishes a copy; a worker loads it into its own policy. */
+  private void handoff() {
+    try (TransformerPolicy trainer = TransformerPolicy.initialize(BENCH_MODEL, VOCAB, 1, Device.cpu(), DataType.FLOAT32);
+         TransformerPolicy worker = TransformerPolicy.initialize(BENCH_MODEL, VOCAB, 2, Device.cpu(), DataType.FLOAT32)) {
+      trainer.setTrainable(true);
+      double[] ms = time(10, 50, () -> {
+        try (PolicyWeights w = PolicyWeights.copyOf(trainer)) {
+          worker.loadWeights(w.arrays());
+        }
+      });
+      report("weight hand-off, publish + load (" + trainer.parameterCount() + " params)", ms, "ms", 5, true);
+    }
+  }
+
+  /** The quickstart trained asynchronously (max_staleness 2) and synchronously (0): samples per second. */
+  private void asyncVsSync() throws InterruptedException {
+    double async = samplesPerSecond(2);
+    double sync = samplesPerSecond(0);
+    System.out.printf(Locale.ROOT, "%-58s async %.0f vs sync %.0f samples/s = %.2fx   target >= 1.6x: %s%n",
+        "quickstart throughput (" + steps + " steps)", async, sync, async / sync, async / sync >= 1.6 ? "met" : "MISSED");
+  }
+
+  private double samplesPerSecond(int maxStaleness) throws InterruptedException {
+    JobConfig job = JobConfig.load(quickstart, List.of("max_staleness=" + maxStaleness, "trainer.steps=" + steps));
+    double[] total = new double[2];
+    LocalRun.train(job, null, r -> {
+      total[0] += r.metrics().get("perf/samples_per_s") * r.metrics().get("perf/step_s");
+      total[1] = r.metrics().get("time/elapsed_s");
+    }, line -> {});
+    return total[0] / total[1];
+  }
+
+  private static double[] time(int warmup, int runs, Runnable body) {
+    for (int i = 0; i < warmup; i++) {
+      body.run();
+    }
+    double[] ms = new double[runs];
+    for (int i = 0; i < runs; i++) {
+      long t = System.nanoTime();
+      body.run();
+      ms[i] = (System.nanoTime() - t) / 1e6;
+    }
+    return ms;
+  }
+
+  private static double median(double[] x) {
+    double[] s = x.clone();
+    Arrays.sort(s);
+    return s[s.length / 2];
+  }
+
+  private static void report(String what, double[] ms, String unit, double target, boolean lowerIsBetter) {
+    double med = median(ms);
+    boolean met = lowerIsBetter ? med <= target : med >= target;
+    double[] s = ms.clone();
+    Arrays.sort(s);
+    System.out.printf(Locale.ROOT, "%-58s median %8.2f %s (p10 %.2f, p90 %.2f)   target %s %s: %s%n", what, med, unit,
+        s[s.length / 10], s[s.length * 9 / 10], lowerIsBetter ? "<=" : ">=", target, met ? "met" : "MISSED");
   }
 }

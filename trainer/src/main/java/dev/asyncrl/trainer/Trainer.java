@@ -88,8 +88,7 @@ public final class Trainer {
       long waitStart = System.nanoTime();
       collect(groups, dropped);
       long computeStart = System.nanoTime();
-      Map<String, Double> metrics = new LinkedHashMap<>();
-      train(groups, step, metrics);
+      Map<String, Double> metrics = update(groups, step);
       version++;
       weights.publish(version, PolicyWeights.copyOf(policy));
       gate.published(version);
@@ -128,7 +127,12 @@ public final class Trainer {
     }
   }
 
-  private void train(List<TrajectoryGroup> groups, int step, Map<String, Double> metrics) {
+  /**
+   * One optimizer update on {@code groups} (advantages, loss, backward, clipping, AdamW) without publishing.
+   * Public for benchmarks; {@link #run} is the normal entry point.
+   */
+  public Map<String, Double> update(List<TrajectoryGroup> groups, int step) {
+    Map<String, Double> metrics = new LinkedHashMap<>();
     double[][] rewards = groups.stream().map(TrajectoryGroup::rewards).toArray(double[][]::new);
     TrainBatch batch = TrainBatch.assemble(groups, algorithm.advantages().advantages(rewards));
     DataType dtype = policy.dataType();
@@ -158,6 +162,7 @@ public final class Trainer {
     metrics.put("train/lr", lr);
     metrics.put("train/skipped_total", (double) skippedTotal);
     metrics.put("train/trained_tokens", (double) batch.trainedTokens());
+    return metrics;
   }
 
   private void describe(List<TrajectoryGroup> groups, List<Long> dropped, Map<String, Double> metrics,
