@@ -41,15 +41,6 @@ public record Trajectory(
     }
   }
 
-  /** Number of response tokens with {@code m_t = 1}: {@code L_i} in ALGORITHMS.md. */
-  public int trainedTokenCount() {
-    int n = 0;
-    for (byte m : lossMask) {
-      n += m;
-    }
-    return n;
-  }
-
   public int length() {
     return promptTokens.length + responseTokens.length;
   }

@@ -37,10 +37,6 @@ public record TrajectoryGroup(
     return trainerVersion - policyVersion();
   }
 
-  public int size() {
-    return trajectories.size();
-  }
-
   public double[] rewards() {
     double[] r = new double[trajectories.size()];
     for (int i = 0; i < r.length; i++) {

@@ -90,8 +90,4 @@ public final class StalenessGate {
     closed = true;
     notifyAll();
   }
-
-  public synchronized long running() {
-    return running;
-  }
 }

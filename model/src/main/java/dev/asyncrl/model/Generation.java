@@ -5,16 +5,4 @@ package dev.asyncrl.model;
  * one was produced) and the behaviour log-probability of each.
  */
 public record Generation(int[][] tokens, float[][] logProbs) {
-
-  public int size() {
-    return tokens.length;
-  }
-
-  public int totalTokens() {
-    int n = 0;
-    for (int[] t : tokens) {
-      n += t.length;
-    }
-    return n;
-  }
 }

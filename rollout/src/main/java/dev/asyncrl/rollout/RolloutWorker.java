@@ -50,10 +50,6 @@ public final class RolloutWorker implements Runnable {
     return ((long) workerId << 40) | sequence;
   }
 
-  public static int workerOf(long groupId) {
-    return (int) (groupId >>> 40);
-  }
-
   public void stop() {
     stopping = true;
   }

@@ -39,20 +39,25 @@ public final class AdamW {
     this.weightDecay = weightDecay;
     for (Map.Entry<String, NDArray> e : params.entrySet()) {
       NDManager owner = e.getValue().getManager();
-      m.put(e.getKey(), owner.zeros(e.getValue().getShape(), e.getValue().getDataType()));
-      v.put(e.getKey(), owner.zeros(e.getValue().getShape(), e.getValue().getDataType()));
+      NDArray first = owner.zeros(e.getValue().getShape(), e.getValue().getDataType());
+      NDArray second = owner.zeros(e.getValue().getShape(), e.getValue().getDataType());
+      first.setName("m." + e.getKey());
+      second.setName("v." + e.getKey());
+      m.put(e.getKey(), first);
+      v.put(e.getKey(), second);
     }
   }
 
   /** ‖g‖₂ over every parameter's gradient. */
   public double gradientNorm() {
-    double sumSquares = 0;
     try (NDScope ignored = new NDScope()) {
+      NDArray sumSquares = null; // summed on the device: one host read per step, not one per parameter
       for (NDArray p : params.values()) {
-        sumSquares += Trainer.scalar(p.getGradient().square().sum());
+        NDArray s = p.getGradient().square().sum();
+        sumSquares = sumSquares == null ? s : sumSquares.add(s);
       }
+      return Math.sqrt(Trainer.scalar(sumSquares));
     }
-    return Math.sqrt(sumSquares);
   }
 
   /**
@@ -92,15 +97,8 @@ public final class AdamW {
 
   /** Moments as named arrays ({@code m.<param>}, {@code v.<param>}), for checkpoints. */
   public NDList state() {
-    NDList out = new NDList();
-    m.forEach((k, a) -> {
-      a.setName("m." + k);
-      out.add(a);
-    });
-    v.forEach((k, a) -> {
-      a.setName("v." + k);
-      out.add(a);
-    });
+    NDList out = new NDList(m.values());
+    out.addAll(v.values());
     return out;
   }
 }

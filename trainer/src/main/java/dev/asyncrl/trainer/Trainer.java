@@ -89,18 +89,18 @@ public final class Trainer {
       collect(groups, dropped);
       long computeStart = System.nanoTime();
       Map<String, Double> metrics = update(groups, step);
+      List<Long> staleness = groups.stream().map(g -> g.staleness(version)).toList();
       version++;
       weights.publish(version, PolicyWeights.copyOf(policy));
       gate.published(version);
       long now = System.nanoTime();
-      describe(groups, dropped, metrics, (computeStart - waitStart) / 1e9, (now - computeStart) / 1e9,
+      describe(groups, staleness, dropped, metrics, (computeStart - waitStart) / 1e9, (now - computeStart) / 1e9,
           (now - lastPublish) / 1e9, (now - runStart) / 1e9);
       lastPublish = now;
       if (options.checkpointDir() != null
           && (step == options.steps() || options.checkpointEvery() > 0 && step % options.checkpointEvery() == 0)) {
         TrainerCheckpoint.save(options.checkpointDir(), step, version, store.consumed(), droppedTotal, policy, optimizer);
       }
-      List<Long> staleness = groups.stream().map(g -> version - 1 - g.policyVersion()).toList();
       listener.accept(new StepReport(step, version, groups.stream().map(TrajectoryGroup::groupId).toList(),
           dropped, staleness, metrics));
     }
@@ -165,7 +165,7 @@ public final class Trainer {
     return metrics;
   }
 
-  private void describe(List<TrajectoryGroup> groups, List<Long> dropped, Map<String, Double> metrics,
+  private void describe(List<TrajectoryGroup> groups, List<Long> staleness, List<Long> dropped, Map<String, Double> metrics,
       double waitS, double computeS, double stepS, double elapsedS) {
     int responses = 0;
     double rewardSum = 0;
@@ -182,20 +182,13 @@ public final class Trainer {
       }
     }
     double mean = rewardSum / responses;
-    long trainedAt = version - 1;
-    double staleSum = 0;
-    long staleMax = 0;
-    for (TrajectoryGroup g : groups) {
-      staleSum += g.staleness(trainedAt);
-      staleMax = Math.max(staleMax, g.staleness(trainedAt));
-    }
     metrics.put("version", (double) version);
     metrics.put("rollout/reward_mean", mean);
     metrics.put("rollout/reward_std", Math.sqrt(Math.max(0, rewardSq / responses - mean * mean)));
     metrics.put("rollout/solve_rate", (double) solved / responses);
     metrics.put("rollout/response_len_mean", (double) responseTokens / responses);
-    metrics.put("staleness/mean", staleSum / groups.size());
-    metrics.put("staleness/max", (double) staleMax);
+    metrics.put("staleness/mean", staleness.stream().mapToLong(Long::longValue).average().orElse(0));
+    metrics.put("staleness/max", (double) staleness.stream().mapToLong(Long::longValue).max().orElse(0));
     metrics.put("staleness/dropped", (double) dropped.size());
     metrics.put("staleness/dropped_total", (double) droppedTotal);
     metrics.put("store/buffered", (double) store.buffered());

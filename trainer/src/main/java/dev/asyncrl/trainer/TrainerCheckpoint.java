@@ -28,7 +28,7 @@ public final class TrainerCheckpoint {
       Files.createDirectories(tmp);
       PolicyCheckpoint.save(policy, tmp.resolve("policy.safetensors"));
       try (OutputStream out = Files.newOutputStream(tmp.resolve("optimizer.safetensors"))) {
-        new NDList(optimizer.state()).encode(out, NDList.Encoding.SAFETENSORS);
+        optimizer.state().encode(out, NDList.Encoding.SAFETENSORS);
       }
       Map<String, Object> state = new LinkedHashMap<>();
       state.put("step", step);

@@ -49,10 +49,6 @@ public final class Setting<T> {
     return of(path, ValueType.NUMBER, defaultValue, doc);
   }
 
-  public static Setting<Boolean> flag(String path, boolean defaultValue, String doc) {
-    return of(path, ValueType.BOOLEAN, defaultValue, doc);
-  }
-
   public static Setting<String> string(String path, String defaultValue, String doc) {
     return of(path, ValueType.STRING, defaultValue, doc);
   }
@@ -98,12 +94,7 @@ public final class Setting<T> {
   /** Parses and checks a raw value; the exception message names the key and the value's origin. */
   public T accept(RawValue raw) {
     String where = path + " at " + raw.origin();
-    T value;
-    if (raw.isList()) {
-      value = type == (ValueType<?>) ValueType.INTEGER_LIST ? type.parse(String.join(",", raw.items())) : null;
-    } else {
-      value = type.parse(raw.text().strip());
-    }
+    T value = raw.isList() ? null : type.parse(raw.text().strip());
     if (value == null) {
       throw new ConfigException(where + ": expected " + type.description() + ", got " + raw.shown());
     }

@@ -1,9 +1,5 @@
 package dev.asyncrl.core.config;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-
 /** How the text of a {@link RawValue} becomes a typed value, and how it is named in errors and docs. */
 public interface ValueType<T> {
 
@@ -61,20 +57,6 @@ public interface ValueType<T> {
     }
   };
 
-  ValueType<Boolean> BOOLEAN = new ValueType<>() {
-    public Boolean parse(String s) {
-      return switch (s.toLowerCase(Locale.ROOT)) {
-        case "true" -> Boolean.TRUE;
-        case "false" -> Boolean.FALSE;
-        default -> null;
-      };
-    }
-
-    public String description() {
-      return "true or false";
-    }
-  };
-
   ValueType<String> STRING = new ValueType<>() {
     public String parse(String s) {
       return s;
@@ -82,36 +64,6 @@ public interface ValueType<T> {
 
     public String description() {
       return "a string";
-    }
-  };
-
-  /** A list of integers, written as a YAML sequence or a comma-separated override. */
-  ValueType<List<Integer>> INTEGER_LIST = new ValueType<>() {
-    public List<Integer> parse(String s) {
-      List<Integer> out = new ArrayList<>();
-      String body = s.strip();
-      if (body.startsWith("[") && body.endsWith("]")) {
-        body = body.substring(1, body.length() - 1);
-      }
-      if (body.isBlank()) {
-        return out;
-      }
-      for (String part : body.split(",")) {
-        Integer v = INTEGER.parse(part.strip());
-        if (v == null) {
-          return null;
-        }
-        out.add(v);
-      }
-      return out;
-    }
-
-    public String description() {
-      return "a list of integers";
-    }
-
-    public String format(List<Integer> value) {
-      return value.toString();
     }
   };
 }
