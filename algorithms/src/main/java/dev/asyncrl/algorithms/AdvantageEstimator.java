@@ -8,7 +8,13 @@ public interface AdvantageEstimator {
 
   /**
    * @param groupRewards {@code groupRewards[g][i]} is {@code R_i} of response {@code i} in group {@code g}
-   * @return advantages of the same shape
+   * @param stats        per-response statistics of the current policy, same shape; non-null exactly when
+   *                     {@link #needsTrajectoryStats()}
    */
-  double[][] advantages(double[][] groupRewards);
+  Advantages advantages(double[][] groupRewards, TrajectoryStats stats);
+
+  /** True when {@link #advantages} needs per-trajectory gradient norms (one backward per response). */
+  default boolean needsTrajectoryStats() {
+    return false;
+  }
 }

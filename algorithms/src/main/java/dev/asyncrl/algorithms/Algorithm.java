@@ -1,4 +1,49 @@
 package dev.asyncrl.algorithms;
 
-/** What the trainer asks of an algorithm: advantages from rewards, and the loss from per-token tensors. */
-public record Algorithm(String name, AdvantageEstimator advantages, PolicyLoss loss) {}
+import ai.djl.ndarray.NDArray;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What the trainer asks of an algorithm: which groups to train on, advantages from rewards, the loss from
+ * per-token tensors, and a learning-rate factor from the batch's effective sample size.
+ *
+ * @param aggregation how per-token losses (surrogate + KL) become one number
+ * @param kl          KL penalty to the reference model; {@link KlPenalty#OFF} loads no reference model
+ */
+public record Algorithm(String name, GroupFilter groups, AdvantageEstimator advantages, PolicyLoss loss,
+    LossAggregation aggregation, KlPenalty kl, LearningRateScaling learningRate) {
+
+  /**
+   * The scalar to differentiate: {@code aggregate(keep · (ℓ_t + β·KL_t))}, with metrics
+   * {@code loss/kl_behaviour} (k3 estimate of KL(μ‖θ) on the trained tokens), {@code loss/filtered_token_frac}
+   * (trained tokens the loss excluded), {@code loss/kl_ref} when β &gt; 0, and the surrogate's own.
+   */
+  public LossResult objective(LossInputs in) {
+    TokenLoss t = loss.perToken(in);
+    NDArray values = t.values();
+    Map<String, NDArray> metrics = new HashMap<>(t.metrics());
+    if (kl.active()) {
+      NDArray k = kl.perToken(in.logProbs(), in.referenceLogProbs());
+      values = values.add(k.mul(kl.coef()));
+      metrics.put("loss/kl_ref", Masked.mean(k, in.mask()));
+    }
+    NDArray mask = in.mask();
+    NDArray kept = mask;
+    if (t.keep() != null) {
+      values = values.mul(t.keep());
+      kept = mask.mul(t.keep());
+    }
+    NDArray tokens = mask.sum();
+    metrics.put("loss/filtered_token_frac", tokens.sub(kept.sum()).div(tokens.maximum(1)));
+    NDArray logRatio = in.currentValues().sub(in.behaviourLogProbs())
+        .clip(-PpoClipLoss.LOG_RATIO_CLAMP, PpoClipLoss.LOG_RATIO_CLAMP);                    // log(πθ/πμ)
+    metrics.put("loss/kl_behaviour", Masked.mean(logRatio.exp().sub(1).sub(logRatio), mask));
+    NDArray scalar = aggregation.aggregate(values, mask, in.maxResponseLen(), in.miniBatchSize());
+    return new LossResult(scalar, metrics);
+  }
+
+  public boolean needsReferenceModel() {
+    return kl.active();
+  }
+}

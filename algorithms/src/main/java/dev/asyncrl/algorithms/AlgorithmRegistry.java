@@ -1,47 +1,58 @@
 package dev.asyncrl.algorithms;
 
-import dev.asyncrl.core.config.JobConfig.AlgorithmConfig;
-import java.util.Locale;
+import dev.asyncrl.core.config.ConfigSchema;
+import dev.asyncrl.core.config.JobSchema;
+import dev.asyncrl.core.config.Setting;
+import dev.asyncrl.core.config.Settings;
+import dev.asyncrl.core.config.Variant;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Set;
 import java.util.function.Function;
 
-/** Algorithms by the name used in {@code algorithm.name}. */
+/**
+ * Algorithms by the name used in {@code algorithm.name}, each with its own declared parameters (keys under
+ * {@code algorithm}, with defaults, checks and docs) and a factory from their validated values.
+ */
 public final class AlgorithmRegistry {
 
-  private final Map<String, Function<AlgorithmConfig, Algorithm>> factories = new TreeMap<>();
+  private record Entry(Variant variant, Function<Settings, Algorithm> factory) {}
 
-  /** The built-in algorithms. */
+  private final Map<String, Entry> entries = new LinkedHashMap<>();
+
+  /** The built-in algorithms: grpo, dr_grpo, dapo, rloo, loop, tis, vcpo, ppo. */
   public static AlgorithmRegistry builtIn() {
     AlgorithmRegistry r = new AlgorithmRegistry();
-    r.register("grpo", c -> new Algorithm("grpo",
-        new GrpoAdvantage(GrpoAdvantage.StdMode.valueOf(c.stdMode().toUpperCase(Locale.ROOT)), c.eps(),
-            GrpoAdvantage.Scale.valueOf(c.scale().toUpperCase(Locale.ROOT))),
-        new PpoClipLoss(c.clipLow(), c.clipHigh(), c.dualClip(), LossAggregation.byName(c.aggregation()))));
+    BuiltInAlgorithms.registerAll(r);
     return r;
   }
 
-  public void register(String name, Function<AlgorithmConfig, Algorithm> factory) {
-    if (factories.putIfAbsent(name, factory) != null) {
+  /**
+   * @param parameters keys under {@code algorithm.} that exist only for this algorithm
+   * @param factory    builds the algorithm from a job's validated settings (which include {@code parameters})
+   */
+  public void register(String name, String doc, List<Setting<?>> parameters, Function<Settings, Algorithm> factory) {
+    if (entries.putIfAbsent(name, new Entry(new Variant(name, doc, parameters), factory)) != null) {
       throw new IllegalStateException("algorithm '" + name + "' registered twice");
     }
   }
 
-  public boolean contains(String name) {
-    return factories.containsKey(name);
+  public Set<String> names() {
+    return entries.keySet();
   }
 
-  public Iterable<String> names() {
-    return factories.keySet();
+  /** The job schema whose {@code algorithm.name} chooses among these algorithms. */
+  public ConfigSchema jobSchema() {
+    return JobSchema.with(entries.values().stream().map(Entry::variant).toList());
   }
 
-  /** @throws IllegalArgumentException listing the known names when {@code config.name()} is unknown */
-  public Algorithm create(AlgorithmConfig config) {
-    Function<AlgorithmConfig, Algorithm> f = factories.get(config.name());
-    if (f == null) {
-      throw new IllegalArgumentException("unknown algorithm '" + config.name() + "'; known: "
-          + String.join(", ", factories.keySet()));
+  /** @param settings validated by {@link #jobSchema()}, so the name is known and its parameters present */
+  public Algorithm create(String name, Settings settings) {
+    Entry e = entries.get(name);
+    if (e == null) {
+      throw new IllegalArgumentException("unknown algorithm '" + name + "'; known: " + String.join(", ", names()));
     }
-    return f.apply(config);
+    return e.factory().apply(settings);
   }
 }

@@ -4,7 +4,8 @@ import ai.djl.ndarray.NDArray;
 
 /**
  * How per-token losses {@code ℓ [B, T]} become one number, over the whole mini-batch (ALGORITHMS.md,
- * Aggregation). Masked tokens ({@code m = 0}) never count. A batch without any unmasked token gives 0.
+ * Aggregation, and LOOP's fixed divisor). Masked tokens ({@code m = 0}) never count. A batch without any unmasked
+ * token gives 0.
  */
 public enum LossAggregation {
   /** {@code Σ m·ℓ / Σ m}. */
@@ -14,7 +15,9 @@ public enum LossAggregation {
   /** Mean over sequences with {@code L_i > 0} of {@code Σ_t m·ℓ}. */
   SEQ_MEAN_TOKEN_SUM("seq-mean-token-sum"),
   /** {@code Σ m·ℓ / C}, C the maximum response length (Dr.GRPO). */
-  SEQ_MEAN_TOKEN_SUM_NORM("seq-mean-token-sum-norm");
+  SEQ_MEAN_TOKEN_SUM_NORM("seq-mean-token-sum-norm"),
+  /** {@code Σ_i (Σ_t m·ℓ / L_i) / B_cfg}, B_cfg the configured mini-batch size, whatever was filtered (LOOP). */
+  SEQ_MEAN_TOKEN_MEAN_FIXED("seq-mean-token-mean-fixed");
 
   private final String configName;
 
@@ -24,6 +27,10 @@ public enum LossAggregation {
 
   public String configName() {
     return configName;
+  }
+
+  public static java.util.List<String> configNames() {
+    return java.util.Arrays.stream(values()).map(LossAggregation::configName).toList();
   }
 
   public static LossAggregation byName(String name) {
@@ -39,13 +46,16 @@ public enum LossAggregation {
    * @param tokenLoss      {@code ℓ [B, T]}
    * @param mask           {@code m [B, T]} in {0, 1}, same dtype
    * @param maxResponseLen {@code C} for {@link #SEQ_MEAN_TOKEN_SUM_NORM}
+   * @param miniBatchSize  {@code B_cfg} for {@link #SEQ_MEAN_TOKEN_MEAN_FIXED}
    * @return a scalar
    */
-  public NDArray aggregate(NDArray tokenLoss, NDArray mask, int maxResponseLen) {
+  public NDArray aggregate(NDArray tokenLoss, NDArray mask, int maxResponseLen, int miniBatchSize) {
     NDArray masked = tokenLoss.mul(mask);                                   // [B, T]
     return switch (this) {
       case TOKEN_MEAN -> masked.sum().div(mask.sum().maximum(1));
       case SEQ_MEAN_TOKEN_SUM_NORM -> masked.sum().div(maxResponseLen);
+      case SEQ_MEAN_TOKEN_MEAN_FIXED -> masked.sum(new int[] {1}).div(mask.sum(new int[] {1}).maximum(1)).sum()
+          .div(miniBatchSize);
       case SEQ_MEAN_TOKEN_MEAN, SEQ_MEAN_TOKEN_SUM -> {
         NDArray lengths = mask.sum(new int[] {1});                           // [B]
         NDArray seqLoss = masked.sum(new int[] {1});                         // [B]

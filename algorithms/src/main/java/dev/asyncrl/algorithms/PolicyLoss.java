@@ -1,7 +1,10 @@
 package dev.asyncrl.algorithms;
 
-/** A policy-gradient surrogate over per-token tensors. Pure: no state, no I/O. */
+/**
+ * A policy-gradient surrogate per token. Pure: no state, no I/O. {@link Algorithm#objective} adds the KL
+ * penalty and aggregates.
+ */
 public interface PolicyLoss {
 
-  LossResult compute(LossInputs in);
+  TokenLoss perToken(LossInputs in);
 }

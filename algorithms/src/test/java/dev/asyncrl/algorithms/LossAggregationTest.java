@@ -14,7 +14,7 @@ class LossAggregationTest {
     try (NDManager m = NDManager.newBaseManager()) {
       NDArray l = m.create(loss, new Shape(rows, 3));
       NDArray k = m.create(mask, new Shape(rows, 3));
-      return a.aggregate(l, k, 3).getDouble();
+      return a.aggregate(l, k, 3, 4).getDouble();
     }
   }
 
@@ -27,6 +27,8 @@ class LossAggregationTest {
     assertEquals((1.5 + 4) / 2, aggregate(LossAggregation.SEQ_MEAN_TOKEN_MEAN, LOSS, MASK, 3), 1e-12);
     assertEquals((3.0 + 4) / 2, aggregate(LossAggregation.SEQ_MEAN_TOKEN_SUM, LOSS, MASK, 3), 1e-12);
     assertEquals(7.0 / 3, aggregate(LossAggregation.SEQ_MEAN_TOKEN_SUM_NORM, LOSS, MASK, 3), 1e-12);
+    // LOOP: per-sequence token means 1.5 and 4, summed, over the configured 4 sequences (not the 2 present)
+    assertEquals((1.5 + 4) / 4, aggregate(LossAggregation.SEQ_MEAN_TOKEN_MEAN_FIXED, LOSS, MASK, 3), 1e-12);
   }
 
   @Test

@@ -18,7 +18,7 @@ public record JobConfig(
     TaskConfig task,
     RolloutConfig rollout,
     TrainerConfig trainer,
-    AlgorithmConfig algorithm,
+    String algorithm,
     DeviceConfig devices,
     StoreConfig datastore,
     Settings settings) {
@@ -29,23 +29,23 @@ public record JobConfig(
   public record TaskConfig(String name, int digits) {}
 
   public record RolloutConfig(int workers, int groupSize, int groupsPerBatch, int maxNewTokens,
-      double temperature, int topK, double topP) {}
+      double temperature, int topK, double topP, int lag) {}
 
-  public record TrainerConfig(int steps, int groupsPerStep, double lr, double weightDecay, double beta1,
+  public record TrainerConfig(int steps, int groupsPerStep, int miniBatches, double lr, double weightDecay, double beta1,
       double beta2, double adamEps, double gradClip, int warmupSteps, String lrSchedule, int checkpointEvery) {}
-
-  public record AlgorithmConfig(String name, double clipLow, double clipHigh, double dualClip, String stdMode,
-      double eps, String scale, String aggregation) {}
 
   public record DeviceConfig(String trainer, String rollout, int threads) {}
 
   public record StoreConfig(String type, int capacity) {}
 
-  /** Reads {@code file}, applies {@code overrides} ({@code path=value}), validates everything. */
-  public static JobConfig load(Path file, List<String> overrides) {
+  /**
+   * Reads {@code file}, applies {@code overrides} ({@code path=value}), validates everything against
+   * {@code schema} (see {@link JobSchema#with}).
+   */
+  public static JobConfig load(Path file, List<String> overrides, ConfigSchema schema) {
     ConfigSource source = ConfigSource.fromFile(file);
     overrides.forEach(source::override);
-    return from(SCHEMA.resolve(source));
+    return from(schema.resolve(source));
   }
 
   public static JobConfig from(Settings s) {
@@ -54,17 +54,20 @@ public record JobConfig(
       throw s.error(N_HEADS, "must divide model.d_model (" + dModel + "), got " + s.get(N_HEADS));
     }
     int dFf = s.get(D_FF) == 0 ? 4 * dModel : s.get(D_FF);
+    if (s.get(GROUPS_PER_STEP) % s.get(MINI_BATCHES) != 0) {
+      throw s.error(MINI_BATCHES, "must divide trainer.groups_per_step (" + s.get(GROUPS_PER_STEP) + "), got "
+          + s.get(MINI_BATCHES));
+    }
     return new JobConfig(
         s.get(NAME), s.get(SEED), s.get(MAX_STALENESS), Path.of(s.get(OUTPUT_DIR)),
         new ModelConfig(dModel, s.get(N_LAYERS), s.get(N_HEADS), dFf, s.get(MAX_SEQ_LEN)),
         new TaskConfig(s.get(TASK), s.get(DIGITS)),
         new RolloutConfig(s.get(WORKERS), s.get(GROUP_SIZE), s.get(GROUPS_PER_BATCH), s.get(MAX_NEW_TOKENS),
-            s.get(TEMPERATURE), s.get(TOP_K), s.get(TOP_P)),
-        new TrainerConfig(s.get(STEPS), s.get(GROUPS_PER_STEP), s.get(LR), s.get(WEIGHT_DECAY), s.get(BETA1),
+            s.get(TEMPERATURE), s.get(TOP_K), s.get(TOP_P), s.get(LAG)),
+        new TrainerConfig(s.get(STEPS), s.get(GROUPS_PER_STEP), s.get(MINI_BATCHES), s.get(LR), s.get(WEIGHT_DECAY), s.get(BETA1),
             s.get(BETA2), s.get(ADAM_EPS), s.get(GRAD_CLIP), s.get(WARMUP_STEPS), s.get(LR_SCHEDULE),
             s.get(CHECKPOINT_EVERY)),
-        new AlgorithmConfig(s.get(ALGORITHM), s.get(CLIP_LOW), s.get(CLIP_HIGH), s.get(DUAL_CLIP), s.get(STD_MODE),
-            s.get(ADV_EPS), s.get(ADV_SCALE), s.get(AGGREGATION)),
+        s.get(ALGORITHM),
         new DeviceConfig(s.get(TRAINER_DEVICE), s.get(ROLLOUT_DEVICE), s.get(THREADS)),
         new StoreConfig(s.get(STORE), s.get(STORE_CAPACITY)),
         s);
@@ -72,6 +75,6 @@ public record JobConfig(
 
   /** The effective configuration (defaults filled in) as YAML, saved in the run folder. */
   public String resolvedYaml() {
-    return SCHEMA.toYaml(settings);
+    return settings.toYaml();
   }
 }

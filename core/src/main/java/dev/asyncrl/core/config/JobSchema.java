@@ -4,7 +4,9 @@ import java.util.List;
 
 /**
  * Every key of a job YAML, declared once. {@link JobConfig#from} reads them into records; the README's
- * configuration reference is generated from this list ({@code asyncrl config-reference}).
+ * configuration reference is generated from this list ({@code asyncrl config-reference}). The parameters
+ * under {@code algorithm} are declared by each algorithm (module {@code algorithms}) and passed to
+ * {@link #with}.
  */
 public final class JobSchema {
   private JobSchema() {}
@@ -51,6 +53,9 @@ public final class JobSchema {
       "sampling temperature; behaviour log-probs are those of the tempered distribution").check(v -> v > 0, POSITIVE);
   public static final Setting<Integer> TOP_K = Setting.integer("rollout.top_k", 0, "sample only from the k most likely tokens; 0 = off")
       .check(v -> v >= 0, NON_NEGATIVE);
+  public static final Setting<Integer> LAG = Setting.integer("rollout.lag", 0,
+      "research control: workers sample with the weights exactly this many versions older than the newest (0 = newest); "
+      + "trajectories are then between lag and lag + max_staleness versions old").check(v -> v >= 0, NON_NEGATIVE);
   public static final Setting<Double> TOP_P = Setting.number("rollout.top_p", 1.0, "nucleus sampling mass; 1 = off")
       .check(v -> v > 0 && v <= 1, "must be in (0, 1]");
 
@@ -59,6 +64,9 @@ public final class JobSchema {
       .check(v -> v > 0, POSITIVE);
   public static final Setting<Integer> GROUPS_PER_STEP = Setting.integer("trainer.groups_per_step", 8,
       "B: groups in one optimizer batch").check(v -> v > 0, POSITIVE);
+  public static final Setting<Integer> MINI_BATCHES = Setting.integer("trainer.mini_batches", 1,
+      "optimizer updates per step: the B groups are split into this many mini-batches (must divide groups_per_step); "
+      + "the proximal log-probs ℓold are those before the first").check(v -> v > 0, POSITIVE);
   public static final Setting<Double> LR = Setting.number("trainer.lr", 1e-3, "peak learning rate (AdamW)").check(v -> v > 0, POSITIVE);
   public static final Setting<Double> WEIGHT_DECAY = Setting.number("trainer.weight_decay", 0.0,
       "decoupled weight decay (AdamW), applied to matrices only").check(v -> v >= 0, NON_NEGATIVE);
@@ -78,22 +86,7 @@ public final class JobSchema {
 
   // --- algorithm
   public static final Setting<String> ALGORITHM = Setting.string("algorithm.name", "grpo",
-      "registered algorithm (see the algorithms table)");
-  public static final Setting<Double> CLIP_LOW = Setting.number("algorithm.clip_low", 0.2, "PPO ε_low: ratio clipped below at 1 − ε_low")
-      .check(v -> v >= 0 && v < 1, "must be in [0, 1)");
-  public static final Setting<Double> CLIP_HIGH = Setting.number("algorithm.clip_high", 0.2, "PPO ε_high: ratio clipped above at 1 + ε_high")
-      .check(v -> v >= 0, NON_NEGATIVE);
-  public static final Setting<Double> DUAL_CLIP = Setting.number("algorithm.dual_clip", 0.0,
-      "dual-clip constant c for A < 0 (loss ≤ c·(−A)); 0 = off").check(v -> v == 0 || v > 1, "must be 0 or > 1");
-  public static final Setting<String> STD_MODE = Setting.choice("algorithm.std_mode", "unbiased", List.of("unbiased", "population"),
-      "GRPO group std: unbiased (N−1) or population (N)");
-  public static final Setting<Double> ADV_EPS = Setting.number("algorithm.eps", 1e-6, "GRPO ε in (R − mean)/(std + ε)")
-      .check(v -> v >= 0, NON_NEGATIVE);
-  public static final Setting<String> ADV_SCALE = Setting.choice("algorithm.scale", "group", List.of("group", "batch", "none"),
-      "GRPO std taken over the group, the whole batch, or not divided at all");
-  public static final Setting<String> AGGREGATION = Setting.choice("algorithm.aggregation", "token-mean",
-      List.of("token-mean", "seq-mean-token-mean", "seq-mean-token-sum", "seq-mean-token-sum-norm"),
-      "how per-token losses become one number (ALGORITHMS.md, Aggregation)");
+      "registered algorithm; its parameters are listed below under algorithm.name: <name>");
 
   // --- devices
   public static final Setting<String> TRAINER_DEVICE = Setting.string("devices.trainer", "auto", "auto, cpu or cuda:N");
@@ -107,13 +100,19 @@ public final class JobSchema {
   public static final Setting<Integer> STORE_CAPACITY = Setting.integer("datastore.capacity", 64,
       "groups the store holds before append blocks (backpressure)").check(v -> v > 0, POSITIVE);
 
-  public static final ConfigSchema SCHEMA = new ConfigSchema(List.of(
+  /** Every base key, in the order of the resolved YAML. */
+  public static final List<Setting<?>> BASE = List.of(
       NAME, SEED, MAX_STALENESS, OUTPUT_DIR,
       D_MODEL, N_LAYERS, N_HEADS, D_FF, MAX_SEQ_LEN,
       TASK, DIGITS,
-      WORKERS, GROUP_SIZE, GROUPS_PER_BATCH, MAX_NEW_TOKENS, TEMPERATURE, TOP_K, TOP_P,
-      STEPS, GROUPS_PER_STEP, LR, WEIGHT_DECAY, BETA1, BETA2, ADAM_EPS, GRAD_CLIP, WARMUP_STEPS, LR_SCHEDULE, CHECKPOINT_EVERY,
-      ALGORITHM, CLIP_LOW, CLIP_HIGH, DUAL_CLIP, STD_MODE, ADV_EPS, ADV_SCALE, AGGREGATION,
+      WORKERS, GROUP_SIZE, GROUPS_PER_BATCH, MAX_NEW_TOKENS, TEMPERATURE, TOP_K, TOP_P, LAG,
+      STEPS, GROUPS_PER_STEP, MINI_BATCHES, LR, WEIGHT_DECAY, BETA1, BETA2, ADAM_EPS, GRAD_CLIP, WARMUP_STEPS, LR_SCHEDULE, CHECKPOINT_EVERY,
+      ALGORITHM,
       TRAINER_DEVICE, ROLLOUT_DEVICE, THREADS,
-      STORE, STORE_CAPACITY));
+      STORE, STORE_CAPACITY);
+
+  /** The job schema with {@code algorithms} as the choices of {@code algorithm.name}. */
+  public static ConfigSchema with(List<Variant> algorithms) {
+    return new ConfigSchema(BASE, ALGORITHM, algorithms);
+  }
 }

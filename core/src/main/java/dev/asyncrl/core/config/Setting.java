@@ -53,6 +53,10 @@ public final class Setting<T> {
     return of(path, ValueType.STRING, defaultValue, doc);
   }
 
+  public static Setting<Boolean> flag(String path, boolean defaultValue, String doc) {
+    return of(path, ValueType.BOOLEAN, defaultValue, doc);
+  }
+
   /** A string restricted to {@code choices}; the first choice is not implied as default. */
   public static Setting<String> choice(String path, String defaultValue, List<String> choices, String doc) {
     return of(path, ValueType.STRING, defaultValue, doc)

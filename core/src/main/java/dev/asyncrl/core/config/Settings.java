@@ -1,15 +1,18 @@
 package dev.asyncrl.core.config;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-/** Typed values for every {@link Setting} of a schema, after validation. */
+/** Typed values for every {@link Setting} of a schema (and of the chosen variant), after validation. */
 public final class Settings {
 
   private final Map<Setting<?>, Object> values;
   private final Map<Setting<?>, Origin> origins;
 
   Settings(Map<Setting<?>, Object> values, Map<Setting<?>, Origin> origins) {
-    this.values = Map.copyOf(values);
+    this.values = new LinkedHashMap<>(values); // declaration order, for toYaml
     this.origins = Map.copyOf(origins);
   }
 
@@ -30,5 +33,32 @@ public final class Settings {
       throw new IllegalArgumentException("setting " + setting.path() + " is not part of this configuration");
     }
     return (T) v;
+  }
+
+  /** Every setting with its effective value, as nested YAML: what the run actually used. */
+  public String toYaml() {
+    StringBuilder out = new StringBuilder();
+    List<String> openPath = new ArrayList<>();
+    for (Setting<?> s : values.keySet()) {
+      String[] parts = s.path().split("\\.");
+      int common = 0;
+      while (common < openPath.size() && common < parts.length - 1 && openPath.get(common).equals(parts[common])) {
+        common++;
+      }
+      while (openPath.size() > common) {
+        openPath.remove(openPath.size() - 1);
+      }
+      for (int i = common; i < parts.length - 1; i++) {
+        out.append("  ".repeat(i)).append(parts[i]).append(":\n");
+        openPath.add(parts[i]);
+      }
+      out.append("  ".repeat(parts.length - 1)).append(parts[parts.length - 1]).append(": ")
+          .append(formatted(s)).append('\n');
+    }
+    return out.toString();
+  }
+
+  private <T> String formatted(Setting<T> s) {
+    return s.type().format(get(s));
   }
 }

@@ -66,4 +66,18 @@ public interface ValueType<T> {
       return "a string";
     }
   };
+
+  ValueType<Boolean> BOOLEAN = new ValueType<>() {
+    public Boolean parse(String s) {
+      return switch (s) {
+        case "true" -> Boolean.TRUE;
+        case "false" -> Boolean.FALSE;
+        default -> null;
+      };
+    }
+
+    public String description() {
+      return "true or false";
+    }
+  };
 }
