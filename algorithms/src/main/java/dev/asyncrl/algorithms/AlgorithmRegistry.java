@@ -1,6 +1,7 @@
 package dev.asyncrl.algorithms;
 
 import dev.asyncrl.core.config.ConfigSchema;
+import dev.asyncrl.core.config.ConfigSource;
 import dev.asyncrl.core.config.JobSchema;
 import dev.asyncrl.core.config.Setting;
 import dev.asyncrl.core.config.Settings;
@@ -45,6 +46,15 @@ public final class AlgorithmRegistry {
   /** The job schema whose {@code algorithm.name} chooses among these algorithms. */
   public ConfigSchema jobSchema() {
     return JobSchema.with(entries.values().stream().map(Entry::variant).toList());
+  }
+
+  /**
+   * Builds an algorithm from the YAML of an {@code algorithm:} section alone, e.g.
+   * {@code {name: vcpo, lr_rule: linear}}, for tests and benchmarks; errors as for a job file.
+   */
+  public Algorithm fromYaml(String sectionYaml) {
+    Settings s = jobSchema().resolve(ConfigSource.fromString("algorithm: " + sectionYaml, "algorithm"));
+    return create(s.get(JobSchema.ALGORITHM), s);
   }
 
   /** @param settings validated by {@link #jobSchema()}, so the name is known and its parameters present */

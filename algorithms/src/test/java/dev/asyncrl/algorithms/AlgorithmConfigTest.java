@@ -37,20 +37,20 @@ class AlgorithmConfigTest {
     Algorithm ppo = Fixture.algorithm("{name: ppo, upper: 3, action: clamp, clip_high: 0.3, kl_coef: 0.05}");
     assertEquals(new DecoupledPpoLoss(new PpoClipLoss(0.2, 0.3, 0), 3, DecoupledPpoLoss.Action.CLAMP), ppo.loss());
     assertTrue(ppo.needsReferenceModel());
-    assertEquals("algorithm.upper at test.yaml:1:24: must be > 1, got '0.5'", error("{name: ppo, upper: 0.5}"));
-    assertEquals("algorithm.lr_rule at test.yaml:1:25: must be one of sqrt, linear, got 'cubic'",
+    assertEquals("algorithm.upper at algorithm:1:24: must be > 1, got '0.5'", error("{name: ppo, upper: 0.5}"));
+    assertEquals("algorithm.lr_rule at algorithm:1:25: must be one of sqrt, linear, got 'cubic'",
         error("{name: vcpo, lr_rule: cubic}"));
   }
 
   @Test
   void unknownAlgorithmIsOneLineNamingTheKey() {
-    assertEquals("algorithm.name at test.yaml:1:13: unknown algorithm 'vpco' (did you mean vcpo?); known: grpo, "
+    assertEquals("algorithm.name at algorithm:1:13: unknown algorithm 'vpco' (did you mean vcpo?); known: grpo, "
         + "dr_grpo, dapo, rloo, loop, tis, vcpo, ppo", error("{name: vpco}"));
   }
 
   @Test
   void parameterOfAnotherAlgorithmIsNamedWithItsOwners() {
-    assertEquals("algorithm.upper at test.yaml:1:25: not a parameter of algorithm.name 'grpo' (only of ppo); its "
+    assertEquals("algorithm.upper at algorithm:1:25: not a parameter of algorithm.name 'grpo' (only of ppo); its "
         + "parameters: std_mode, eps, scale, clip_low, clip_high, dual_clip, aggregation, kl_coef, kl_estimator, "
         + "kl_clamp", error("{name: grpo, upper: 3}"));
     assertTrue(error("{name: vcpo, lr_rulle: sqrt}").contains("(did you mean algorithm.lr_rule?)"));

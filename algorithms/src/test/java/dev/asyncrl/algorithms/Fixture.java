@@ -5,8 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import dev.asyncrl.core.config.ConfigSource;
-import dev.asyncrl.core.config.Settings;
 import java.util.function.Function;
 
 /** Float64 loss inputs from plain arrays, and a finite-difference gradient check, for the loss tests. */
@@ -17,8 +15,7 @@ final class Fixture {
 
   /** An algorithm built from YAML under {@code algorithm:}, e.g. {@code "{name: vcpo, is_cap: 4}"}. */
   static Algorithm algorithm(String algorithmYaml) {
-    Settings s = REGISTRY.jobSchema().resolve(ConfigSource.fromString("algorithm: " + algorithmYaml, "test.yaml"));
-    return REGISTRY.create(s.get(dev.asyncrl.core.config.JobSchema.ALGORITHM), s);
+    return REGISTRY.fromYaml(algorithmYaml);
   }
 
   /**

@@ -55,11 +55,30 @@ public final class WeightChannel<W> {
    * @return the version read, or {@code haveVersion} when nothing newer exists
    */
   public synchronized long readIfNewer(long haveVersion, Consumer<Published<W>> reader) {
-    if (versions.isEmpty() || versions.peekLast().version() <= haveVersion) {
+    return readIfNewer(haveVersion, 0, reader);
+  }
+
+  /**
+   * As {@link #readIfNewer(long, Consumer)}, but targets the version {@code lag} behind the newest (or the
+   * oldest retained, early on): {@code rollout.lag}. The channel must retain at least {@code lag + 1}
+   * versions for the target to exist.
+   */
+  public synchronized long readIfNewer(long haveVersion, int lag, Consumer<Published<W>> reader) {
+    if (versions.isEmpty()) {
       return haveVersion;
     }
-    reader.accept(versions.peekLast());
-    return versions.peekLast().version();
+    long wanted = versions.peekLast().version() - lag;
+    Published<W> target = versions.peekFirst();
+    for (Published<W> p : versions) {
+      if (p.version() <= wanted) {
+        target = p;
+      }
+    }
+    if (target.version() <= haveVersion) {
+      return haveVersion;
+    }
+    reader.accept(target);
+    return target.version();
   }
 
   /** Blocks until some version is published or the channel closes; returns the newest version or -1. */

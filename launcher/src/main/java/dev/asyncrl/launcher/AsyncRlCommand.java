@@ -23,7 +23,7 @@ public final class AsyncRlCommand implements Runnable {
   static final class ConfigReference implements Runnable {
     @Override
     public void run() {
-      System.out.print(JobSchema.SCHEMA.referenceMarkdown());
+      System.out.print(LocalRun.ALGORITHMS.jobSchema().referenceMarkdown());
     }
   }
 

@@ -2,11 +2,9 @@ package dev.asyncrl.launcher;
 
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
-import dev.asyncrl.algorithms.AlgorithmRegistry;
 import dev.asyncrl.core.Trajectory;
 import dev.asyncrl.core.TrajectoryGroup;
 import dev.asyncrl.core.config.JobConfig;
-import dev.asyncrl.core.config.JobConfig.AlgorithmConfig;
 import dev.asyncrl.core.config.JobConfig.ModelConfig;
 import dev.asyncrl.datastore.InMemoryTrajectoryStore;
 import dev.asyncrl.datastore.StalenessGate;
@@ -46,7 +44,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--steps", description = "trainer steps per async/sync run (default ${DEFAULT-VALUE})")
   int steps = 1500;
 
-  @Option(names = "--only", description = "one of: train-step, sampling, handoff, async")
+  @Option(names = "--only", description = "one of: train-step, vcpo-overhead, sampling, handoff, async")
   String only;
 
   @Override
@@ -57,6 +55,9 @@ final class BenchCommand implements Callable<Integer> {
         System.getProperty("java.version"));
     if (only == null || only.equals("train-step")) {
       trainStep();
+    }
+    if (only == null || only.equals("vcpo-overhead")) {
+      vcpoOverhead();
     }
     if (only == null || only.equals("sampling")) {
       sampling();
@@ -72,14 +73,29 @@ final class BenchCommand implements Callable<Integer> {
 
   /** d_model 128, 4 layers, 4 heads, vocab 64; batch 32 × (16 prompt + 48 response). */
   private void trainStep() {
+    double[] ms = trainStepMillis("{name: grpo}");
+    report("trainer step (d128 L4 H4 V64, batch 32 x 64 tokens)", ms, 120);
+  }
+
+  /** VCPO's optimal baseline costs one backward per response; compared with GRPO on the same batch. */
+  private void vcpoOverhead() {
+    double grpo = median(trainStepMillis("{name: grpo}"));
+    double tis = median(trainStepMillis("{name: tis}"));
+    double vcpo = median(trainStepMillis("{name: vcpo}"));
+    double groupMean = median(trainStepMillis("{name: vcpo, baseline: group_mean}"));
+    System.out.printf(Locale.ROOT, "vcpo overhead (same batch 32 x 64 tokens, d128 L4): grpo %.1f ms, tis %.1f ms, "
+        + "vcpo optimal baseline %.1f ms (%.2fx grpo), vcpo group_mean baseline %.1f ms (%.2fx grpo)%n",
+        grpo, tis, vcpo, vcpo / grpo, groupMean, groupMean / grpo);
+  }
+
+  private double[] trainStepMillis(String algorithmYaml) {
     try (TransformerPolicy policy = TransformerPolicy.initialize(BENCH_MODEL, VOCAB, 1, Device.cpu(), DataType.FLOAT32);
          InMemoryTrajectoryStore store = new InMemoryTrajectoryStore(1)) {
       policy.setTrainable(true);
-      var algorithm = AlgorithmRegistry.builtIn().create(new AlgorithmConfig("grpo", 0.2, 0.2, 0, "unbiased", 1e-6,
-          "group", "token-mean"));
+      var algorithm = LocalRun.ALGORITHMS.fromYaml(algorithmYaml);
       WeightChannel<PolicyWeights> channel = new WeightChannel<>(1, PolicyWeights::close);
-      Trainer trainer = new Trainer(new Trainer.Options(1, 4, 0, 1.0, 48, new LearningRateSchedule(1e-4, 0, 1, false),
-          1.0, 0, null), policy, new AdamW(policy.parameters(), 0.9, 0.999, 1e-8, 0.01), algorithm, store,
+      Trainer trainer = new Trainer(new Trainer.Options(1, 4, 1, 0, 1.0, 48, new LearningRateSchedule(1e-4, 0, 1, false),
+          1.0, 0, null), policy, null, new AdamW(policy.parameters(), 0.9, 0.999, 1e-8, 0.01), algorithm, store,
           new StalenessGate(0, 4), channel, Optional::empty, r -> {});
       SplittableRandom rng = new SplittableRandom(1);
       List<TrajectoryGroup> groups = new ArrayList<>();
@@ -96,9 +112,10 @@ final class BenchCommand implements Callable<Integer> {
         }
         groups.add(new TrajectoryGroup(g, "bench", ts, 0, 0));
       }
-      double[] ms = time(5, 30, () -> trainer.update(groups, 1));
-      report("trainer step (d128 L4 H4 V64, batch 32 x 64 tokens)", ms, 120);
+      double[] ms = time(algorithm.advantages().needsTrajectoryStats() ? 2 : 5, algorithm.advantages().needsTrajectoryStats() ? 8 : 30,
+          () -> trainer.update(groups, 1));
       channel.close();
+      return ms;
     }
   }
 
@@ -141,7 +158,7 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private double samplesPerSecond(int maxStaleness) throws InterruptedException {
-    JobConfig job = JobConfig.load(quickstart, List.of("max_staleness=" + maxStaleness, "trainer.steps=" + steps));
+    JobConfig job = LocalRun.load(quickstart, List.of("max_staleness=" + maxStaleness, "trainer.steps=" + steps));
     double[] total = new double[2];
     LocalRun.train(job, null, r -> {
       total[0] += r.metrics().get("perf/samples_per_s") * r.metrics().get("perf/step_s");

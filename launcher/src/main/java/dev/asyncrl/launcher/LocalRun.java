@@ -35,12 +35,16 @@ import java.util.function.Consumer;
 public final class LocalRun {
   private LocalRun() {}
 
-  /** Checks that need more than one key or a registry; one-line errors naming the key. */
-  static Task validate(JobConfig job, AlgorithmRegistry registry) {
-    if (!registry.contains(job.algorithm().name())) {
-      throw job.settings().error(JobSchema.ALGORITHM, "unknown algorithm '" + job.algorithm().name()
-          + "'; known: " + String.join(", ", registry.names()));
-    }
+  /** The built-in algorithms, whose parameters make up the {@code algorithm} section of a job. */
+  public static final AlgorithmRegistry ALGORITHMS = AlgorithmRegistry.builtIn();
+
+  /** Reads and validates a job file with {@code path=value} overrides. */
+  public static JobConfig load(Path file, List<String> overrides) {
+    return JobConfig.load(file, overrides, ALGORITHMS.jobSchema());
+  }
+
+  /** Checks that need more than one key; one-line errors naming the key. */
+  static Task validate(JobConfig job) {
     Task task = Task.named(job.task().name(), job.task().digits());
     int needed = task.promptLength() + job.rollout().maxNewTokens();
     if (needed > job.model().maxSeqLen()) {
@@ -67,8 +71,7 @@ public final class LocalRun {
   /** As above, with a given trajectory store (which the caller closes). */
   public static void train(JobConfig job, Path checkpointDir, Consumer<StepReport> listener, Consumer<String> log,
       TrajectoryStore store) throws InterruptedException {
-    AlgorithmRegistry registry = AlgorithmRegistry.builtIn();
-    Task task = validate(job, registry);
+    Task task = validate(job);
     Placement placement;
     try {
       placement = Placement.resolve(job.devices().trainer(), job.devices().rollout(), job.devices().threads());
@@ -77,17 +80,25 @@ public final class LocalRun {
     }
     ComputeThread.setIntraOpThreads(placement.threads());
     log.accept(placement.report());
-    Algorithm algorithm = registry.create(job.algorithm());
+    Algorithm algorithm = ALGORITHMS.create(job.algorithm(), job.settings());
     CharTokenizer tokenizer = new CharTokenizer();
     var t = job.trainer();
     var r = job.rollout();
     StalenessGate gate = new StalenessGate(job.maxStaleness(), t.groupsPerStep());
-    WeightChannel<PolicyWeights> weights = new WeightChannel<>(2, PolicyWeights::close);
+    // With rollout.lag = k, workers read the version k behind the newest, so k + 1 versions stay published.
+    WeightChannel<PolicyWeights> weights = new WeightChannel<>(r.lag() + 2, PolicyWeights::close);
     List<TransformerPolicy> workerPolicies = new ArrayList<>();
+    TransformerPolicy reference = null;
     try (TransformerPolicy policy = TransformerPolicy.initialize(job.model(), tokenizer.vocabSize(), job.seed(),
         placement.trainer(), DataType.FLOAT32)) {
       policy.setTrainable(true);
       log.accept("model: " + policy.parameterCount() + " parameters, " + job.model());
+      if (algorithm.needsReferenceModel()) {
+        // The frozen reference is the initial policy: same config, same seed, never trained.
+        reference = TransformerPolicy.initialize(job.model(), tokenizer.vocabSize(), job.seed(), placement.trainer(),
+            DataType.FLOAT32);
+        log.accept("reference model: initial policy, frozen (algorithm.kl_coef > 0)");
+      }
       AdamW optimizer = new AdamW(policy.parameters(), t.beta1(), t.beta2(), t.adamEps(), t.weightDecay());
       SamplingParams sampling = new SamplingParams(r.maxNewTokens(), r.temperature(), r.topK(), r.topP(),
           new int[] {CharTokenizer.EOS});
@@ -97,14 +108,15 @@ public final class LocalRun {
             placement.rollout(), DataType.FLOAT32);
         workerPolicies.add(copy);
         workers.add(new RolloutWorker(new RolloutWorker.Setup(i, copy, task, tokenizer, sampling, r.groupSize(),
-            r.groupsPerBatch(), job.seed() * 1_000_003L + i + 1), weights, gate, store));
+            r.groupsPerBatch(), r.lag(), job.seed() * 1_000_003L + i + 1), weights, gate, store));
       }
       LearningRateSchedule lr = new LearningRateSchedule(t.lr(), t.warmupSteps(), t.steps(),
           t.lrSchedule().equals("cosine"));
       try (RolloutPool pool = new RolloutPool(workers, gate)) {
-        Trainer trainer = new Trainer(new Trainer.Options(t.steps(), t.groupsPerStep(), job.maxStaleness(),
-            r.temperature(), r.maxNewTokens(), lr, t.gradClip(), t.checkpointEvery(), checkpointDir),
-            policy, optimizer, algorithm, store, gate, weights, pool::failure, listener);
+        // Lagged workers start groups k versions behind, so the drop bound is max_staleness + lag.
+        Trainer trainer = new Trainer(new Trainer.Options(t.steps(), t.groupsPerStep(), t.miniBatches(),
+            job.maxStaleness() + r.lag(), r.temperature(), r.maxNewTokens(), lr, t.gradClip(), t.checkpointEvery(),
+            checkpointDir), policy, reference, optimizer, algorithm, store, gate, weights, pool::failure, listener);
         trainer.publishInitial();
         pool.start();
         trainer.run();
@@ -112,6 +124,9 @@ public final class LocalRun {
     } finally {
       weights.close();
       workerPolicies.forEach(TransformerPolicy::close);
+      if (reference != null) {
+        reference.close();
+      }
     }
   }
 }

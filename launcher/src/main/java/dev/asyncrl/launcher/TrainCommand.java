@@ -24,7 +24,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    JobConfig job = JobConfig.load(config, overrides);
+    JobConfig job = LocalRun.load(config, overrides);
     RunFolder run = RunFolder.create(job.outputDir(), job.name());
     Files.writeString(run.config(), job.resolvedYaml());
     System.out.println("run folder: " + run.dir());

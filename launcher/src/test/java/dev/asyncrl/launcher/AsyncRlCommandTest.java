@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +34,28 @@ class AsyncRlCommandTest {
     Path config = dir.resolve("algo.yaml");
     Files.writeString(config, "algorithm:\n  name: ppo2\n");
     var e = assertThrows(dev.asyncrl.core.config.ConfigException.class,
-        () -> LocalRun.train(dev.asyncrl.core.config.JobConfig.load(config, java.util.List.of()), null, r -> {}, l -> {}));
-    assertEquals("algorithm.name at " + config + ":2:3: unknown algorithm 'ppo2'; known: grpo", e.getMessage());
+        () -> LocalRun.load(config, java.util.List.of()));
+    assertEquals("algorithm.name at " + config + ":2:3: unknown algorithm 'ppo2' (did you mean ppo?); known: grpo, "
+        + "dr_grpo, dapo, rloo, loop, tis, vcpo, ppo", e.getMessage());
+  }
+
+  @Test
+  void everyShippedConfigIsValid() throws Exception {
+    Path configs = Path.of(System.getProperty("user.dir")).getParent().resolve("configs");
+    try (var files = Files.list(configs)) {
+      List<Path> yamls = files.filter(p -> p.toString().endsWith(".yaml")).toList();
+      assertFalse(yamls.isEmpty());
+      for (Path p : yamls) {
+        assertDoesNotThrow(() -> LocalRun.load(p, List.of()), p.toString());
+      }
+    }
+  }
+
+  @Test
+  void configurationReferenceInTheDocsIsCurrent() throws Exception {
+    Path doc = Path.of(System.getProperty("user.dir")).getParent().resolve("docs/configuration.md");
+    String text = Files.readString(doc);
+    assertTrue(text.contains(LocalRun.ALGORITHMS.jobSchema().referenceMarkdown()),
+        "docs/configuration.md is stale: regenerate it with ./asyncrl config-reference");
   }
 }

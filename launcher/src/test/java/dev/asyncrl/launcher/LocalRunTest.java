@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.asyncrl.core.TrajectoryGroup;
 import dev.asyncrl.core.config.ConfigSource;
 import dev.asyncrl.core.config.JobConfig;
-import dev.asyncrl.core.config.JobSchema;
 import dev.asyncrl.datastore.InMemoryTrajectoryStore;
 import dev.asyncrl.datastore.TrajectoryStore;
 import dev.asyncrl.trainer.StepReport;
@@ -19,6 +18,8 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class LocalRunTest {
 
@@ -35,7 +36,7 @@ class LocalRunTest {
     for (String o : overrides) {
       source.override(o);
     }
-    return JobConfig.from(JobSchema.SCHEMA.resolve(source));
+    return JobConfig.from(LocalRun.ALGORITHMS.jobSchema().resolve(source));
   }
 
   /** Records every appended group id; otherwise the in-memory store. */
@@ -80,14 +81,16 @@ class LocalRunTest {
     return reports;
   }
 
-  @Test
-  void asynchronousRunRespectsTheStalenessBoundAndTrainsEveryGroupExactlyOnce() throws Exception {
-    JobConfig job = job("max_staleness=1");
+  @ParameterizedTest
+  @ValueSource(strings = {"grpo", "dapo"})
+  void asynchronousRunRespectsTheStalenessBoundAndTrainsEveryGroupExactlyOnce(String algorithm) throws Exception {
+    JobConfig job = job("max_staleness=1", "algorithm.name=" + algorithm);
     RecordingStore store = new RecordingStore(job.datastore().capacity());
     List<StepReport> reports = run(job, store, null);
     assertEquals(25, reports.size());
     List<Long> trained = new ArrayList<>();
     List<Long> dropped = new ArrayList<>();
+    List<Long> filtered = new ArrayList<>();
     for (StepReport r : reports) {
       assertEquals(3, r.trainedGroups().size());
       for (long s : r.trainedStaleness()) {
@@ -96,6 +99,10 @@ class LocalRunTest {
       assertTrue(r.metrics().get("staleness/max") <= 1);
       trained.addAll(r.trainedGroups());
       dropped.addAll(r.droppedGroups());
+      filtered.addAll(r.filteredGroups());
+    }
+    if (algorithm.equals("dapo")) {
+      assertFalse(filtered.isEmpty(), "modsum with 4 samples per group has all-equal groups for dynamic sampling to skip");
     }
     List<Long> leftover = new ArrayList<>();
     for (TrajectoryGroup g; (g = store.poll(Duration.ZERO)) != null; ) {
@@ -106,10 +113,13 @@ class LocalRunTest {
     for (long id : dropped) {
       assertTrue(accounted.add(id), "group " + id + " both dropped and trained, or dropped twice");
     }
+    for (long id : filtered) {
+      assertTrue(accounted.add(id), "group " + id + " both filtered and trained or dropped");
+    }
     for (long id : leftover) {
       assertTrue(accounted.add(id), "group " + id + " still buffered but already consumed");
     }
-    assertEquals(new HashSet<>(store.appended), accounted, "every appended group is trained, dropped or buffered");
+    assertEquals(new HashSet<>(store.appended), accounted, "every appended group is trained, dropped, filtered or buffered");
     assertEquals(store.appended.size(), accounted.size());
   }
 
@@ -124,8 +134,46 @@ class LocalRunTest {
   }
 
   @Test
-  void nativeMemoryStaysFlatAcrossSteps() throws Exception {
-    JobConfig job = job("trainer.steps=40");
+  void lagMakesEveryGroupExactlyThatManyVersionsOld() throws Exception {
+    JobConfig job = job("max_staleness=0", "rollout.lag=3", "trainer.steps=12");
+    for (StepReport r : run(job, new RecordingStore(job.datastore().capacity()), null)) {
+      long expected = Math.min(3, r.step() - 1); // before version 3 exists, workers hold version 0
+      for (long s : r.trainedStaleness()) {
+        assertEquals(expected, s, "step " + r.step());
+      }
+      assertTrue(r.droppedGroups().isEmpty());
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"grpo", "dr_grpo", "dapo", "rloo", "loop", "tis", "vcpo", "ppo"})
+  void everyAlgorithmRunsFromYamlWithItsMetrics(String algorithm) throws Exception {
+    JobConfig job = job("trainer.steps=6", "algorithm.name=" + algorithm);
+    List<StepReport> reports = run(job, new RecordingStore(job.datastore().capacity()), null);
+    assertEquals(6, reports.size());
+    for (String metric : List.of("is/ess_ratio", "train/lr_effective", "loss/kl_behaviour", "loss/filtered_token_frac",
+        "train/grad_norm", "loss/policy")) {
+      for (StepReport r : reports) {
+        assertTrue(Double.isFinite(r.metrics().get(metric)), algorithm + " " + metric + " at step " + r.step());
+      }
+    }
+    if (algorithm.equals("vcpo")) {
+      assertTrue(reports.get(5).metrics().containsKey("vcpo/baseline_shift"));
+    }
+  }
+
+  @Test
+  void klPenaltyKeepsTheInitialPolicyAsReferenceAndMeasuresDrift() throws Exception {
+    JobConfig job = job("algorithm.name=ppo", "algorithm.kl_coef=0.1", "trainer.steps=10", "trainer.lr=1.0e-2");
+    List<StepReport> reports = run(job, new RecordingStore(job.datastore().capacity()), null);
+    assertEquals(0.0, reports.get(0).metrics().get("loss/kl_ref"), 1e-6, "the first update starts at the reference");
+    assertTrue(reports.get(9).metrics().get("loss/kl_ref") > 1e-4, "after 9 updates the policy has left the reference");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"grpo", "vcpo"})
+  void nativeMemoryStaysFlatAcrossSteps(String algorithm) throws Exception {
+    JobConfig job = job("trainer.steps=40", "algorithm.name=" + algorithm, "algorithm.kl_coef=0.05", "trainer.mini_batches=3");
     List<StepReport> reports = run(job, new RecordingStore(job.datastore().capacity()), null);
     double early = reports.get(4).metrics().get("memory/trainer_native_arrays");
     for (StepReport r : reports.subList(5, reports.size())) {

@@ -18,15 +18,20 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * One rollout worker: admission, then the newest weights, then one batched generation of
- * {@code groupsPerBatch} groups of {@code groupSize} responses, scored and appended to the store.
+ * One rollout worker: admission, then the newest weights (or those {@code lag} versions older), then one
+ * batched generation of {@code groupsPerBatch} groups of {@code groupSize} responses, scored and appended
+ * to the store.
  * Weights change only between batches, so every response of a group has one policy version.
  */
 public final class RolloutWorker implements Runnable {
 
-  /** What a worker needs; the policy is this worker's own copy. */
+  /**
+   * What a worker needs; the policy is this worker's own copy.
+   *
+   * @param lag sample with the weights this many versions behind the newest published ({@code rollout.lag})
+   */
   public record Setup(int workerId, TransformerPolicy policy, Task task, CharTokenizer tokenizer,
-      SamplingParams sampling, int groupSize, int groupsPerBatch, long seed) {}
+      SamplingParams sampling, int groupSize, int groupsPerBatch, int lag, long seed) {}
 
   private final Setup setup;
   private final WeightChannel<PolicyWeights> weights;
@@ -86,7 +91,7 @@ public final class RolloutWorker implements Runnable {
   private void produce(int groups) throws InterruptedException {
     int appended = 0;
     try {
-      version = weights.readIfNewer(version, p -> setup.policy().loadWeights(p.weights().arrays()));
+      version = weights.readIfNewer(version, setup.lag(), p -> setup.policy().loadWeights(p.weights().arrays()));
       long start = System.nanoTime();
       int k = setup.groupSize();
       TaskInstance[] instances = new TaskInstance[groups];

@@ -50,13 +50,18 @@ public final class AdamW {
 
   /** ‖g‖₂ over every parameter's gradient. */
   public double gradientNorm() {
+    return Math.sqrt(gradientSquaredNorm());
+  }
+
+  /** ‖g‖₂² over every parameter's gradient. */
+  public double gradientSquaredNorm() {
     try (NDScope ignored = new NDScope()) {
       NDArray sumSquares = null; // summed on the device: one host read per step, not one per parameter
       for (NDArray p : params.values()) {
         NDArray s = p.getGradient().square().sum();
         sumSquares = sumSquares == null ? s : sumSquares.add(s);
       }
-      return Math.sqrt(Trainer.scalar(sumSquares));
+      return Trainer.scalar(sumSquares);
     }
   }
 

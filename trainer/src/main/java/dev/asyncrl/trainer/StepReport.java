@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What one trainer step did: the version it published, the groups it trained and dropped, and its metrics
- * (stable names; see README, Metrics).
+ * What one trainer step did: the version it published, the groups it trained, dropped as too stale, and
+ * skipped by the algorithm's group filter, and its metrics (stable names; see README, Metrics).
  */
 public record StepReport(int step, long version, List<Long> trainedGroups, List<Long> droppedGroups,
-    List<Long> trainedStaleness, Map<String, Double> metrics) {}
+    List<Long> filteredGroups, List<Long> trainedStaleness, Map<String, Double> metrics) {}

@@ -13,6 +13,8 @@ import java.util.List;
  * Per-token arrays have {@code T−1} columns aligned with the model's next-token log-probs: column {@code j}
  * scores token {@code j+1}, so response token {@code k} of row {@code i} sits at column {@code P_i + k − 1}.
  * Prompt and padding columns have mask 0.
+ *
+ * @param lengths prompt + response length of each row (the rest of the row is padding)
  */
 public record TrainBatch(
     int rows,
@@ -20,11 +22,10 @@ public record TrainBatch(
     long[] tokens,
     float[] behaviourLogProbs,
     float[] mask,
-    float[] advantages,
+    int[] lengths,
     int trainedTokens) {
 
-  /** @param advantages one per response, in group order (as the estimator returned them) */
-  public static TrainBatch assemble(List<TrajectoryGroup> groups, double[][] advantages) {
+  public static TrainBatch assemble(List<TrajectoryGroup> groups) {
     int rows = 0;
     int width = 2;
     for (TrajectoryGroup g : groups) {
@@ -36,7 +37,7 @@ public record TrainBatch(
     long[] tokens = new long[rows * width];
     float[] behaviour = new float[rows * (width - 1)];
     float[] mask = new float[rows * (width - 1)];
-    float[] adv = new float[rows];
+    int[] lengths = new int[rows];
     int row = 0;
     int trained = 0;
     for (int g = 0; g < groups.size(); g++) {
@@ -54,10 +55,26 @@ public record TrainBatch(
           mask[col] = t.lossMask()[k];
           trained += t.lossMask()[k];
         }
-        adv[row] = (float) advantages[g][i];
+        lengths[row] = t.length();
       }
     }
-    return new TrainBatch(rows, width, tokens, behaviour, mask, adv, trained);
+    return new TrainBatch(rows, width, tokens, behaviour, mask, lengths, trained);
+  }
+
+  /** Row {@code r} alone, without its padding: {@code [1, L_r]}. */
+  public TrainBatch row(int r) {
+    int w = Math.max(2, lengths[r]);
+    long[] tok = new long[w];
+    float[] beh = new float[w - 1];
+    float[] msk = new float[w - 1];
+    System.arraycopy(tokens, r * width, tok, 0, w);
+    System.arraycopy(behaviourLogProbs, r * (width - 1), beh, 0, w - 1);
+    System.arraycopy(mask, r * (width - 1), msk, 0, w - 1);
+    int trained = 0;
+    for (float v : msk) {
+      trained += (int) v;
+    }
+    return new TrainBatch(1, w, tok, beh, msk, new int[] {lengths[r]}, trained);
   }
 
   public NDArray tokens(NDManager m) {
@@ -72,7 +89,15 @@ public record TrainBatch(
     return m.create(mask, new Shape(rows, width - 1)).toType(dtype, false);       // [N, T-1]
   }
 
-  public NDArray advantages(NDManager m, DataType dtype) {
-    return m.create(advantages, new Shape(rows, 1)).toType(dtype, false);          // [N, 1]
+  /** @param advantages one per response, in group order (as the estimator returned them) */
+  public NDArray advantages(NDManager m, DataType dtype, double[][] advantages) {
+    double[] flat = new double[rows];
+    int row = 0;
+    for (double[] group : advantages) {
+      for (double a : group) {
+        flat[row++] = a;
+      }
+    }
+    return m.create(flat, new Shape(rows, 1)).toType(dtype, false);               // [N, 1]
   }
 }

@@ -6,9 +6,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
+import dev.asyncrl.algorithms.Advantages;
 import dev.asyncrl.algorithms.Algorithm;
+import dev.asyncrl.algorithms.EffectiveSampleSize;
 import dev.asyncrl.algorithms.LossInputs;
 import dev.asyncrl.algorithms.LossResult;
+import dev.asyncrl.algorithms.TrajectoryStats;
 import dev.asyncrl.core.Trajectory;
 import dev.asyncrl.core.TrajectoryGroup;
 import dev.asyncrl.datastore.StalenessGate;
@@ -29,23 +32,28 @@ import java.util.function.Supplier;
 
 /**
  * The training loop. Each step: take {@code B} groups from the store in arrival order (dropping and
- * counting any older than {@code max_staleness}), compute advantages and the loss, step AdamW with
- * global-norm clipping, publish version {@code v+1}, report, and checkpoint when due.
+ * counting any older than the staleness bound, skipping those the algorithm's group filter rejects), then
+ * for each of the {@code M} mini-batches compute advantages and the loss, step AdamW with global-norm
+ * clipping and the algorithm's learning-rate factor; publish version {@code v+1}, report, and checkpoint
+ * when due.
  */
 public final class Trainer {
 
   /**
+   * @param maxStaleness   the drop bound: {@code max_staleness + rollout.lag}
+   * @param miniBatches    optimizer updates per step; must divide {@code groupsPerStep}
    * @param temperature    the rollout temperature; ℓθ is computed from the same tempered logits as ℓμ
    * @param maxResponseLen {@code C} for length-normalised aggregation
    * @param checkpointDir  where {@code step-N} folders go; null = no checkpoints
    */
-  public record Options(int steps, int groupsPerStep, int maxStaleness, double temperature, int maxResponseLen,
-      LearningRateSchedule lr, double gradClip, int checkpointEvery, Path checkpointDir) {}
+  public record Options(int steps, int groupsPerStep, int miniBatches, int maxStaleness, double temperature,
+      int maxResponseLen, LearningRateSchedule lr, double gradClip, int checkpointEvery, Path checkpointDir) {}
 
   private static final Duration POLL = Duration.ofMillis(100);
 
   private final Options options;
   private final TransformerPolicy policy;
+  private final TransformerPolicy reference;
   private final AdamW optimizer;
   private final Algorithm algorithm;
   private final TrajectoryStore store;
@@ -55,13 +63,22 @@ public final class Trainer {
   private final Consumer<StepReport> listener;
   private long version;
   private long droppedTotal;
+  private long filteredTotal;
   private int skippedTotal;
 
-  public Trainer(Options options, TransformerPolicy policy, AdamW optimizer, Algorithm algorithm,
-      TrajectoryStore store, StalenessGate gate, WeightChannel<PolicyWeights> weights,
+  /** @param reference the frozen reference model for the KL penalty; null when the algorithm needs none */
+  public Trainer(Options options, TransformerPolicy policy, TransformerPolicy reference, AdamW optimizer,
+      Algorithm algorithm, TrajectoryStore store, StalenessGate gate, WeightChannel<PolicyWeights> weights,
       Supplier<Optional<Throwable>> producerFailure, Consumer<StepReport> listener) {
+    if (algorithm.needsReferenceModel() && reference == null) {
+      throw new IllegalArgumentException("algorithm " + algorithm.name() + " has a KL penalty but no reference model was given");
+    }
+    if (options.groupsPerStep() % options.miniBatches() != 0) {
+      throw new IllegalArgumentException("mini-batches must divide groups per step");
+    }
     this.options = options;
     this.policy = policy;
+    this.reference = reference;
     this.optimizer = optimizer;
     this.algorithm = algorithm;
     this.store = store;
@@ -85,8 +102,9 @@ public final class Trainer {
     for (int step = 1; step <= options.steps(); step++) {
       List<TrajectoryGroup> groups = new ArrayList<>(options.groupsPerStep());
       List<Long> dropped = new ArrayList<>();
+      List<Long> filtered = new ArrayList<>();
       long waitStart = System.nanoTime();
-      collect(groups, dropped);
+      collect(groups, dropped, filtered);
       long computeStart = System.nanoTime();
       Map<String, Double> metrics = update(groups, step);
       List<Long> staleness = groups.stream().map(g -> g.staleness(version)).toList();
@@ -94,6 +112,8 @@ public final class Trainer {
       weights.publish(version, PolicyWeights.copyOf(policy));
       gate.published(version);
       long now = System.nanoTime();
+      metrics.put("train/filtered_groups", (double) filtered.size());
+      metrics.put("train/filtered_groups_total", (double) filteredTotal);
       describe(groups, staleness, dropped, metrics, (computeStart - waitStart) / 1e9, (now - computeStart) / 1e9,
           (now - lastPublish) / 1e9, (now - runStart) / 1e9);
       lastPublish = now;
@@ -102,12 +122,16 @@ public final class Trainer {
         TrainerCheckpoint.save(options.checkpointDir(), step, version, store.consumed(), droppedTotal, policy, optimizer);
       }
       listener.accept(new StepReport(step, version, groups.stream().map(TrajectoryGroup::groupId).toList(),
-          dropped, staleness, metrics));
+          dropped, filtered, staleness, metrics));
     }
   }
 
-  /** Fills {@code groups} to B, dropping (and counting) groups older than max_staleness. */
-  private void collect(List<TrajectoryGroup> groups, List<Long> dropped) throws InterruptedException {
+  /**
+   * Fills {@code groups} to B, dropping (and counting) groups older than the staleness bound and skipping
+   * those the algorithm's group filter rejects. Both kinds give their admission slot back to the gate.
+   */
+  private void collect(List<TrajectoryGroup> groups, List<Long> dropped, List<Long> filtered)
+      throws InterruptedException {
     while (groups.size() < options.groupsPerStep()) {
       TrajectoryGroup g = store.poll(POLL);
       if (g == null) {
@@ -121,6 +145,10 @@ public final class Trainer {
         dropped.add(g.groupId());
         droppedTotal++;
         gate.dropped(1);
+      } else if (!algorithm.groups().admits(g.rewards(), filtered.size())) {
+        filtered.add(g.groupId());
+        filteredTotal++;
+        gate.dropped(1);
       } else {
         groups.add(g);
       }
@@ -128,41 +156,123 @@ public final class Trainer {
   }
 
   /**
-   * One optimizer update on {@code groups} (advantages, loss, backward, clipping, AdamW) without publishing.
-   * Public for benchmarks; {@link #run} is the normal entry point.
+   * The optimizer updates of one step on {@code groups}, one per mini-batch, without publishing. Public for
+   * benchmarks; {@link #run} is the normal entry point. Metrics are averaged over the mini-batches.
    */
   public Map<String, Double> update(List<TrajectoryGroup> groups, int step) {
+    double lr = options.lr().at(step - 1);
+    int perMiniBatch = Math.max(1, groups.size() / options.miniBatches());
+    List<List<TrajectoryGroup>> miniBatches = new ArrayList<>();
+    for (int i = 0; i < groups.size(); i += perMiniBatch) {
+      miniBatches.add(groups.subList(i, Math.min(groups.size(), i + perMiniBatch)));
+    }
+    int configuredRows = groups.stream().mapToInt(g -> g.trajectories().size()).sum() / miniBatches.size();
+    Map<String, Double> sums = new LinkedHashMap<>();
+    try (NDScope ignored = new NDScope()) {
+      List<TrainBatch> batches = miniBatches.stream().map(TrainBatch::assemble).toList();
+      // ℓold: the policy before this step's first update. With one mini-batch it is sg(ℓθ) itself.
+      List<NDArray> proximal = new ArrayList<>();
+      for (TrainBatch b : batches) {
+        proximal.add(batches.size() == 1 ? null : policy.nextTokenLogProbs(b.tokens(policy.manager()), options.temperature()));
+      }
+      for (int i = 0; i < batches.size(); i++) {
+        miniBatchUpdate(miniBatches.get(i), batches.get(i), proximal.get(i), lr, configuredRows)
+            .forEach((k, v) -> sums.merge(k, v, Double::sum));
+      }
+    }
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    sums.forEach((k, v) -> metrics.put(k, v / miniBatches.size()));
+    metrics.put("train/lr", lr);
+    metrics.put("train/skipped_total", (double) skippedTotal);
+    metrics.put("train/trained_tokens", sums.getOrDefault("train/trained_tokens", 0.0));
+    return metrics;
+  }
+
+  private Map<String, Double> miniBatchUpdate(List<TrajectoryGroup> groups, TrainBatch batch, NDArray proximal,
+      double lr, int configuredRows) {
     Map<String, Double> metrics = new LinkedHashMap<>();
     double[][] rewards = groups.stream().map(TrajectoryGroup::rewards).toArray(double[][]::new);
-    TrainBatch batch = TrainBatch.assemble(groups, algorithm.advantages().advantages(rewards));
+    TrajectoryStats stats = algorithm.advantages().needsTrajectoryStats() ? trajectoryStats(groups, batch) : null;
+    Advantages advantages = algorithm.advantages().advantages(rewards, stats);
+    metrics.putAll(advantages.metrics());
     DataType dtype = policy.dataType();
-    try (NDScope ignored = new NDScope()) {
-      NDManager m = policy.manager();
-      LossResult result;
-      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-        NDArray logProbs = policy.nextTokenLogProbs(batch.tokens(m), options.temperature());   // [N, T-1]
-        result = algorithm.loss().compute(new LossInputs(logProbs, batch.behaviourLogProbs(m, dtype),
-            batch.advantages(m, dtype), batch.mask(m, dtype), options.maxResponseLen()));
-        gc.backward(result.loss());
-      }
-      metrics.put("loss/policy", scalar(result.loss()));
-      result.metrics().forEach((k, v) -> metrics.put(k, scalar(v)));
+    NDManager m = policy.manager();
+    NDArray tokens = batch.tokens(m);                                                       // [N, T]
+    NDArray behaviour = batch.behaviourLogProbs(m, dtype);                                  // [N, T-1]
+    NDArray mask = batch.mask(m, dtype);
+    NDArray referenceLogProbs = reference == null ? null : reference.nextTokenLogProbs(tokens, options.temperature());
+    NDArray current;
+    LossResult result;
+    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      NDArray logProbs = policy.nextTokenLogProbs(tokens, options.temperature());           // [N, T-1]
+      current = logProbs.stopGradient();
+      result = algorithm.objective(new LossInputs(logProbs, current, proximal == null ? current : proximal, behaviour,
+          referenceLogProbs, batch.advantages(m, dtype, advantages.values()), mask, options.maxResponseLen(),
+          configuredRows));
+      gc.backward(result.loss());
     }
+    metrics.put("loss/policy", scalar(result.loss()));
+    result.metrics().forEach((k, v) -> metrics.put(k, scalar(v)));
+    double[] logWeights = current.sub(behaviour).mul(mask).sum(new int[] {1}).toType(DataType.FLOAT64, false)
+        .toDoubleArray();                                                                   // S_i, [N]
+    double essRatio = EffectiveSampleSize.ratio(logWeights);
+    double effectiveLr = lr * algorithm.learningRate().factor(essRatio);
     double gradNorm = optimizer.gradientNorm();
-    double lr = options.lr().at(step - 1);
     boolean skip = batch.trainedTokens() == 0 || !Double.isFinite(gradNorm) || !Double.isFinite(metrics.get("loss/policy"));
     if (skip) {
       skippedTotal++;
       optimizer.zeroGradients();
     } else {
       double scale = options.gradClip() > 0 && gradNorm > options.gradClip() ? options.gradClip() / gradNorm : 1;
-      optimizer.step(lr, scale);
+      optimizer.step(effectiveLr, scale);
     }
+    double weightMax = 0;
+    double weightSum = 0;
+    for (double s : logWeights) {
+      double w = Math.exp(Math.max(-20, Math.min(20, s)));
+      weightMax = Math.max(weightMax, w);
+      weightSum += w;
+    }
+    metrics.put("is/ess_ratio", essRatio);
+    metrics.put("is/weight_max", weightMax);
+    metrics.put("is/weight_mean", logWeights.length == 0 ? 1 : weightSum / logWeights.length);
+    metrics.put("train/lr_effective", effectiveLr);
     metrics.put("train/grad_norm", gradNorm);
-    metrics.put("train/lr", lr);
-    metrics.put("train/skipped_total", (double) skippedTotal);
     metrics.put("train/trained_tokens", (double) batch.trainedTokens());
     return metrics;
+  }
+
+  /**
+   * {@code S_i} and {@code ‖∇θ log πθ(τ_i)‖²} of every response, each from its own forward and backward
+   * (micro-batch 1), indexed like the groups. Gradients are zeroed after each, so the update's own backward
+   * starts clean.
+   */
+  private TrajectoryStats trajectoryStats(List<TrajectoryGroup> groups, TrainBatch batch) {
+    double[][] logWeights = new double[groups.size()][];
+    double[][] gradNormSq = new double[groups.size()][];
+    DataType dtype = policy.dataType();
+    NDManager m = policy.manager();
+    int row = 0;
+    for (int g = 0; g < groups.size(); g++) {
+      int k = groups.get(g).trajectories().size();
+      logWeights[g] = new double[k];
+      gradNormSq[g] = new double[k];
+      for (int i = 0; i < k; i++, row++) {
+        try (NDScope ignored = new NDScope()) {
+          TrainBatch one = batch.row(row);
+          NDArray mask = one.mask(m, dtype);                                                // [1, L-1]
+          NDArray logProbs;
+          try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            logProbs = policy.nextTokenLogProbs(one.tokens(m), options.temperature());      // [1, L-1]
+            gc.backward(logProbs.mul(mask).sum());                                          // log πθ(τ_i)
+          }
+          logWeights[g][i] = scalar(logProbs.stopGradient().sub(one.behaviourLogProbs(m, dtype)).mul(mask).sum());
+          gradNormSq[g][i] = optimizer.gradientSquaredNorm();
+          optimizer.zeroGradients();
+        }
+      }
+    }
+    return new TrajectoryStats(logWeights, gradNormSq);
   }
 
   private void describe(List<TrajectoryGroup> groups, List<Long> staleness, List<Long> dropped, Map<String, Double> metrics,

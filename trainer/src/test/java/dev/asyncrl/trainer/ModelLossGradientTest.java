@@ -11,6 +11,10 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import dev.asyncrl.algorithms.LossAggregation;
+import dev.asyncrl.algorithms.Algorithm;
+import dev.asyncrl.algorithms.GroupFilter;
+import dev.asyncrl.algorithms.KlPenalty;
+import dev.asyncrl.algorithms.LearningRateScaling;
 import dev.asyncrl.algorithms.LossInputs;
 import dev.asyncrl.algorithms.PpoClipLoss;
 import dev.asyncrl.core.Trajectory;
@@ -24,15 +28,16 @@ import org.junit.jupiter.api.Test;
 /** The gradient of (model → next-token log-probs → PPO loss) agrees with central differences in float64. */
 class ModelLossGradientTest {
 
-  static final PpoClipLoss LOSS = new PpoClipLoss(0.2, 0.2, 3, LossAggregation.TOKEN_MEAN);
+  static final Algorithm LOSS = new Algorithm("ppo-clip", GroupFilter.NONE, null, new PpoClipLoss(0.2, 0.2, 3),
+      LossAggregation.TOKEN_MEAN, KlPenalty.OFF, LearningRateScaling.NONE);
+  static final double[][] ADVANTAGES = {{0.9, -0.9}};
 
   static TrainBatch batch() {
     // Two responses of different lengths: exercises right padding and the prompt/response alignment.
     Trajectory a = new Trajectory(new int[] {2, 3, 4}, new int[] {5, 6, 1}, new float[] {-2.1f, -2.9f, -2.5f},
         new byte[] {1, 1, 1}, 1.0, 0, 0, 0);
     Trajectory b = new Trajectory(new int[] {2, 3, 4}, new int[] {7}, new float[] {-2.6f}, new byte[] {1}, 0.0, 0, 0, 0);
-    return TrainBatch.assemble(List.of(new TrajectoryGroup(0, "t", List.of(a, b), 0, 0)),
-        new double[][] {{0.9, -0.9}});
+    return TrainBatch.assemble(List.of(new TrajectoryGroup(0, "t", List.of(a, b), 0, 0)));
   }
 
   static double loss(TransformerPolicy p, TrainBatch batch) {
@@ -44,8 +49,9 @@ class ModelLossGradientTest {
 
   static NDArray evaluate(TransformerPolicy p, TrainBatch batch, NDManager m) {
     NDArray logp = p.nextTokenLogProbs(batch.tokens(m), 1.0);
-    return LOSS.compute(new LossInputs(logp, batch.behaviourLogProbs(m, DataType.FLOAT64),
-        batch.advantages(m, DataType.FLOAT64), batch.mask(m, DataType.FLOAT64), 3)).loss();
+    NDArray old = batch.behaviourLogProbs(m, DataType.FLOAT64); // fixed ratios' denominator: ratios far from 1
+    return LOSS.objective(new LossInputs(logp, logp.stopGradient(), old, old, null,
+        batch.advantages(m, DataType.FLOAT64, ADVANTAGES), batch.mask(m, DataType.FLOAT64), 3, 2)).loss();
   }
 
   @Test

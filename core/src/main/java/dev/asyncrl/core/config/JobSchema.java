@@ -55,7 +55,8 @@ public final class JobSchema {
       .check(v -> v >= 0, NON_NEGATIVE);
   public static final Setting<Integer> LAG = Setting.integer("rollout.lag", 0,
       "research control: workers sample with the weights exactly this many versions older than the newest (0 = newest); "
-      + "trajectories are then between lag and lag + max_staleness versions old").check(v -> v >= 0, NON_NEGATIVE);
+      + "trajectories are then between lag and lag + max_staleness versions old; lag + 2 versions are kept in memory")
+      .check(v -> v >= 0 && v <= 256, "must be between 0 and 256");
   public static final Setting<Double> TOP_P = Setting.number("rollout.top_p", 1.0, "nucleus sampling mass; 1 = off")
       .check(v -> v > 0 && v <= 1, "must be in (0, 1]");
 
