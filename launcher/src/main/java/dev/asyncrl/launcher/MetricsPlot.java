@@ -1,13 +1,10 @@
 package dev.asyncrl.launcher;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -19,23 +16,13 @@ final class MetricsPlot {
   private MetricsPlot() {}
 
   static void render(Path metricsJsonl, Path png, String title) {
-    List<Double> steps = new ArrayList<>();
-    List<Double> reward = new ArrayList<>();
-    List<Double> staleness = new ArrayList<>();
-    List<Double> stalenessMax = new ArrayList<>();
-    ObjectMapper json = new ObjectMapper();
+    List<Map<String, Double>> log = MetricsLog.read(metricsJsonl);
+    double[] steps = MetricsLog.series(log, "step");
+    double[] reward = MetricsLog.series(log, "rollout/reward_mean");
+    double[] staleness = MetricsLog.series(log, "staleness/mean");
+    double[] stalenessMax = MetricsLog.series(log, "staleness/max");
     try {
-      for (String line : Files.readAllLines(metricsJsonl)) {
-        if (line.isBlank()) {
-          continue;
-        }
-        JsonNode n = json.readTree(line);
-        steps.add(n.get("step").asDouble());
-        reward.add(n.path("rollout/reward_mean").asDouble());
-        staleness.add(n.path("staleness/mean").asDouble());
-        stalenessMax.add(n.path("staleness/max").asDouble());
-      }
-      if (steps.isEmpty()) {
+      if (steps.length == 0) {
         return;
       }
       System.setProperty("java.awt.headless", "true");

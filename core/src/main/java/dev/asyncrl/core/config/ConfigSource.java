@@ -112,6 +112,25 @@ public final class ConfigSource {
     return this;
   }
 
+  /**
+   * Removes everything under {@code section} (e.g. {@code grid}) from this source and returns those values by
+   * their path below it ({@code grid.rollout.lag} → {@code rollout.lag}), for files that mix schema keys with
+   * free-form sections.
+   */
+  public Map<String, RawValue> takeSection(String section) {
+    String prefix = section + ".";
+    Map<String, RawValue> taken = new LinkedHashMap<>();
+    values.entrySet().removeIf(e -> {
+      if (e.getKey().startsWith(prefix)) {
+        taken.put(e.getKey().substring(prefix.length()), e.getValue());
+        return true;
+      }
+      return false;
+    });
+    mappings.keySet().removeIf(k -> k.equals(section) || k.startsWith(prefix));
+    return taken;
+  }
+
   public Map<String, RawValue> values() {
     return values;
   }

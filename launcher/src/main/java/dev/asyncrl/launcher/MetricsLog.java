@@ -1,0 +1,54 @@
+package dev.asyncrl.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Reads a run's {@code metrics.jsonl} back: one map of metric name to value per step, in step order. */
+final class MetricsLog {
+  private MetricsLog() {}
+
+  static List<Map<String, Double>> read(Path metricsJsonl) {
+    ObjectMapper json = new ObjectMapper();
+    List<Map<String, Double>> steps = new ArrayList<>();
+    try {
+      int lineNumber = 0;
+      for (String line : Files.readAllLines(metricsJsonl)) {
+        lineNumber++;
+        if (line.isBlank()) {
+          continue;
+        }
+        JsonNode n;
+        try {
+          n = json.readTree(line);
+        } catch (IOException e) {
+          throw new IllegalStateException(metricsJsonl + ":" + lineNumber + ": not a JSON object: " + e.getMessage());
+        }
+        Map<String, Double> row = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+          Map.Entry<String, JsonNode> f = it.next();
+          if (f.getValue().isNumber()) {
+            row.put(f.getKey(), f.getValue().asDouble());
+          }
+        }
+        steps.add(row);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + metricsJsonl, e);
+    }
+    return steps;
+  }
+
+  /** The values of {@code metric} over the steps (NaN where a step lacks it). */
+  static double[] series(List<Map<String, Double>> steps, String metric) {
+    return steps.stream().mapToDouble(m -> m.getOrDefault(metric, Double.NaN)).toArray();
+  }
+}
