@@ -1,29 +1,8 @@
 package dev.asyncrl.algorithms;
 
-/** Means and standard deviations of reward groups, shared by the advantage estimators. */
+/** Reward-group helpers shared by the advantage estimators. */
 final class GroupStats {
   private GroupStats() {}
-
-  static double mean(double[] x) {
-    double s = 0;
-    for (double v : x) {
-      s += v;
-    }
-    return s / x.length;
-  }
-
-  /** Standard deviation with divisor {@code N − 1} ({@code unbiased}) or {@code N}; 0 for fewer than 2 values. */
-  static double std(double[] x, boolean unbiased) {
-    if (x.length < 2) {
-      return 0;
-    }
-    double m = mean(x);
-    double ss = 0;
-    for (double v : x) {
-      ss += (v - m) * (v - m);
-    }
-    return Math.sqrt(ss / (unbiased ? x.length - 1 : x.length));
-  }
 
   static double[] flatten(double[][] x) {
     int n = 0;

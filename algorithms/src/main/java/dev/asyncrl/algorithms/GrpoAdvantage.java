@@ -1,5 +1,7 @@
 package dev.asyncrl.algorithms;
 
+import dev.asyncrl.core.metrics.Statistics;
+
 /**
  * GRPO (Shao et al. 2024, DeepSeekMath, eq. 3): {@code A_i = (R_i − mean_g) / (std + ε)}.
  *
@@ -8,6 +10,7 @@ package dev.asyncrl.algorithms;
  * unbiased (N−1) or population (N). A group of one response gets {@code A = 0}; all-equal rewards give
  * {@code A = 0}.
  */
+import dev.asyncrl.core.metrics.Statistics;
 public record GrpoAdvantage(StdMode stdMode, double eps, Scale scale) implements AdvantageEstimator {
 
   public enum StdMode { UNBIASED, POPULATION }
@@ -22,7 +25,7 @@ public record GrpoAdvantage(StdMode stdMode, double eps, Scale scale) implements
   @Override
   public Advantages advantages(double[][] groupRewards, TrajectoryStats stats) {
     boolean unbiased = stdMode == StdMode.UNBIASED;
-    double batchStd = scale == Scale.BATCH ? GroupStats.std(GroupStats.flatten(groupRewards), unbiased) : Double.NaN;
+    double batchStd = scale == Scale.BATCH ? Statistics.std(GroupStats.flatten(groupRewards), unbiased) : Double.NaN;
     double[][] out = new double[groupRewards.length][];
     for (int g = 0; g < groupRewards.length; g++) {
       double[] r = groupRewards[g];
@@ -30,9 +33,9 @@ public record GrpoAdvantage(StdMode stdMode, double eps, Scale scale) implements
       if (r.length < 2) {
         continue; // singleton group: no baseline to compare with
       }
-      double mean = GroupStats.mean(r);
+      double mean = Statistics.mean(r);
       double denominator = switch (scale) {
-        case GROUP -> GroupStats.std(r, unbiased) + eps;
+        case GROUP -> Statistics.std(r, unbiased) + eps;
         case BATCH -> batchStd + eps;
         case NONE -> 1.0;
       };

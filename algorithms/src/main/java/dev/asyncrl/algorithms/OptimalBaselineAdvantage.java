@@ -1,5 +1,6 @@
 package dev.asyncrl.algorithms;
 
+import dev.asyncrl.core.metrics.Statistics;
 import java.util.Map;
 
 /**
@@ -42,7 +43,7 @@ public record OptimalBaselineAdvantage(Baseline baseline, BaselineWeights weight
       if (r.length < 2 || GroupStats.allEqual(r)) {
         continue;
       }
-      double mean = GroupStats.mean(r);
+      double mean = Statistics.mean(r);
       double b = mean;
       if (baseline == Baseline.OPTIMAL) {
         double[] w = baselineWeights(stats.logWeights()[g], stats.gradNormSq()[g]);
@@ -61,7 +62,7 @@ public record OptimalBaselineAdvantage(Baseline baseline, BaselineWeights weight
         }
       }
       shift += b - mean;
-      double sigma = GroupStats.std(r, false);
+      double sigma = Statistics.std(r, false);
       double denominator = sigma <= SIGMA_FLOOR ? 1 : sigma;
       for (int i = 0; i < r.length; i++) {
         out[g][i] = (r[i] - b) / denominator;

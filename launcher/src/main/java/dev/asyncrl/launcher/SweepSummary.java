@@ -1,5 +1,6 @@
 package dev.asyncrl.launcher;
 
+import dev.asyncrl.core.metrics.Statistics;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,24 +61,11 @@ final class SweepSummary {
     return out.toString();
   }
 
-  static double mean(double[] x) {
-    double s = 0;
-    for (double v : x) {
-      s += v;
-    }
-    return x.length == 0 ? Double.NaN : s / x.length;
+  private static double mean(double[] x) {
+    return Statistics.mean(x);
   }
 
-  /** Sample standard deviation (N − 1); 0 for a single value. */
-  static double std(double[] x) {
-    if (x.length < 2) {
-      return 0;
-    }
-    double m = mean(x);
-    double ss = 0;
-    for (double v : x) {
-      ss += (v - m) * (v - m);
-    }
-    return Math.sqrt(ss / (x.length - 1));
+  private static double std(double[] x) {
+    return Statistics.std(x, true);
   }
 }
