@@ -10,7 +10,6 @@ import dev.asyncrl.core.metrics.Statistics;
  * unbiased (N−1) or population (N). A group of one response gets {@code A = 0}; all-equal rewards give
  * {@code A = 0}.
  */
-import dev.asyncrl.core.metrics.Statistics;
 public record GrpoAdvantage(StdMode stdMode, double eps, Scale scale) implements AdvantageEstimator {
 
   public enum StdMode { UNBIASED, POPULATION }
