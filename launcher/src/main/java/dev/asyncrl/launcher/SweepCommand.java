@@ -118,7 +118,9 @@ final class SweepCommand implements Callable<Integer> {
     Path dir = spec.folder();
     Files.writeString(dir.resolve("summary.csv"), SweepSummary.csv(rows));
     String table = SweepSummary.markdown(rows, spec.targetReward(), spec.finalWindow());
-    Files.writeString(dir.resolve("summary.md"), "# Sweep " + spec.name() + "\n\nBase job `" + spec.base()
+    Path cwd = Path.of("").toAbsolutePath();
+    Path base = spec.base().startsWith(cwd) ? cwd.relativize(spec.base()) : spec.base();
+    Files.writeString(dir.resolve("summary.md"), "# Sweep " + spec.name() + "\n\nBase job `" + base
         + "`" + (spec.common().isEmpty() ? "" : " with " + String.join(", ", spec.common())) + ".\n\n" + table);
     Path plots = dir.resolve("plots");
     Files.createDirectories(plots);
