@@ -7,8 +7,8 @@ import dev.asyncrl.algorithms.AlgorithmParameters.Clip;
 import dev.asyncrl.algorithms.AlgorithmParameters.Grpo;
 import dev.asyncrl.algorithms.AlgorithmParameters.Kl;
 import dev.asyncrl.core.config.Setting;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /** The algorithms of ALGORITHMS.md, each with its parameters and defaults. */
 final class BuiltInAlgorithms {
@@ -25,14 +25,9 @@ final class BuiltInAlgorithms {
     ppo(r);
   }
 
-  private static List<Setting<?>> concat(List<?>... parts) {
-    List<Setting<?>> all = new ArrayList<>();
-    for (List<?> p : parts) {
-      for (Object o : p) {
-        all.add((Setting<?>) o);
-      }
-    }
-    return all;
+  @SafeVarargs
+  private static List<Setting<?>> concat(List<? extends Setting<?>>... parts) {
+    return Stream.of(parts).<Setting<?>>flatMap(List::stream).toList();
   }
 
   static void grpo(AlgorithmRegistry r) {

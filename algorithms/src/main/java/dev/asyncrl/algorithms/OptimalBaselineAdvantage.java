@@ -84,7 +84,7 @@ public record OptimalBaselineAdvantage(Baseline baseline, BaselineWeights weight
         double truncated = Math.min(seq, isCap);
         base *= truncated * truncated;
       }
-      w[i] = Double.isNaN(logWeights[i]) ? Double.NaN : base;
+      w[i] = base; // NaN stays NaN through clamp and exp, and triggers the group-mean fallback
     }
     return w;
   }

@@ -35,4 +35,13 @@ class EffectiveSampleSizeTest {
   void emptyBatchIsUndamped() {
     assertEquals(1.0, EffectiveSampleSize.ratio(new double[0]));
   }
+
+  @Test
+  void sequenceWeightSummaryClampsBeforeExp() {
+    SequenceWeights w = SequenceWeights.of(new double[] {0, Math.log(3), 1000});
+    assertEquals(Math.exp(20), w.max(), 1e-3);
+    assertEquals((1 + 3 + Math.exp(20)) / 3, w.mean(), 1e-3);
+    assertEquals(EffectiveSampleSize.ratio(new double[] {0, Math.log(3), 1000}), w.essRatio());
+    assertEquals(1.0, SequenceWeights.of(new double[0]).mean());
+  }
 }

@@ -81,10 +81,6 @@ class OffPolicyLossTest {
     assertEquals(3, kl(KlPenalty.Estimator.K3, new double[] {-31}, new double[] {-1}, 3), 1e-12);
   }
 
-  double kl(KlPenalty.Estimator e, double[] cur, double[] ref) {
-    return kl(e, cur, ref, 10);
-  }
-
   double kl(KlPenalty.Estimator e, double[] cur, double[] ref, double clamp) {
     try (NDManager local = m.newSubManager()) {
       return new KlPenalty(1, e, clamp).perToken(local.create(cur), local.create(ref)).getDouble(0);

@@ -112,8 +112,8 @@ final class BenchCommand implements Callable<Integer> {
         }
         groups.add(new TrajectoryGroup(g, "bench", ts, 0, 0));
       }
-      double[] ms = time(algorithm.advantages().needsTrajectoryStats() ? 2 : 5, algorithm.advantages().needsTrajectoryStats() ? 8 : 30,
-          () -> trainer.update(groups, 1));
+      boolean slow = algorithm.advantages().needsTrajectoryStats(); // one backward per response
+      double[] ms = time(slow ? 2 : 5, slow ? 8 : 30, () -> trainer.update(groups, 1));
       channel.close();
       return ms;
     }

@@ -84,29 +84,22 @@ final class SweepCommand implements Callable<Integer> {
   }
 
   private static SweepSummary.Row runOnce(SweepSpec spec, SweepSpec.Point point, JobConfig job) throws Exception {
-    Path run = spec.folder().resolve(point.label());
-    Path result = run.resolve("result.json");
+    RunFolder run = new RunFolder(spec.folder().resolve(point.label()));
+    Path result = run.dir().resolve("result.json");
     ObjectMapper json = new ObjectMapper();
     if (Files.isRegularFile(result)) {
       System.out.println("done already: " + point.label());
       return new SweepSummary.Row(point, json.readValue(result.toFile(), RunResult.class));
     }
-    deleteRecursively(run); // a half-finished run starts over
-    Files.createDirectories(run);
-    Files.writeString(run.resolve("config.yaml"), job.resolvedYaml());
-    Path metrics = run.resolve("metrics.jsonl");
-    List<Map<String, Double>> steps = new ArrayList<>();
-    try (JsonlMetricsSink sink = new JsonlMetricsSink(metrics)) {
-      LocalRun.train(job, null, report -> {
-        sink.record(report.step(), report.metrics());
-        Map<String, Double> row = new LinkedHashMap<>(report.metrics());
-        row.put("step", (double) report.step());
-        steps.add(row);
-      }, line -> {});
+    deleteRecursively(run.dir()); // a half-finished run starts over
+    Files.createDirectories(run.dir());
+    Files.writeString(run.config(), job.resolvedYaml());
+    try (JsonlMetricsSink sink = new JsonlMetricsSink(run.metrics())) {
+      LocalRun.train(job, null, report -> sink.record(report.step(), report.metrics()), line -> {});
     }
-    MetricsPlot.render(metrics, run.resolve("plot.png"), point.label());
-    RunResult r = RunResult.of(steps, spec.targetReward(), spec.finalWindow());
-    Path tmp = run.resolve("result.json.tmp");
+    MetricsPlot.render(run.metrics(), run.plot(), point.label());
+    RunResult r = RunResult.of(MetricsLog.read(run.metrics()), spec.targetReward(), spec.finalWindow());
+    Path tmp = run.dir().resolve("result.json.tmp");
     json.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), r);
     Files.move(tmp, result, StandardCopyOption.ATOMIC_MOVE);
     System.out.printf(Locale.ROOT, "finished %s: final reward %.3f, min ESS ratio %.3f, %.0f s%n", point.label(),
@@ -129,7 +122,7 @@ final class SweepCommand implements Callable<Integer> {
       String label = r.point().configuration().isEmpty() ? "all" : String.join(", ",
           r.point().configuration().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
       byConfiguration.computeIfAbsent(label, k -> new ArrayList<>())
-          .add(MetricsLog.read(dir.resolve(r.point().label()).resolve("metrics.jsonl")));
+          .add(MetricsLog.read(new RunFolder(dir.resolve(r.point().label())).metrics()));
     }
     for (String metric : PLOTTED) {
       ComparisonPlot.render(metric, byConfiguration, plots.resolve(metric.replace('/', '_') + ".png"));

@@ -8,9 +8,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import dev.asyncrl.algorithms.Advantages;
 import dev.asyncrl.algorithms.Algorithm;
-import dev.asyncrl.algorithms.EffectiveSampleSize;
 import dev.asyncrl.algorithms.LossInputs;
 import dev.asyncrl.algorithms.LossResult;
+import dev.asyncrl.algorithms.SequenceWeights;
 import dev.asyncrl.algorithms.TrajectoryStats;
 import dev.asyncrl.core.Trajectory;
 import dev.asyncrl.core.TrajectoryGroup;
@@ -168,8 +168,8 @@ public final class Trainer {
     }
     int configuredRows = groups.stream().mapToInt(g -> g.trajectories().size()).sum() / miniBatches.size();
     Map<String, Double> sums = new LinkedHashMap<>();
+    List<TrainBatch> batches = miniBatches.stream().map(TrainBatch::assemble).toList();
     try (NDScope ignored = new NDScope()) {
-      List<TrainBatch> batches = miniBatches.stream().map(TrainBatch::assemble).toList();
       // ℓold: the policy before this step's first update. With one mini-batch it is sg(ℓθ) itself.
       List<NDArray> proximal = new ArrayList<>();
       for (TrainBatch b : batches) {
@@ -184,7 +184,7 @@ public final class Trainer {
     sums.forEach((k, v) -> metrics.put(k, v / miniBatches.size()));
     metrics.put("train/lr", lr);
     metrics.put("train/skipped_total", (double) skippedTotal);
-    metrics.put("train/trained_tokens", sums.getOrDefault("train/trained_tokens", 0.0));
+    metrics.put("train/trained_tokens", (double) batches.stream().mapToInt(TrainBatch::trainedTokens).sum());
     return metrics;
   }
 
@@ -215,8 +215,8 @@ public final class Trainer {
     result.metrics().forEach((k, v) -> metrics.put(k, scalar(v)));
     double[] logWeights = current.sub(behaviour).mul(mask).sum(new int[] {1}).toType(DataType.FLOAT64, false)
         .toDoubleArray();                                                                   // S_i, [N]
-    double essRatio = EffectiveSampleSize.ratio(logWeights);
-    double effectiveLr = lr * algorithm.learningRate().factor(essRatio);
+    SequenceWeights weights = SequenceWeights.of(logWeights);
+    double effectiveLr = lr * algorithm.learningRate().factor(weights.essRatio());
     double gradNorm = optimizer.gradientNorm();
     boolean skip = batch.trainedTokens() == 0 || !Double.isFinite(gradNorm) || !Double.isFinite(metrics.get("loss/policy"));
     if (skip) {
@@ -226,19 +226,11 @@ public final class Trainer {
       double scale = options.gradClip() > 0 && gradNorm > options.gradClip() ? options.gradClip() / gradNorm : 1;
       optimizer.step(effectiveLr, scale);
     }
-    double weightMax = 0;
-    double weightSum = 0;
-    for (double s : logWeights) {
-      double w = Math.exp(Math.max(-20, Math.min(20, s)));
-      weightMax = Math.max(weightMax, w);
-      weightSum += w;
-    }
-    metrics.put("is/ess_ratio", essRatio);
-    metrics.put("is/weight_max", weightMax);
-    metrics.put("is/weight_mean", logWeights.length == 0 ? 1 : weightSum / logWeights.length);
+    metrics.put("is/ess_ratio", weights.essRatio());
+    metrics.put("is/weight_max", weights.max());
+    metrics.put("is/weight_mean", weights.mean());
     metrics.put("train/lr_effective", effectiveLr);
     metrics.put("train/grad_norm", gradNorm);
-    metrics.put("train/trained_tokens", (double) batch.trainedTokens());
     return metrics;
   }
 
