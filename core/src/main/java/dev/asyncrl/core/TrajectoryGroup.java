@@ -11,16 +11,23 @@ import java.util.List;
  * @param taskName  the task that produced the prompt
  * @param trajectories the {@code K} responses
  * @param workerId  which rollout worker produced it
- * @param createdAtNanos {@link System#nanoTime()} when the group was appended (for latency metrics)
+ * @param createdAtMicros wall-clock time (µs since the epoch) when the group was appended; comparable across
+ *     processes on machines with synchronised clocks (for end-to-end latency)
  */
 public record TrajectoryGroup(
-    long groupId, String taskName, List<Trajectory> trajectories, int workerId, long createdAtNanos) {
+    long groupId, String taskName, List<Trajectory> trajectories, int workerId, long createdAtMicros) {
 
   public TrajectoryGroup {
     trajectories = List.copyOf(trajectories);
     if (trajectories.isEmpty()) {
       throw new IllegalArgumentException("group " + groupId + " has no trajectories");
     }
+  }
+
+  /** The current wall-clock time in µs since the epoch, for {@code createdAtMicros}. */
+  public static long nowMicros() {
+    java.time.Instant now = java.time.Instant.now();
+    return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
   }
 
   /** The oldest policy version that contributed to this group; staleness is measured from it. */

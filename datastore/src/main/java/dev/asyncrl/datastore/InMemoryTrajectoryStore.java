@@ -40,6 +40,24 @@ public final class InMemoryTrajectoryStore implements TrajectoryStore {
   }
 
   @Override
+  public StorePosition position() {
+    return new StorePosition(java.util.Map.of(), consumed.get(), 0);
+  }
+
+  /** Only the start: an in-process queue does not outlive its process, so there is nothing to resume. */
+  @Override
+  public void seek(StorePosition position) {
+    if (position.consumed() != consumed.get()) {
+      throw new IllegalStateException("the in-memory trajectory store cannot resume at group " + position.consumed()
+          + ": its contents died with the process that held them; use datastore.type: kafka to resume runs");
+    }
+  }
+
+  /** Nothing to record: the queue is not durable. */
+  @Override
+  public void commit(StorePosition position) {}
+
+  @Override
   public int buffered() {
     return queue.size();
   }

@@ -21,6 +21,15 @@ public interface TrajectoryStore extends AutoCloseable {
   /** Groups handed to the consumer so far. */
   long consumed();
 
+  /** Where the consumer has read up to: everything before it has been handed out or skipped. */
+  StorePosition position();
+
+  /** Continues reading at {@code position} (from a checkpoint); call before the first {@link #poll}. */
+  void seek(StorePosition position);
+
+  /** Records {@code position} in the store (with a checkpoint), for tools and for a restart without one. */
+  void commit(StorePosition position);
+
   /** Groups waiting to be consumed. */
   int buffered();
 

@@ -18,6 +18,15 @@ class InMemoryTrajectoryStoreTest {
   }
 
   @Test
+  void groupsPassThroughTheBinaryEncodingUnchanged() throws Exception {
+    try (InMemoryTrajectoryStore store = new InMemoryTrajectoryStore(4)) {
+      TrajectoryGroup sent = TrajectoryCodecTest.randomGroup(42, 8, 64, 3);
+      store.append(TrajectoryCodec.decode(TrajectoryCodec.encode(sent)));
+      assertEquals(sent, store.poll(Duration.ofSeconds(1)));
+    }
+  }
+
+  @Test
   void deliversInArrivalOrderAndCountsConsumption() throws Exception {
     try (InMemoryTrajectoryStore store = new InMemoryTrajectoryStore(4)) {
       for (long i = 0; i < 3; i++) {

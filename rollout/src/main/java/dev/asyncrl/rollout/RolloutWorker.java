@@ -109,7 +109,7 @@ public final class RolloutWorker implements Runnable {
           responses.add(trajectory(instances[g], prompts[i], gen.tokens()[i], gen.logProbs()[i], perResponse));
         }
         store.append(new TrajectoryGroup(groupId(setup.workerId(), nextSequence++), setup.task().name(), responses,
-            setup.workerId(), System.nanoTime()));
+            setup.workerId(), TrajectoryGroup.nowMicros()));
         gate.accepted();
         appended++;
       }

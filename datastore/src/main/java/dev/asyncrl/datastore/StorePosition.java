@@ -1,0 +1,21 @@
+package dev.asyncrl.datastore;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * How far the trainer has read a trajectory store, saved with each checkpoint so a restarted trainer
+ * resumes exactly after the last group it trained.
+ *
+ * @param offsets  per partition, the offset of the next record to read (Kafka); empty for in-process stores
+ * @param consumed groups handed to the trainer so far
+ * @param skipped  records that could not be decoded and were dead-lettered instead
+ */
+public record StorePosition(Map<Integer, Long> offsets, long consumed, long skipped) {
+
+  public static final StorePosition START = new StorePosition(Map.of(), 0, 0);
+
+  public StorePosition {
+    offsets = Map.copyOf(new TreeMap<>(offsets));
+  }
+}
