@@ -12,17 +12,24 @@ import java.util.function.Consumer;
  * lets a reader use a version under a lock so that an eviction never frees weights while they are being
  * copied.
  *
+ * <p>Every publish gets a serial number that only grows, even when a restarted trainer publishes a version
+ * number again ({@link #restart}); readers compare serials, so they always move to what was published last.
+ *
  * @param <W> the weights type; the channel never looks inside
  */
 public final class WeightChannel<W> {
 
-  /** A published version. */
-  public record Published<W>(long version, W weights) {}
+  /** A published version; {@code serial} orders publishes, {@code version} is the policy version. */
+  public record Published<W>(long serial, long version, W weights) {}
+
+  /** What a reader holds before its first read. */
+  public static final long NOTHING = -1;
 
   private final Deque<Published<W>> versions = new ArrayDeque<>();
   private final int retain;
   private final Consumer<W> onEvict;
   private boolean closed;
+  private long serial;
 
   public WeightChannel(int retain, Consumer<W> onEvict) {
     if (retain < 1) {
@@ -36,11 +43,22 @@ public final class WeightChannel<W> {
     if (!versions.isEmpty() && version <= versions.peekLast().version()) {
       throw new IllegalArgumentException("version " + version + " is not newer than " + versions.peekLast().version());
     }
-    versions.addLast(new Published<>(version, weights));
+    versions.addLast(new Published<>(serial++, version, weights));
     while (versions.size() > retain) {
       onEvict.accept(versions.removeFirst().weights());
     }
     notifyAll();
+  }
+
+  /**
+   * A restarted trainer resumed at {@code version} (possibly older than what was published before it
+   * died): forgets every retained version and publishes this one.
+   */
+  public synchronized void restart(long version, W weights) {
+    while (!versions.isEmpty()) {
+      onEvict.accept(versions.removeFirst().weights());
+    }
+    publish(version, weights);
   }
 
   /** Newest version number, or -1 before the first publish. */
@@ -49,23 +67,16 @@ public final class WeightChannel<W> {
   }
 
   /**
-   * Runs {@code reader} on the newest weights if they are newer than {@code haveVersion}, holding the lock
-   * so they cannot be evicted meanwhile.
+   * Runs {@code reader} on the weights {@code lag} versions behind the newest (or the oldest retained, early
+   * on; {@code rollout.lag}) if they were published after {@code haveSerial}, holding the lock so they cannot
+   * be evicted meanwhile. The channel must retain at least {@code lag + 1} versions for the target to exist.
    *
-   * @return the version read, or {@code haveVersion} when nothing newer exists
+   * @param haveSerial the serial the reader holds, or {@link #NOTHING}
+   * @return the serial now held: the one read, or {@code haveSerial} when nothing newer exists
    */
-  public synchronized long readIfNewer(long haveVersion, Consumer<Published<W>> reader) {
-    return readIfNewer(haveVersion, 0, reader);
-  }
-
-  /**
-   * As {@link #readIfNewer(long, Consumer)}, but targets the version {@code lag} behind the newest (or the
-   * oldest retained, early on): {@code rollout.lag}. The channel must retain at least {@code lag + 1}
-   * versions for the target to exist.
-   */
-  public synchronized long readIfNewer(long haveVersion, int lag, Consumer<Published<W>> reader) {
+  public synchronized long readIfNewer(long haveSerial, int lag, Consumer<Published<W>> reader) {
     if (versions.isEmpty()) {
-      return haveVersion;
+      return haveSerial;
     }
     long wanted = versions.peekLast().version() - lag;
     Published<W> target = versions.peekFirst();
@@ -74,11 +85,11 @@ public final class WeightChannel<W> {
         target = p;
       }
     }
-    if (target.version() <= haveVersion) {
-      return haveVersion;
+    if (target.serial() <= haveSerial) {
+      return haveSerial;
     }
     reader.accept(target);
-    return target.version();
+    return target.serial();
   }
 
   /** Blocks until some version is published or the channel closes; returns the newest version or -1. */

@@ -15,6 +15,7 @@ import dev.asyncrl.model.Sampler;
 import dev.asyncrl.model.SamplingParams;
 import dev.asyncrl.model.TransformerPolicy;
 import dev.asyncrl.trainer.AdamW;
+import dev.asyncrl.trainer.InProcessPublisher;
 import dev.asyncrl.trainer.LearningRateSchedule;
 import dev.asyncrl.trainer.Trainer;
 import java.nio.file.Path;
@@ -96,7 +97,7 @@ final class BenchCommand implements Callable<Integer> {
       WeightChannel<PolicyWeights> channel = new WeightChannel<>(1, PolicyWeights::close);
       Trainer trainer = new Trainer(new Trainer.Options(1, 4, 1, 0, 1.0, 48, new LearningRateSchedule(1e-4, 0, 1, false),
           1.0, 0, null), policy, null, new AdamW(policy.parameters(), 0.9, 0.999, 1e-8, 0.01), algorithm, store,
-          new StalenessGate(0, 4), channel, Optional::empty, r -> {});
+          new InProcessPublisher(channel, new StalenessGate(0, 4)), Optional::empty, r -> {});
       SplittableRandom rng = new SplittableRandom(1);
       List<TrajectoryGroup> groups = new ArrayList<>();
       for (int g = 0; g < 4; g++) {

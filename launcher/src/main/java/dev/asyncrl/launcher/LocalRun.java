@@ -20,6 +20,7 @@ import dev.asyncrl.rollout.RolloutPool;
 import dev.asyncrl.rollout.RolloutWorker;
 import dev.asyncrl.rollout.Task;
 import dev.asyncrl.trainer.AdamW;
+import dev.asyncrl.trainer.InProcessPublisher;
 import dev.asyncrl.trainer.LearningRateSchedule;
 import dev.asyncrl.trainer.StepReport;
 import dev.asyncrl.trainer.Trainer;
@@ -116,7 +117,8 @@ public final class LocalRun {
         // Lagged workers start groups k versions behind, so the drop bound is max_staleness + lag.
         Trainer trainer = new Trainer(new Trainer.Options(t.steps(), t.groupsPerStep(), t.miniBatches(),
             job.maxStaleness() + r.lag(), r.temperature(), r.maxNewTokens(), lr, t.gradClip(), t.checkpointEvery(),
-            checkpointDir), policy, reference, optimizer, algorithm, store, gate, weights, pool::failure, listener);
+            checkpointDir), policy, reference, optimizer, algorithm, store, new InProcessPublisher(weights, gate), pool::failure,
+            listener);
         trainer.publishInitial();
         pool.start();
         trainer.run();

@@ -65,6 +65,21 @@ class LocalRunTest {
     }
 
     @Override
+    public dev.asyncrl.datastore.StorePosition position() {
+      return inner.position();
+    }
+
+    @Override
+    public void seek(dev.asyncrl.datastore.StorePosition position) {
+      inner.seek(position);
+    }
+
+    @Override
+    public void commit(dev.asyncrl.datastore.StorePosition position) {
+      inner.commit(position);
+    }
+
+    @Override
     public int buffered() {
       return inner.buffered();
     }

@@ -38,6 +38,7 @@ public final class RolloutWorker implements Runnable {
   private final StalenessGate gate;
   private final TrajectoryStore store;
   private final SplittableRandom rng;
+  private long held = WeightChannel.NOTHING;
   private long version = -1;
   private long nextSequence;
   private volatile boolean stopping;
@@ -91,7 +92,10 @@ public final class RolloutWorker implements Runnable {
   private void produce(int groups) throws InterruptedException {
     int appended = 0;
     try {
-      version = weights.readIfNewer(version, setup.lag(), p -> setup.policy().loadWeights(p.weights().arrays()));
+      held = weights.readIfNewer(held, setup.lag(), p -> {
+        setup.policy().loadWeights(p.weights().arrays());
+        version = p.version();
+      });
       long start = System.nanoTime();
       int k = setup.groupSize();
       TaskInstance[] instances = new TaskInstance[groups];

@@ -100,6 +100,29 @@ public final class AdamW {
     return t;
   }
 
+  /**
+   * Restores the moments saved by {@link #state()} and the step count (for bias correction), copying into
+   * the existing arrays; fails naming the first missing or misshapen array.
+   */
+  public void load(NDList saved, long steps) {
+    Map<String, NDArray> byName = new LinkedHashMap<>();
+    saved.forEach(a -> byName.put(a.getName(), a));
+    for (Map<String, NDArray> moments : java.util.List.of(m, v)) {
+      for (NDArray dst : moments.values()) {
+        NDArray src = byName.get(dst.getName());
+        if (src == null || !src.getShape().equals(dst.getShape())) {
+          throw new IllegalArgumentException("optimizer state " + (src == null ? "lacks '" + dst.getName() + "'"
+              : "has '" + dst.getName() + "' of shape " + src.getShape() + ", expected " + dst.getShape()));
+        }
+        NDArray copy = src.toDevice(dst.getDevice(), true).toType(dst.getDataType(), true);
+        copy.attach(dst.getManager());
+        dst.intern(copy);
+        dst.setName(src.getName());
+      }
+    }
+    t = steps;
+  }
+
   /** Moments as named arrays ({@code m.<param>}, {@code v.<param>}), for checkpoints. */
   public NDList state() {
     NDList out = new NDList(m.values());

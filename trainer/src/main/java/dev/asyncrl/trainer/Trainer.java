@@ -14,11 +14,9 @@ import dev.asyncrl.algorithms.SequenceWeights;
 import dev.asyncrl.algorithms.TrajectoryStats;
 import dev.asyncrl.core.Trajectory;
 import dev.asyncrl.core.TrajectoryGroup;
-import dev.asyncrl.datastore.StalenessGate;
+import dev.asyncrl.datastore.StorePosition;
 import dev.asyncrl.datastore.TrajectoryStore;
-import dev.asyncrl.datastore.WeightChannel;
 import dev.asyncrl.gpu.ComputeThread;
-import dev.asyncrl.model.PolicyWeights;
 import dev.asyncrl.model.TransformerPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +33,8 @@ import java.util.function.Supplier;
  * counting any older than the staleness bound, skipping those the algorithm's group filter rejects), then
  * for each of the {@code M} mini-batches compute advantages and the loss, step AdamW with global-norm
  * clipping and the algorithm's learning-rate factor; publish version {@code v+1}, report, and checkpoint
- * when due.
+ * when due. A checkpoint holds the store position, which is committed to the store right after it is
+ * written; {@link #resume} continues from one.
  */
 public final class Trainer {
 
@@ -57,19 +56,19 @@ public final class Trainer {
   private final AdamW optimizer;
   private final Algorithm algorithm;
   private final TrajectoryStore store;
-  private final StalenessGate gate;
-  private final WeightChannel<PolicyWeights> weights;
+  private final PolicyPublisher publisher;
   private final Supplier<Optional<Throwable>> producerFailure;
   private final Consumer<StepReport> listener;
+  private int completedSteps;
   private long version;
+  private long freedAnnounced;
   private long droppedTotal;
   private long filteredTotal;
   private int skippedTotal;
 
   /** @param reference the frozen reference model for the KL penalty; null when the algorithm needs none */
   public Trainer(Options options, TransformerPolicy policy, TransformerPolicy reference, AdamW optimizer,
-      Algorithm algorithm, TrajectoryStore store, StalenessGate gate, WeightChannel<PolicyWeights> weights,
-      Supplier<Optional<Throwable>> producerFailure, Consumer<StepReport> listener) {
+      Algorithm algorithm, TrajectoryStore store, PolicyPublisher publisher, Supplier<Optional<Throwable>> producerFailure, Consumer<StepReport> listener) {
     if (algorithm.needsReferenceModel() && reference == null) {
       throw new IllegalArgumentException("algorithm " + algorithm.name() + " has a KL penalty but no reference model was given");
     }
@@ -82,24 +81,42 @@ public final class Trainer {
     this.optimizer = optimizer;
     this.algorithm = algorithm;
     this.store = store;
-    this.gate = gate;
-    this.weights = weights;
+    this.publisher = publisher;
     this.producerFailure = producerFailure;
     this.listener = listener;
   }
 
-  /** Publishes the initial weights as version 0; call before the workers start. */
+  /**
+   * Continues from the checkpoint folder {@code dir}: weights, optimizer state, step, version, drop counters,
+   * and the store position. Call before {@link #publishInitial}.
+   *
+   * @return the restored state
+   */
+  public TrainerCheckpoint.State resume(Path dir) {
+    TrainerCheckpoint.State state = TrainerCheckpoint.load(dir, policy, optimizer);
+    completedSteps = state.step();
+    version = state.version();
+    droppedTotal = state.droppedTotal();
+    filteredTotal = state.filteredTotal();
+    store.seek(state.position());
+    return state;
+  }
+
+  /**
+   * Publishes the current weights (version 0, or the resumed version) and the freed-slot count; call before
+   * the workers start.
+   */
   public void publishInitial() {
     ComputeThread.inferenceOnly();
-    weights.publish(version, PolicyWeights.copyOf(policy));
-    gate.published(version);
+    publisher.publish(version, policy);
+    announceFreed();
   }
 
   public void run() throws InterruptedException {
     ComputeThread.inferenceOnly(); // autograd only inside the gradient collector
     long runStart = System.nanoTime();
     long lastPublish = runStart;
-    for (int step = 1; step <= options.steps(); step++) {
+    for (int step = completedSteps + 1; step <= options.steps(); step++) {
       List<TrajectoryGroup> groups = new ArrayList<>(options.groupsPerStep());
       List<Long> dropped = new ArrayList<>();
       List<Long> filtered = new ArrayList<>();
@@ -109,8 +126,7 @@ public final class Trainer {
       Map<String, Double> metrics = update(groups, step);
       List<Long> staleness = groups.stream().map(g -> g.staleness(version)).toList();
       version++;
-      weights.publish(version, PolicyWeights.copyOf(policy));
-      gate.published(version);
+      publisher.publish(version, policy);
       long now = System.nanoTime();
       metrics.put("train/filtered_groups", (double) filtered.size());
       metrics.put("train/filtered_groups_total", (double) filteredTotal);
@@ -119,21 +135,37 @@ public final class Trainer {
       lastPublish = now;
       if (options.checkpointDir() != null
           && (step == options.steps() || options.checkpointEvery() > 0 && step % options.checkpointEvery() == 0)) {
-        TrainerCheckpoint.save(options.checkpointDir(), step, version, store.consumed(), droppedTotal, policy, optimizer);
+        StorePosition position = store.position();
+        TrainerCheckpoint.save(options.checkpointDir(), new TrainerCheckpoint.State(step, version, optimizer.stepCount(),
+            position, droppedTotal, filteredTotal), policy, optimizer);
+        store.commit(position);
       }
+      completedSteps = step;
       listener.accept(new StepReport(step, version, groups.stream().map(TrajectoryGroup::groupId).toList(),
           dropped, filtered, staleness, metrics));
+    }
+    publisher.finished();
+  }
+
+  /** Tells the publisher how many groups left the run untrained, when that number grew. */
+  private void announceFreed() {
+    long freed = droppedTotal + filteredTotal + store.position().skipped();
+    if (freed > freedAnnounced) {
+      publisher.freed(freed);
+      freedAnnounced = freed;
     }
   }
 
   /**
    * Fills {@code groups} to B, dropping (and counting) groups older than the staleness bound and skipping
-   * those the algorithm's group filter rejects. Both kinds give their admission slot back to the gate.
+   * those the algorithm's group filter rejects. Both kinds, and undecodable records the store skipped, give
+   * their admission slot back.
    */
   private void collect(List<TrajectoryGroup> groups, List<Long> dropped, List<Long> filtered)
       throws InterruptedException {
     while (groups.size() < options.groupsPerStep()) {
       TrajectoryGroup g = store.poll(POLL);
+      announceFreed();
       if (g == null) {
         Optional<Throwable> failure = producerFailure.get();
         if (failure.isPresent()) {
@@ -144,11 +176,11 @@ public final class Trainer {
       if (g.staleness(version) > options.maxStaleness()) {
         dropped.add(g.groupId());
         droppedTotal++;
-        gate.dropped(1);
+        announceFreed();
       } else if (!algorithm.groups().admits(g.rewards(), filtered.size())) {
         filtered.add(g.groupId());
         filteredTotal++;
-        gate.dropped(1);
+        announceFreed();
       } else {
         groups.add(g);
       }

@@ -82,6 +82,19 @@ class PolicyGradientDirectionTest {
         }
 
         @Override
+        public dev.asyncrl.datastore.StorePosition position() {
+          return new dev.asyncrl.datastore.StorePosition(java.util.Map.of(), next, 0);
+        }
+
+        @Override
+        public void seek(dev.asyncrl.datastore.StorePosition position) {
+          throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void commit(dev.asyncrl.datastore.StorePosition position) {}
+
+        @Override
         public int buffered() {
           return 0;
         }
@@ -93,7 +106,7 @@ class PolicyGradientDirectionTest {
       AdamW opt = new AdamW(policy.parameters(), 0.9, 0.999, 1e-8, 0);
       Algorithm algo = AlgorithmRegistry.builtIn().fromYaml("{name: " + name + "}");
       Trainer trainer = new Trainer(new Trainer.Options(steps, 1, 1, 0, 1.0, 1,
-          new LearningRateSchedule(1e-2, 0, steps, false), 1.0, 0, null), policy, null, opt, algo, store, gate, channel,
+          new LearningRateSchedule(1e-2, 0, steps, false), 1.0, 0, null), policy, null, opt, algo, store, new InProcessPublisher(channel, gate),
           Optional::empty, r -> {});
       trainer.publishInitial();
       trainer.run();
