@@ -25,6 +25,10 @@ public final class InMemoryTrajectoryStore implements TrajectoryStore {
     queue.put(group);
   }
 
+  /** Nothing to wait for: {@link #append} has put the group in the queue. */
+  @Override
+  public void flush() {}
+
   @Override
   public TrajectoryGroup poll(Duration timeout) throws InterruptedException {
     TrajectoryGroup g = queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);

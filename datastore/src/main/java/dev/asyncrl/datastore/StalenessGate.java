@@ -23,6 +23,8 @@ public final class StalenessGate {
   private long running;
   private long dropped;
   private boolean closed;
+  private int processes = 1;
+  private volatile Runnable refresh = () -> {};
 
   public StalenessGate(int maxStaleness, int groupsPerStep) {
     if (maxStaleness < 0 || groupsPerStep <= 0) {
@@ -37,8 +39,13 @@ public final class StalenessGate {
    *
    * @return false when the gate was closed while waiting (the run is over)
    */
-  public synchronized boolean acquire() throws InterruptedException {
-    while (!closed && accepted + running >= capacity()) {
+  public boolean acquire() throws InterruptedException {
+    refresh.run();
+    return acquireSlot();
+  }
+
+  private synchronized boolean acquireSlot() throws InterruptedException {
+    while (!closed && !mayStart()) {
       wait();
     }
     if (closed) {
@@ -50,11 +57,36 @@ public final class StalenessGate {
 
   /** Like {@link #acquire} but never waits: true when a group may start now (and is counted as running). */
   public synchronized boolean tryAcquire() {
-    if (closed || accepted + running >= capacity()) {
+    if (closed || !mayStart()) {
       return false;
     }
     running++;
     return true;
+  }
+
+  /**
+   * A free slot, and (across processes) no more than this process's share of the free slots in flight: with
+   * P processes each may run ⌈free / P⌉, so P processes that see the same free slots cannot all take them.
+   */
+  private boolean mayStart() {
+    long free = capacity() - accepted;
+    return running < free && running < (free + processes - 1) / processes;
+  }
+
+  /**
+   * Across processes: {@code refresh} brings this gate's view of the run up to date ({@link #observe}); it
+   * runs, outside the gate's lock, before every admission so that a worker never decides on a stale count.
+   */
+  public void refreshBeforeAdmission(Runnable refresh) {
+    this.refresh = refresh;
+  }
+
+  /** Across processes: this gate is one of {@code processes} rollout-worker processes sharing the run. */
+  public synchronized void shareWith(int processes) {
+    if (processes < 1) {
+      throw new IllegalArgumentException("processes must be >= 1");
+    }
+    this.processes = processes;
   }
 
   private long capacity() {
@@ -83,6 +115,18 @@ public final class StalenessGate {
   /** The trainer discarded {@code groups} stale groups. */
   public synchronized void dropped(int groups) {
     dropped += groups;
+    notifyAll();
+  }
+
+  /**
+   * Across processes, where this gate only sees its own workers: the trainer's latest announcement (version
+   * and freed slots, absolute; a restarted trainer may announce an older version) and the number of groups
+   * every worker has appended to the shared log so far.
+   */
+  public synchronized void observe(long newVersion, long freedTotal, long appendedTotal) {
+    version = newVersion;
+    dropped = freedTotal;
+    accepted = Math.max(accepted, appendedTotal);
     notifyAll();
   }
 

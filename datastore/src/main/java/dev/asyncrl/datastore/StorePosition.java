@@ -18,4 +18,13 @@ public record StorePosition(Map<Integer, Long> offsets, long consumed, long skip
   public StorePosition {
     offsets = Map.copyOf(new TreeMap<>(offsets));
   }
+
+  /**
+   * The sum of the offsets at which this run's log begins: Σ offsets − consumed − skipped. It does not change
+   * as the trainer reads, or across a resume, so workers count the run's appended groups as Σ end offsets −
+   * base.
+   */
+  public long base() {
+    return offsets.values().stream().mapToLong(Long::longValue).sum() - consumed - skipped;
+  }
 }

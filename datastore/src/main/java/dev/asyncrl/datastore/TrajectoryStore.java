@@ -15,6 +15,12 @@ public interface TrajectoryStore extends AutoCloseable {
   /** Appends a group, blocking while the store is full. */
   void append(TrajectoryGroup group) throws InterruptedException;
 
+  /**
+   * Waits until every group appended so far is durable in the store (acknowledged, for Kafka); a producer
+   * calls it before reporting groups as accepted. The in-memory store's appends are complete on return.
+   */
+  void flush();
+
   /** The next group in arrival order, or null when none arrives within {@code timeout}. */
   TrajectoryGroup poll(Duration timeout) throws InterruptedException;
 

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 /** The {@code asyncrl} command. */
 @Command(name = "asyncrl", mixinStandardHelpOptions = true, version = "asyncrl 0.1.0",
     description = "Asynchronous RL post-training for language models.",
-    subcommands = {TrainCommand.class, SweepCommand.class, BenchCommand.class, AsyncRlCommand.ConfigReference.class})
+    subcommands = {TrainCommand.class, LaunchCommand.class, RoleCommands.TrainerRole.class,
+        RoleCommands.WorkerRole.class, SweepCommand.class, BenchCommand.class, AsyncRlCommand.ConfigReference.class})
 public final class AsyncRlCommand implements Runnable {
 
   /** Exit code for a configuration or usage error. */

@@ -22,6 +22,7 @@ import dev.asyncrl.rollout.Task;
 import dev.asyncrl.trainer.AdamW;
 import dev.asyncrl.trainer.InProcessPublisher;
 import dev.asyncrl.trainer.LearningRateSchedule;
+import dev.asyncrl.trainer.PolicyPublisher;
 import dev.asyncrl.trainer.StepReport;
 import dev.asyncrl.trainer.Trainer;
 import java.nio.file.Path;
@@ -73,6 +74,35 @@ public final class LocalRun {
   public static void train(JobConfig job, Path checkpointDir, Consumer<StepReport> listener, Consumer<String> log,
       TrajectoryStore store) throws InterruptedException {
     Task task = validate(job);
+    Placement placement = placement(job, log);
+    Algorithm algorithm = ALGORITHMS.create(job.algorithm(), job.settings());
+    CharTokenizer tokenizer = new CharTokenizer();
+    var r = job.rollout();
+    StalenessGate gate = new StalenessGate(job.maxStaleness(), job.trainer().groupsPerStep());
+    // With rollout.lag = k, workers read the version k behind the newest, so k + 1 versions stay published.
+    WeightChannel<PolicyWeights> weights = new WeightChannel<>(r.lag() + 2, PolicyWeights::close);
+    List<TransformerPolicy> workerPolicies = new ArrayList<>();
+    try (TrainerParts parts = TrainerParts.create(job, algorithm, placement, log)) {
+      List<RolloutWorker> workers = new ArrayList<>();
+      for (int i = 0; i < r.workers(); i++) {
+        TransformerPolicy copy = newPolicy(job, placement.rollout());
+        workerPolicies.add(copy);
+        workers.add(new RolloutWorker(workerSetup(job, i, copy, task, 0), weights, gate, store));
+      }
+      try (RolloutPool pool = new RolloutPool(workers, gate)) {
+        Trainer trainer = parts.trainer(checkpointDir, store, new InProcessPublisher(weights, gate), pool::failure, listener);
+        trainer.publishInitial();
+        pool.start();
+        trainer.run();
+      }
+    } finally {
+      weights.close();
+      workerPolicies.forEach(TransformerPolicy::close);
+    }
+  }
+
+  /** Where the trainer and the rollout workers compute, from {@code devices}; sets the thread count. */
+  static Placement placement(JobConfig job, Consumer<String> log) {
     Placement placement;
     try {
       placement = Placement.resolve(job.devices().trainer(), job.devices().rollout(), job.devices().threads());
@@ -81,51 +111,60 @@ public final class LocalRun {
     }
     ComputeThread.setIntraOpThreads(placement.threads());
     log.accept(placement.report());
-    Algorithm algorithm = ALGORITHMS.create(job.algorithm(), job.settings());
-    CharTokenizer tokenizer = new CharTokenizer();
-    var t = job.trainer();
+    return placement;
+  }
+
+  /** The job's policy with its initial weights (same seed, same weights, in every process). */
+  static TransformerPolicy newPolicy(JobConfig job, ai.djl.Device device) {
+    return TransformerPolicy.initialize(job.model(), new CharTokenizer().vocabSize(), job.seed(), device, DataType.FLOAT32);
+  }
+
+  /**
+   * Rollout worker {@code id}'s setup; its group ids start at {@code firstSequence} (0 in-process; the log's
+   * end when a worker process starts, so a restarted worker never reuses an id).
+   */
+  static RolloutWorker.Setup workerSetup(JobConfig job, int id, TransformerPolicy policy, Task task, long firstSequence) {
     var r = job.rollout();
-    StalenessGate gate = new StalenessGate(job.maxStaleness(), t.groupsPerStep());
-    // With rollout.lag = k, workers read the version k behind the newest, so k + 1 versions stay published.
-    WeightChannel<PolicyWeights> weights = new WeightChannel<>(r.lag() + 2, PolicyWeights::close);
-    List<TransformerPolicy> workerPolicies = new ArrayList<>();
-    TransformerPolicy reference = null;
-    try (TransformerPolicy policy = TransformerPolicy.initialize(job.model(), tokenizer.vocabSize(), job.seed(),
-        placement.trainer(), DataType.FLOAT32)) {
+    SamplingParams sampling = new SamplingParams(r.maxNewTokens(), r.temperature(), r.topK(), r.topP(),
+        new int[] {CharTokenizer.EOS});
+    return new RolloutWorker.Setup(id, policy, task, new CharTokenizer(), sampling, r.groupSize(), r.groupsPerBatch(),
+        r.lag(), job.seed() * 1_000_003L + id + 1 + firstSequence, firstSequence);
+  }
+
+  /** The trainer's side of a job: policy, optional frozen reference, optimizer; closes the models. */
+  record TrainerParts(JobConfig job, Algorithm algorithm, TransformerPolicy policy, TransformerPolicy reference,
+      AdamW optimizer) implements AutoCloseable {
+
+    static TrainerParts create(JobConfig job, Algorithm algorithm, Placement placement, Consumer<String> log) {
+      TransformerPolicy policy = newPolicy(job, placement.trainer());
       policy.setTrainable(true);
       log.accept("model: " + policy.parameterCount() + " parameters, " + job.model());
+      TransformerPolicy reference = null;
       if (algorithm.needsReferenceModel()) {
         // The frozen reference is the initial policy: same config, same seed, never trained.
-        reference = TransformerPolicy.initialize(job.model(), tokenizer.vocabSize(), job.seed(), placement.trainer(),
-            DataType.FLOAT32);
+        reference = newPolicy(job, placement.trainer());
         log.accept("reference model: initial policy, frozen (algorithm.kl_coef > 0)");
       }
+      var t = job.trainer();
       AdamW optimizer = new AdamW(policy.parameters(), t.beta1(), t.beta2(), t.adamEps(), t.weightDecay());
-      SamplingParams sampling = new SamplingParams(r.maxNewTokens(), r.temperature(), r.topK(), r.topP(),
-          new int[] {CharTokenizer.EOS});
-      List<RolloutWorker> workers = new ArrayList<>();
-      for (int i = 0; i < r.workers(); i++) {
-        TransformerPolicy copy = TransformerPolicy.initialize(job.model(), tokenizer.vocabSize(), job.seed(),
-            placement.rollout(), DataType.FLOAT32);
-        workerPolicies.add(copy);
-        workers.add(new RolloutWorker(new RolloutWorker.Setup(i, copy, task, tokenizer, sampling, r.groupSize(),
-            r.groupsPerBatch(), r.lag(), job.seed() * 1_000_003L + i + 1), weights, gate, store));
-      }
+      return new TrainerParts(job, algorithm, policy, reference, optimizer);
+    }
+
+    Trainer trainer(Path checkpointDir, TrajectoryStore store, PolicyPublisher publisher,
+        java.util.function.Supplier<java.util.Optional<Throwable>> producerFailure, Consumer<StepReport> listener) {
+      var t = job.trainer();
+      var r = job.rollout();
       LearningRateSchedule lr = new LearningRateSchedule(t.lr(), t.warmupSteps(), t.steps(),
           t.lrSchedule().equals("cosine"));
-      try (RolloutPool pool = new RolloutPool(workers, gate)) {
-        // Lagged workers start groups k versions behind, so the drop bound is max_staleness + lag.
-        Trainer trainer = new Trainer(new Trainer.Options(t.steps(), t.groupsPerStep(), t.miniBatches(),
-            job.maxStaleness() + r.lag(), r.temperature(), r.maxNewTokens(), lr, t.gradClip(), t.checkpointEvery(),
-            checkpointDir), policy, reference, optimizer, algorithm, store, new InProcessPublisher(weights, gate), pool::failure,
-            listener);
-        trainer.publishInitial();
-        pool.start();
-        trainer.run();
-      }
-    } finally {
-      weights.close();
-      workerPolicies.forEach(TransformerPolicy::close);
+      // Lagged workers start groups k versions behind, so the drop bound is max_staleness + lag.
+      return new Trainer(new Trainer.Options(t.steps(), t.groupsPerStep(), t.miniBatches(),
+          job.maxStaleness() + r.lag(), r.temperature(), r.maxNewTokens(), lr, t.gradClip(), t.checkpointEvery(),
+          checkpointDir), policy, reference, optimizer, algorithm, store, publisher, producerFailure, listener);
+    }
+
+    @Override
+    public void close() {
+      policy.close();
       if (reference != null) {
         reference.close();
       }

@@ -55,6 +55,11 @@ class LocalRunTest {
     }
 
     @Override
+    public void flush() {
+      inner.flush();
+    }
+
+    @Override
     public TrajectoryGroup poll(Duration timeout) throws InterruptedException {
       return inner.poll(timeout);
     }

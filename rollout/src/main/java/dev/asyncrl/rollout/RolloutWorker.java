@@ -29,9 +29,10 @@ public final class RolloutWorker implements Runnable {
    * What a worker needs; the policy is this worker's own copy.
    *
    * @param lag sample with the weights this many versions behind the newest published ({@code rollout.lag})
+   * @param firstSequence the sequence number of this worker's first group id
    */
   public record Setup(int workerId, TransformerPolicy policy, Task task, CharTokenizer tokenizer,
-      SamplingParams sampling, int groupSize, int groupsPerBatch, int lag, long seed) {}
+      SamplingParams sampling, int groupSize, int groupsPerBatch, int lag, long seed, long firstSequence) {}
 
   private final Setup setup;
   private final WeightChannel<PolicyWeights> weights;
@@ -49,6 +50,7 @@ public final class RolloutWorker implements Runnable {
     this.gate = gate;
     this.store = store;
     this.rng = new SplittableRandom(setup.seed());
+    this.nextSequence = setup.firstSequence();
   }
 
   /** Group ids are unique across workers: worker id in the high bits, a per-worker sequence below. */
@@ -114,8 +116,10 @@ public final class RolloutWorker implements Runnable {
         }
         store.append(new TrajectoryGroup(groupId(setup.workerId(), nextSequence++), setup.task().name(), responses,
             setup.workerId(), TrajectoryGroup.nowMicros()));
+      }
+      store.flush(); // accepted means durable: admission elsewhere counts what the store holds
+      for (; appended < groups; appended++) {
         gate.accepted();
-        appended++;
       }
     } finally {
       for (int i = appended; i < groups; i++) {

@@ -64,6 +64,9 @@ class PolicyGradientDirectionTest {
         }
 
         @Override
+        public void flush() {}
+
+        @Override
         public TrajectoryGroup poll(Duration timeout) {
           int[][] prompts = new int[16][];
           java.util.Arrays.fill(prompts, PROMPT);

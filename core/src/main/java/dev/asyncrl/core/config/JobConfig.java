@@ -4,6 +4,8 @@ import static dev.asyncrl.core.config.JobSchema.*;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A validated job: the typed view of {@link JobSchema}. Build it with {@link #load}; every problem is a
@@ -36,7 +38,24 @@ public record JobConfig(
 
   public record DeviceConfig(String trainer, String rollout, int threads) {}
 
-  public record StoreConfig(String type, int capacity) {}
+  /**
+   * @param topic  the Kafka trajectory topic (defaulted to {@code asyncrl.<name>})
+   * @param client Kafka client properties from {@code datastore.client}, passed through unchanged
+   */
+  public record StoreConfig(String type, int capacity, String bootstrap, String topic, int partitions, int replication,
+      String compression, String weightsDir, Map<String, String> client) {
+
+    public StoreConfig {
+      client = Map.copyOf(client);
+    }
+
+    public boolean isKafka() {
+      return type.equals("kafka");
+    }
+  }
+
+  /** The section whose keys are Kafka client properties, passed through without a schema. */
+  public static final String KAFKA_CLIENT_SECTION = "datastore.client";
 
   /**
    * Reads {@code file}, applies {@code overrides} ({@code path=value}), validates everything against
@@ -45,10 +64,23 @@ public record JobConfig(
   public static JobConfig load(Path file, List<String> overrides, ConfigSchema schema) {
     ConfigSource source = ConfigSource.fromFile(file);
     overrides.forEach(source::override);
-    return from(schema.resolve(source));
+    Map<String, String> client = new TreeMap<>();
+    source.takeSection(KAFKA_CLIENT_SECTION).forEach((key, raw) -> {
+      if (raw.isList()) {
+        throw new ConfigException(KAFKA_CLIENT_SECTION + "." + key + " at " + raw.origin()
+            + ": a Kafka client property must be a single value, got a list");
+      }
+      client.put(key, raw.text());
+    });
+    return from(schema.resolve(source), client);
   }
 
   public static JobConfig from(Settings s) {
+    return from(s, Map.of());
+  }
+
+  /** @param kafkaClient the {@code datastore.client} properties */
+  public static JobConfig from(Settings s, Map<String, String> kafkaClient) {
     int dModel = s.get(D_MODEL);
     if (dModel % s.get(N_HEADS) != 0) {
       throw s.error(N_HEADS, "must divide model.d_model (" + dModel + "), got " + s.get(N_HEADS));
@@ -69,12 +101,20 @@ public record JobConfig(
             s.get(CHECKPOINT_EVERY)),
         s.get(ALGORITHM),
         new DeviceConfig(s.get(TRAINER_DEVICE), s.get(ROLLOUT_DEVICE), s.get(THREADS)),
-        new StoreConfig(s.get(STORE), s.get(STORE_CAPACITY)),
+        new StoreConfig(s.get(STORE), s.get(STORE_CAPACITY), s.get(KAFKA_BOOTSTRAP),
+            s.get(KAFKA_TOPIC).isEmpty() ? "asyncrl." + s.get(NAME) : s.get(KAFKA_TOPIC), s.get(KAFKA_PARTITIONS),
+            s.get(KAFKA_REPLICATION), s.get(KAFKA_COMPRESSION), s.get(WEIGHTS_DIR), kafkaClient),
         s);
   }
 
   /** The effective configuration (defaults filled in) as YAML, saved in the run folder. */
   public String resolvedYaml() {
-    return settings.toYaml();
+    StringBuilder out = new StringBuilder(settings.toYaml());
+    if (!datastore.client().isEmpty()) {
+      out.append("# datastore.client (passed to Kafka; secrets masked)\n");
+      datastore.client().forEach((k, v) -> out.append("# ").append(k).append(": ")
+          .append(k.contains("password") || k.contains("jaas") || k.contains("secret") ? "******" : v).append('\n'));
+    }
+    return out.toString();
   }
 }

@@ -96,12 +96,31 @@ public final class JobSchema {
       "PyTorch intra-op threads per component (trainer, each worker); 0 = all cores").check(v -> v >= 0, NON_NEGATIVE);
 
   // --- datastore
-  public static final Setting<String> STORE = Setting.choice("datastore.type", "memory", List.of("memory"),
-      "trajectory store: memory (in-process, bounded)");
+  public static final Setting<String> STORE = Setting.choice("datastore.type", "memory", List.of("memory", "kafka"),
+      "trajectory store: memory (in-process, bounded) or kafka (a durable log; trainer and rollout workers may run as "
+      + "separate processes: asyncrl launch / trainer / rollout-worker)");
   public static final Setting<Integer> STORE_CAPACITY = Setting.integer("datastore.capacity", 64,
       "groups the store holds before append blocks (backpressure)").check(v -> v > 0, POSITIVE);
 
   /** Every base key, in the order of the resolved YAML. */
+  public static final Setting<String> KAFKA_BOOTSTRAP = Setting.string("datastore.bootstrap", "localhost:9092",
+      "kafka: bootstrap.servers of the cluster (asyncrl launch --embedded-kafka sets it)");
+  public static final Setting<String> KAFKA_TOPIC = Setting.string("datastore.topic", "",
+      "kafka: the trajectory topic; '' = asyncrl.<name>. Also uses <topic>.dead-letter and <topic>.weights (compacted)");
+  public static final Setting<Integer> KAFKA_PARTITIONS = Setting.integer("datastore.partitions", 1,
+      "kafka: partitions of the trajectory topic when asyncrl creates it (records are keyed by group id). One keeps the "
+      + "trainer reading in append order; more raise throughput but interleave partitions, so more groups may arrive "
+      + "late and be dropped as stale")
+      .check(v -> v > 0, POSITIVE);
+  public static final Setting<Integer> KAFKA_REPLICATION = Setting.integer("datastore.replication", 1,
+      "kafka: replication factor of the topics asyncrl creates").check(v -> v > 0 && v <= Short.MAX_VALUE, POSITIVE);
+  public static final Setting<String> KAFKA_COMPRESSION = Setting.choice("datastore.compression", "lz4",
+      List.of("none", "gzip", "snappy", "lz4", "zstd"), "kafka: producer compression");
+  public static final Setting<String> WEIGHTS_DIR = Setting.string("datastore.weights_dir", "",
+      "kafka: folder (local, or shared by every machine) where the trainer writes each published version as "
+      + "safetensors; '' = <run folder>/weights. Extra Kafka client properties (security.protocol, sasl.*, ssl.*) go "
+      + "under datastore.client and are passed through unchanged");
+
   public static final List<Setting<?>> BASE = List.of(
       NAME, SEED, MAX_STALENESS, OUTPUT_DIR,
       D_MODEL, N_LAYERS, N_HEADS, D_FF, MAX_SEQ_LEN,
@@ -110,7 +129,8 @@ public final class JobSchema {
       STEPS, GROUPS_PER_STEP, MINI_BATCHES, LR, WEIGHT_DECAY, BETA1, BETA2, ADAM_EPS, GRAD_CLIP, WARMUP_STEPS, LR_SCHEDULE, CHECKPOINT_EVERY,
       ALGORITHM,
       TRAINER_DEVICE, ROLLOUT_DEVICE, THREADS,
-      STORE, STORE_CAPACITY);
+      STORE, STORE_CAPACITY, KAFKA_BOOTSTRAP, KAFKA_TOPIC, KAFKA_PARTITIONS, KAFKA_REPLICATION, KAFKA_COMPRESSION,
+      WEIGHTS_DIR);
 
   /** The job schema with {@code algorithms} as the choices of {@code algorithm.name}. */
   public static ConfigSchema with(List<Variant> algorithms) {

@@ -16,10 +16,47 @@ public final class JsonlMetricsSink implements MetricsSink {
   private final BufferedWriter out;
 
   public JsonlMetricsSink(Path file) {
+    this(file, false);
+  }
+
+  /** @param append continue an existing file (a resumed run) instead of replacing it */
+  public JsonlMetricsSink(Path file, boolean append) {
     try {
-      this.out = Files.newBufferedWriter(file);
+      this.out = append
+          ? Files.newBufferedWriter(file, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND)
+          : Files.newBufferedWriter(file);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write metrics to " + file, e);
+    }
+  }
+
+  /**
+   * Drops the lines of a JSONL file whose {@code "step"} is after {@code lastStep}: a trainer resumed from
+   * the checkpoint of {@code lastStep} redoes those steps, and the log must show each step once. A missing
+   * file is left missing.
+   */
+  public static void truncateAfter(Path file, long lastStep) {
+    if (!Files.exists(file)) {
+      return;
+    }
+    try {
+      ObjectMapper json = new ObjectMapper();
+      java.util.List<String> kept = new java.util.ArrayList<>();
+      for (String line : Files.readAllLines(file)) {
+        if (line.isBlank()) {
+          continue;
+        }
+        try {
+          if (json.readTree(line).path("step").asLong(Long.MAX_VALUE) <= lastStep) {
+            kept.add(line);
+          }
+        } catch (IOException partial) {
+          // the last line of a killed process may be cut short; it belongs to a step being redone
+        }
+      }
+      Files.write(file, kept);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot rewrite " + file, e);
     }
   }
 

@@ -79,6 +79,7 @@ public final class KafkaTrajectoryStore implements TrajectoryStore {
   }
 
   /** Waits until every appended group is acknowledged by the broker; throws if any send failed. */
+  @Override
   public void flush() {
     if (producer != null) {
       producer.flush();
@@ -174,12 +175,12 @@ public final class KafkaTrajectoryStore implements TrajectoryStore {
       consumer.assign(partitions);
       Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new java.util.HashSet<>(partitions),
           Duration.ofSeconds(60));
+      Map<TopicPartition, Long> beginning = consumer.beginningOffsets(partitions, Duration.ofSeconds(60));
       for (TopicPartition tp : partitions) {
         OffsetAndMetadata o = committed.get(tp);
-        if (o != null) {
-          consumer.seek(tp, o.offset());
-          next.put(tp.partition(), o.offset());
-        }
+        long start = o != null ? o.offset() : beginning.get(tp);
+        consumer.seek(tp, start);
+        next.put(tp.partition(), start);
       }
     }
     return consumer;
@@ -203,12 +204,11 @@ public final class KafkaTrajectoryStore implements TrajectoryStore {
     next.clear();
     for (TopicPartition tp : partitions) {
       Long offset = position.offsets().get(tp.partition());
-      if (offset != null) {
-        c.seek(tp, offset);
-        next.put(tp.partition(), offset);
-      } else {
-        c.seekToBeginning(List.of(tp));
+      if (offset == null) {
+        offset = c.beginningOffsets(List.of(tp)).get(tp);
       }
+      c.seek(tp, offset);
+      next.put(tp.partition(), offset);
     }
     consumed.set(position.consumed());
     skipped = position.skipped();

@@ -117,6 +117,7 @@ class KafkaTrajectoryStoreTest {
       assertEquals(2, at.skipped());
       assertEquals(2, at.consumed());
       assertEquals(Map.of(0, 4L), at.offsets(), "skipped records are behind the position too");
+      assertEquals(0, at.base());
     }
     List<ConsumerRecord<byte[], byte[]>> dead = readAll(s.deadLetterTopic(), 2);
     assertEquals(2, dead.size());

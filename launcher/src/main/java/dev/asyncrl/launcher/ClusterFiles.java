@@ -1,0 +1,184 @@
+package dev.asyncrl.launcher;
+
+import dev.asyncrl.core.config.JobConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Renders ready-to-submit launch files for a distributed job from the same YAML: an sbatch script for
+ * Slurm, or Kubernetes manifests (the job YAML as a ConfigMap, a shared volume for weights and checkpoints,
+ * the trainer as a one-replica StatefulSet, and the rollout workers as a scalable StatefulSet whose pod
+ * ordinal is the worker process index). Both run the same {@code asyncrl trainer} / {@code asyncrl
+ * rollout-worker} commands as {@code asyncrl launch}. The job file is copied next to them.
+ */
+final class ClusterFiles {
+  private ClusterFiles() {}
+
+  static final String IMAGE = "asyncrl:0.1.0";
+
+  static List<Path> write(String target, Path config, List<String> overrides, JobConfig job, int workers, Path out) {
+    try {
+      Files.createDirectories(out);
+      Path jobFile = out.resolve("job.yaml");
+      Files.copy(config, jobFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      List<String> sets = new ArrayList<>(overrides);
+      sets.add("datastore.type=kafka");
+      Path file;
+      if (target.equals("slurm")) {
+        file = out.resolve("asyncrl-" + job.name() + ".sbatch");
+        Files.writeString(file, sbatch(job, workers, sets));
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+      } else {
+        file = out.resolve("asyncrl-" + job.name() + ".k8s.yaml");
+        Files.writeString(file, kubernetes(job, workers, sets, Files.readString(config)));
+      }
+      return List.of(jobFile, file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write launch files to " + out, e);
+    }
+  }
+
+  private static String setArgs(List<String> sets) {
+    StringBuilder s = new StringBuilder();
+    for (String set : sets) {
+      s.append(" --set '").append(set.replace("'", "'\\''")).append('\'');
+    }
+    return s.toString();
+  }
+
+  static String sbatch(JobConfig job, int workers, List<String> sets) {
+    int cpus = Math.max(1, job.devices().threads());
+    return String.format(Locale.ROOT, """
+        #!/bin/bash
+        # asyncrl distributed job '%1$s': 1 trainer + %2$d rollout-worker processes, connected by Kafka.
+        # Submit with:  sbatch asyncrl-%1$s.sbatch      (from this folder; job.yaml is read from here)
+        # Needs: `asyncrl` on PATH on every node, a reachable Kafka cluster, and a run folder that every node
+        # sees (weights and checkpoints). A trainer that is requeued resumes from its newest checkpoint.
+        #SBATCH --job-name=asyncrl-%1$s
+        #SBATCH --ntasks=%3$d
+        #SBATCH --cpus-per-task=%4$d
+        #SBATCH --requeue
+        #SBATCH --output=asyncrl-%1$s-%%j.out
+        set -euo pipefail
+        JOB="$SLURM_SUBMIT_DIR/job.yaml"
+        RUN_DIR="${ASYNCRL_RUN_DIR:-$SLURM_SUBMIT_DIR/run-%1$s}"
+        BOOTSTRAP="${KAFKA_BOOTSTRAP:-%5$s}"
+        SETS=(%6$s --set "datastore.bootstrap=$BOOTSTRAP")
+        mkdir -p "$RUN_DIR"
+
+        srun --ntasks=1 --exclusive --kill-on-bad-exit=0 \\
+          asyncrl trainer "$JOB" --run-dir "$RUN_DIR" "${SETS[@]}" &
+        TRAINER=$!
+        srun --ntasks=%2$d --exclusive --kill-on-bad-exit=0 \\
+          bash -c 'exec asyncrl rollout-worker "$0" --process "$SLURM_PROCID" --processes "$SLURM_NTASKS" "${@}"' "$JOB" "${SETS[@]}" &
+        WORKERS=$!
+        wait "$TRAINER"
+        wait "$WORKERS"
+        """, job.name(), workers, workers + 1, cpus, job.datastore().bootstrap(), setArgs(sets).trim());
+  }
+
+  static String kubernetes(JobConfig job, int workers, List<String> sets, String jobYaml) {
+    String name = "asyncrl-" + job.name().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+    StringBuilder args = new StringBuilder();
+    for (String s : sets) {
+      args.append(" --set '").append(s.replace("'", "'\\''")).append('\'');
+    }
+    String indentedJob = jobYaml.stripTrailing().replace("\n", "\n    ");
+    int cpus = Math.max(1, job.devices().threads());
+    return String.format(Locale.ROOT, """
+        # asyncrl distributed job '%2$s': apply with  kubectl apply -f %1$s.k8s.yaml
+        # Scale rollout workers with  kubectl scale statefulset %1$s-workers --replicas=N
+        # Kafka: set KAFKA_BOOTSTRAP below (default from datastore.bootstrap). The image must contain `asyncrl`.
+        # Kubernetes restarts a crashed pod; the trainer resumes from its newest checkpoint on the shared volume.
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: %1$s-job
+        data:
+          job.yaml: |
+            %3$s
+        ---
+        apiVersion: v1
+        kind: PersistentVolumeClaim
+        metadata:
+          name: %1$s-run
+        spec:
+          accessModes: [ReadWriteMany]
+          resources:
+            requests:
+              storage: 10Gi
+        ---
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata:
+          name: %1$s-trainer
+        spec:
+          serviceName: %1$s-trainer
+          replicas: 1
+          selector:
+            matchLabels: {app: %1$s, role: trainer}
+          template:
+            metadata:
+              labels: {app: %1$s, role: trainer}
+            spec:
+              containers:
+                - name: trainer
+                  image: %4$s
+                  command: ["sh", "-c"]
+                  args: ["exec asyncrl trainer /etc/asyncrl/job.yaml --run-dir /run/asyncrl%5$s --set datastore.bootstrap=$KAFKA_BOOTSTRAP"]
+                  env:
+                    - {name: KAFKA_BOOTSTRAP, value: "%6$s"}
+                  resources:
+                    requests: {cpu: "%7$d"}
+                  volumeMounts:
+                    - {name: job, mountPath: /etc/asyncrl}
+                    - {name: run, mountPath: /run/asyncrl}
+              volumes:
+                - name: job
+                  configMap: {name: %1$s-job}
+                - name: run
+                  persistentVolumeClaim: {claimName: %1$s-run}
+        ---
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata:
+          name: %1$s-workers
+        spec:
+          serviceName: %1$s-workers
+          replicas: %8$d
+          podManagementPolicy: Parallel
+          selector:
+            matchLabels: {app: %1$s, role: rollout-worker}
+          template:
+            metadata:
+              labels: {app: %1$s, role: rollout-worker}
+            spec:
+              containers:
+                - name: rollout-worker
+                  image: %4$s
+                  command: ["sh", "-c"]
+                  # keep WORKER_PROCESSES equal to replicas when scaling
+                  args: ["exec asyncrl rollout-worker /etc/asyncrl/job.yaml --process ${HOSTNAME##*-} --processes $WORKER_PROCESSES%5$s --set datastore.bootstrap=$KAFKA_BOOTSTRAP"]
+                  env:
+                    - {name: KAFKA_BOOTSTRAP, value: "%6$s"}
+                    - {name: WORKER_PROCESSES, value: "%8$d"}
+                  resources:
+                    requests: {cpu: "%7$d"}
+                  volumeMounts:
+                    - {name: job, mountPath: /etc/asyncrl}
+                    - {name: run, mountPath: /run/asyncrl}
+              volumes:
+                - name: job
+                  configMap: {name: %1$s-job}
+                - name: run
+                  persistentVolumeClaim: {claimName: %1$s-run}
+        """, name, job.name(), indentedJob, IMAGE, args.toString().replace("\"", "\\\""), job.datastore().bootstrap(),
+        cpus, workers);
+  }
+}

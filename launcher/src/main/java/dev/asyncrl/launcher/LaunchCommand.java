@@ -1,0 +1,123 @@
+package dev.asyncrl.launcher;
+
+import dev.asyncrl.core.config.JobConfig;
+import dev.asyncrl.datastore.kafka.EmbeddedKafkaBroker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code asyncrl launch CONFIG --workers N [--embedded-kafka]}: the trainer and N rollout-worker processes
+ * on this machine, supervised; or, with {@code --target slurm|k8s --out DIR}, the files that launch the same
+ * job on a cluster.
+ */
+@Command(name = "launch", description = "Run a job as separate processes connected by Kafka: the trainer and "
+    + "--workers rollout-worker processes, supervised (a crashed process is restarted; Ctrl-C stops everything). "
+    + "With --target slurm|k8s, write cluster launch files instead.")
+final class LaunchCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", paramLabel = "CONFIG", description = "job YAML; datastore.type is set to kafka")
+  Path config;
+
+  @Option(names = "--workers", paramLabel = "N", description = "rollout-worker processes (default ${DEFAULT-VALUE})")
+  int workers = 2;
+
+  @Option(names = "--embedded-kafka", description = "start a single-node Kafka broker (KRaft) inside this process, "
+      + "with its log in <run folder>/kafka, and use it")
+  boolean embeddedKafka;
+
+  @Option(names = "--run-dir", paramLabel = "DIR", description = "run folder (default <output_dir>/<name>)")
+  Path runDir;
+
+  @Option(names = "--set", paramLabel = "PATH=VALUE", description = "override a key")
+  List<String> overrides = new ArrayList<>();
+
+  @Option(names = "--max-restarts", paramLabel = "N", description = "restarts allowed per process (default ${DEFAULT-VALUE})")
+  int maxRestarts = 10;
+
+  @Option(names = "--target", paramLabel = "TARGET", description = "local (default), slurm or k8s")
+  String target = "local";
+
+  @Option(names = "--out", paramLabel = "DIR", description = "where --target slurm|k8s writes its files")
+  Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    if (workers < 1) {
+      throw new IllegalArgumentException("--workers must be >= 1, got " + workers);
+    }
+    List<String> kafkaOverrides = new ArrayList<>(overrides);
+    kafkaOverrides.add("datastore.type=kafka");
+    JobConfig job = LocalRun.load(config, kafkaOverrides);
+    LocalRun.validate(job);
+    switch (target) {
+      case "local" -> {
+        return launchHere(job, kafkaOverrides, System.out::println, s -> {});
+      }
+      case "slurm", "k8s" -> {
+        if (out == null) {
+          throw new IllegalArgumentException("--target " + target + " needs --out DIR");
+        }
+        List<Path> files = ClusterFiles.write(target, config, overrides, job, workers, out);
+        files.forEach(f -> System.out.println("wrote " + f));
+        return 0;
+      }
+      default -> throw new IllegalArgumentException("--target must be local, slurm or k8s, got '" + target + "'");
+    }
+  }
+
+  /** Starts (optionally) a broker, the trainer and the workers; supervises until the trainer finishes. */
+  int launchHere(JobConfig job, List<String> childOverrides, Consumer<String> log, Consumer<Supervisor> started)
+      throws Exception {
+    Path dir = (runDir != null ? runDir : RoleCommands.defaultRunDir(job)).toAbsolutePath();
+    Files.createDirectories(dir);
+    List<String> sets = new ArrayList<>(childOverrides);
+    EmbeddedKafkaBroker broker = null;
+    if (embeddedKafka) {
+      broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"));
+      sets.add("datastore.bootstrap=" + broker.bootstrap());
+      log.accept("[launch] embedded Kafka broker at " + broker.bootstrap() + ", log in " + dir.resolve("kafka"));
+    }
+    List<String> common = new ArrayList<>();
+    for (String s : sets) {
+      common.add("--set");
+      common.add(s);
+    }
+    Path configFile = config.toAbsolutePath();
+    try (Supervisor supervisor = new Supervisor(Supervisor.currentJava(), maxRestarts, log)) {
+      Thread hook = new Thread(supervisor::close, "launch-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+      List<String> trainerArgs = new ArrayList<>(List.of("trainer", configFile.toString(), "--run-dir", dir.toString()));
+      trainerArgs.addAll(common);
+      supervisor.start(new Supervisor.Role("trainer", trainerArgs));
+      for (int i = 0; i < workers; i++) {
+        List<String> args = new ArrayList<>(List.of("rollout-worker", configFile.toString(), "--process", String.valueOf(i),
+            "--processes", String.valueOf(workers)));
+        args.addAll(common);
+        supervisor.start(new Supervisor.Role("worker-" + i, args));
+      }
+      log.accept("[launch] trainer and " + workers + " rollout-worker process(es) started; run folder " + dir);
+      started.accept(supervisor);
+      int code = supervisor.awaitCompletion("trainer");
+      if (code == 0) {
+        supervisor.awaitOthers(20);
+      }
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException alreadyShuttingDown) {
+        // Ctrl-C: the hook is stopping everything
+      }
+      return code;
+    } finally {
+      if (broker != null) {
+        broker.close();
+      }
+    }
+  }
+}

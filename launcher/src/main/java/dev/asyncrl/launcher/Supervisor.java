@@ -1,0 +1,174 @@
+package dev.asyncrl.launcher;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Runs the processes of a distributed job on this machine and keeps them running: a process that dies
+ * (a crash, SIGKILL, out of memory) is started again, up to {@code maxRestarts} times each; the trainer
+ * resumes from its checkpoint and a worker rejoins. The job is over when the trainer exits normally; the
+ * workers then stop on their own (they follow the trainer's last announcement) or are stopped.
+ * Each process's output is forwarded line by line, prefixed with its name.
+ */
+final class Supervisor implements AutoCloseable {
+
+  /** One supervised process: a name and the arguments after the {@code asyncrl} command. */
+  record Role(String name, List<String> args) {}
+
+  private final List<String> javaCommand;
+  private final int maxRestarts;
+  private final Consumer<String> out;
+  private final Map<String, Role> roles = new LinkedHashMap<>();
+  private final Map<String, Process> running = new LinkedHashMap<>();
+  private final Map<String, Integer> restarts = new LinkedHashMap<>();
+  private volatile boolean stopping;
+
+  /** @param javaCommand the command that runs {@code asyncrl} in a new JVM, without its arguments */
+  Supervisor(List<String> javaCommand, int maxRestarts, Consumer<String> out) {
+    this.javaCommand = List.copyOf(javaCommand);
+    this.maxRestarts = maxRestarts;
+    this.out = out;
+  }
+
+  /** The JVM command for a child: this JVM's java and class path, and the DJL/logging system properties. */
+  static List<String> currentJava() {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ProcessHandle.current().info().command().orElse("java"));
+    String opts = System.getenv("ASYNCRL_CHILD_JAVA_OPTS");
+    if (opts != null && !opts.isBlank()) {
+      cmd.addAll(List.of(opts.trim().split("\\s+")));
+    } else {
+      cmd.add("-Xmx1g");
+    }
+    for (String key : List.of("ai.djl.offline", "ENGINE_CACHE_DIR", "DJL_CACHE_DIR", "ai.djl.pytorch.num_threads",
+        "ai.djl.pytorch.num_interop_threads", "org.slf4j.simpleLogger.defaultLogLevel")) {
+      String v = System.getProperty(key);
+      if (v != null) {
+        cmd.add("-D" + key + "=" + v);
+      }
+    }
+    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+    }
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(AsyncRlCommand.class.getName());
+    return cmd;
+  }
+
+  synchronized void start(Role role) {
+    roles.put(role.name(), role);
+    restarts.putIfAbsent(role.name(), 0);
+    List<String> cmd = new ArrayList<>(javaCommand);
+    cmd.addAll(role.args());
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      running.put(role.name(), p);
+      Thread pump = new Thread(() -> forward(role.name(), p), "output-" + role.name());
+      pump.setDaemon(true);
+      pump.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + role.name() + ": " + cmd, e);
+    }
+  }
+
+  private void forward(String name, Process p) {
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line; (line = r.readLine()) != null; ) {
+        out.accept("[" + name + "] " + line);
+      }
+    } catch (IOException ignored) {
+      // the process is gone
+    }
+  }
+
+  /** The live process of a role (for tests and tools), or null. */
+  synchronized Process process(String name) {
+    return running.get(name);
+  }
+
+  synchronized int restartCount(String name) {
+    return restarts.getOrDefault(name, 0);
+  }
+
+  /**
+   * Supervises until the process named {@code finisher} exits with status 0; restarts any process that exits
+   * otherwise.
+   *
+   * @return 0, or 1 when a process failed more than {@code maxRestarts} times (everything is then stopped)
+   */
+  int awaitCompletion(String finisher) throws InterruptedException {
+    while (!stopping) {
+      synchronized (this) {
+        for (Map.Entry<String, Process> e : new ArrayList<>(running.entrySet())) {
+          Process p = e.getValue();
+          if (p.isAlive()) {
+            continue;
+          }
+          String name = e.getKey();
+          int code = p.exitValue();
+          running.remove(name);
+          if (code == 0) {
+            out.accept("[launch] " + name + " finished");
+            if (name.equals(finisher)) {
+              return 0;
+            }
+            continue;
+          }
+          int n = restarts.merge(name, 1, Integer::sum);
+          if (n > maxRestarts) {
+            out.accept("[launch] " + name + " exited with status " + code + " after " + maxRestarts
+                + " restarts; stopping the job");
+            return 1;
+          }
+          out.accept("[launch] " + name + " exited with status " + code + "; restarting (" + n + " of " + maxRestarts + ")");
+          start(roles.get(name));
+        }
+      }
+      Thread.sleep(200);
+    }
+    return 1;
+  }
+
+  /** Waits up to {@code seconds} for the remaining processes to exit on their own. */
+  void awaitOthers(long seconds) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    for (Process p : snapshot()) {
+      long left = deadline - System.nanoTime();
+      if (left > 0) {
+        p.waitFor(left, TimeUnit.NANOSECONDS);
+      }
+    }
+  }
+
+  private synchronized List<Process> snapshot() {
+    return new ArrayList<>(running.values());
+  }
+
+  /** Stops every process: SIGTERM, then SIGKILL after 10 s. */
+  @Override
+  public void close() {
+    stopping = true;
+    List<Process> all = snapshot();
+    all.forEach(Process::destroy);
+    for (Process p : all) {
+      try {
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        p.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
