@@ -114,10 +114,9 @@ public final class AdamW {
           throw new IllegalArgumentException("optimizer state " + (src == null ? "lacks '" + dst.getName() + "'"
               : "has '" + dst.getName() + "' of shape " + src.getShape() + ", expected " + dst.getShape()));
         }
-        NDArray copy = src.toDevice(dst.getDevice(), true).toType(dst.getDataType(), true);
-        copy.attach(dst.getManager());
-        dst.intern(copy);
-        dst.setName(src.getName());
+        // An in-place copy: the moment arrays keep their own storage (interning another array's storage here
+        // corrupts native memory when the state is encoded for the next checkpoint).
+        src.toType(dst.getDataType(), false).copyTo(dst);
       }
     }
     t = steps;

@@ -93,6 +93,7 @@ public final class Trainer {
    * @return the restored state
    */
   public TrainerCheckpoint.State resume(Path dir) {
+    ComputeThread.inferenceOnly(); // copying into trainable parameters must not be recorded by autograd
     TrainerCheckpoint.State state = TrainerCheckpoint.load(dir, policy, optimizer);
     completedSteps = state.step();
     version = state.version();

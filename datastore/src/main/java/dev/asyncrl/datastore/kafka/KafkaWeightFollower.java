@@ -32,6 +32,7 @@ public final class KafkaWeightFollower implements AutoCloseable {
   private final KafkaConsumer<String, String> consumer;
   private final Admin admin;
   private final Map<TopicPartition, OffsetSpec> logEnds = new HashMap<>();
+  private final long historyEnd;
 
   public KafkaWeightFollower(KafkaSettings settings) {
     Properties p = settings.properties();
@@ -41,12 +42,17 @@ public final class KafkaWeightFollower implements AutoCloseable {
     TopicPartition weights = new TopicPartition(settings.weightsTopic(), 0);
     consumer.assign(List.of(weights));
     consumer.seekToBeginning(List.of(weights));
+    historyEnd = consumer.endOffsets(List.of(weights)).get(weights);
     consumer.partitionsFor(settings.topic(), Duration.ofSeconds(60))
         .forEach(i -> logEnds.put(new TopicPartition(i.topic(), i.partition()), OffsetSpec.latest()));
     admin = Admin.create(settings.properties());
   }
 
-  /** Announcements that arrived within {@code timeout}, oldest first (malformed ones are logged and skipped). */
+  /**
+   * Announcements that arrived within {@code timeout}, oldest first (malformed ones are logged and skipped).
+   * A "done" written before this follower started belongs to an earlier trainer process (a finished run
+   * being extended) and is reported as not done.
+   */
   public List<WeightAnnouncement> poll(Duration timeout) {
     List<WeightAnnouncement> out = new ArrayList<>();
     for (ConsumerRecord<String, String> r : consumer.poll(timeout)) {
@@ -54,7 +60,11 @@ public final class KafkaWeightFollower implements AutoCloseable {
         continue; // a tombstone
       }
       try {
-        out.add(WeightAnnouncement.fromJson(r.value()));
+        WeightAnnouncement a = WeightAnnouncement.fromJson(r.value());
+        if (a.done() && r.offset() < historyEnd) {
+          a = new WeightAnnouncement(a.epoch(), a.version(), a.path(), a.sha256(), a.bytes(), a.freed(), a.logBase(), false);
+        }
+        out.add(a);
       } catch (IllegalArgumentException e) {
         LOG.warn("skipped weights-topic record at offset {}: {}", r.offset(), e.getMessage());
       }

@@ -1,0 +1,180 @@
+package dev.asyncrl.launcher;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.asyncrl.core.TrajectoryGroup;
+import dev.asyncrl.core.config.JobConfig;
+import dev.asyncrl.datastore.TrajectoryCodec;
+import dev.asyncrl.datastore.kafka.EmbeddedKafkaBroker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real distributed run: an embedded broker, and the trainer and two rollout workers as separate JVMs under
+ * the launcher's supervisor. Mid-run a worker is SIGKILLed, then the trainer, then the broker is restarted;
+ * the run must finish and every group in the log must be trained exactly once, dropped, filtered, or still
+ * unread after the last checkpoint.
+ */
+class DistributedRunTest {
+
+  @TempDir Path dir;
+
+  static final int STEPS = 60;
+
+  @Test
+  void survivesAKilledWorkerAKilledTrainerAndABrokerRestartTrainingEveryGroupExactlyOnce() throws Exception {
+    Path config = dir.resolve("job.yaml");
+    Files.writeString(config, """
+        name: dist
+        seed: 3
+        max_staleness: 2
+        output_dir: %s
+        model: {d_model: 32, n_layers: 1, n_heads: 2, max_seq_len: 16}
+        task: {name: reverse, digits: 3}
+        rollout: {workers: 1, group_size: 4, groups_per_batch: 2, max_new_tokens: 5}
+        trainer: {steps: %d, groups_per_step: 4, lr: 1.0e-3, checkpoint_every: 5}
+        datastore: {type: kafka}
+        """.formatted(dir.resolve("runs"), STEPS));
+    Path runDir = dir.resolve("run");
+    List<String> output = Collections.synchronizedList(new ArrayList<>());
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"))) {
+      LaunchCommand launch = new LaunchCommand();
+      launch.config = config;
+      launch.workers = 2;
+      launch.runDir = runDir;
+      launch.maxRestarts = 3;
+      List<String> sets = List.of("datastore.bootstrap=" + broker.bootstrap());
+      JobConfig job = LocalRun.load(config, sets);
+      AtomicReference<Supervisor> supervisor = new AtomicReference<>();
+      AtomicInteger exit = new AtomicInteger(-1);
+      AtomicReference<Throwable> error = new AtomicReference<>();
+      Thread launcher = new Thread(() -> {
+        try {
+          exit.set(launch.launchHere(job, sets, output::add, supervisor::set));
+        } catch (Throwable e) {
+          error.set(e);
+        }
+      });
+      launcher.start();
+      Path metrics = runDir.resolve("metrics.jsonl");
+      await(() -> lines(metrics) >= 12, "12 steps", output);
+      supervisor.get().process("worker-0").destroyForcibly(); // SIGKILL
+      await(() -> lines(metrics) >= 22, "22 steps", output);
+      supervisor.get().process("trainer").destroyForcibly();
+      await(() -> output.stream().anyMatch(l -> l.startsWith("[trainer] resumed from")), "the trainer to resume", output);
+      await(() -> lines(metrics) >= 35, "35 steps", output);
+      broker.restart();
+      launcher.join(240_000);
+      assertNull(error.get(), () -> "launch failed: " + error.get() + "\n" + String.join("\n", output));
+      assertEquals(0, exit.get(), () -> String.join("\n", output));
+      assertTrue(supervisor.get().restartCount("worker-0") >= 1);
+      assertEquals(1, supervisor.get().restartCount("trainer"));
+      assertTrue(output.stream().anyMatch(l -> l.startsWith("[trainer] resumed from") && l.contains("step 20")),
+          () -> String.join("\n", output));
+
+      // The ledger and the metrics show each step once: steps redone after the resume replaced the lost ones.
+      ObjectMapper json = new ObjectMapper();
+      List<JsonNode> ledger = new ArrayList<>();
+      for (String line : Files.readAllLines(runDir.resolve("groups.jsonl"))) {
+        ledger.add(json.readTree(line));
+      }
+      assertEquals(STEPS, ledger.size());
+      assertEquals(STEPS, lines(metrics));
+      for (int i = 0; i < STEPS; i++) {
+        assertEquals(i + 1, ledger.get(i).get("step").asInt());
+      }
+      List<Long> trained = ids(ledger, "trained");
+      Set<Long> accounted = new HashSet<>(trained);
+      assertEquals(trained.size(), accounted.size(), "no group trained twice");
+      assertEquals(STEPS * 4, trained.size());
+      for (String kind : List.of("dropped", "filtered")) {
+        List<Long> other = ids(ledger, kind);
+        for (Long id : other) {
+          assertTrue(accounted.add(id), "group " + id + " both trained and " + kind + ", or " + kind + " twice");
+        }
+      }
+
+      // Everything in the log is accounted for: trained, dropped, or after the final checkpoint's position.
+      JsonNode state = json.readTree(runDir.resolve("checkpoints/step-" + STEPS + "/state.json").toFile());
+      long finalOffset = state.get("store_offsets").get("0").asLong();
+      Map<Long, Long> offsetOf = new TreeMap<>();
+      for (ConsumerRecord<byte[], byte[]> r : readLog(broker.bootstrap(), job.datastore().topic())) {
+        TrajectoryGroup g = TrajectoryCodec.decode(r.value());
+        assertNull(offsetOf.put(g.groupId(), r.offset()), "group id " + g.groupId() + " appears twice in the log");
+      }
+      Set<Long> unread = new HashSet<>();
+      offsetOf.forEach((id, offset) -> {
+        if (offset >= finalOffset) {
+          unread.add(id);
+        }
+      });
+      Set<Long> produced = offsetOf.keySet();
+      Set<Long> expected = new HashSet<>(produced);
+      expected.removeAll(unread);
+      assertEquals(expected, accounted, "every produced group before the final position is trained exactly once or dropped");
+    }
+  }
+
+  static List<Long> ids(List<JsonNode> ledger, String kind) {
+    List<Long> out = new ArrayList<>();
+    for (JsonNode line : ledger) {
+      line.path(kind).forEach(n -> out.add(n.asLong()));
+    }
+    return out;
+  }
+
+  static long lines(Path file) {
+    try {
+      return Files.exists(file) ? Files.readAllLines(file).stream().filter(l -> !l.isBlank()).count() : 0;
+    } catch (java.io.IOException e) {
+      return 0;
+    }
+  }
+
+  static void await(BooleanSupplier condition, String what, List<String> output) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 180_000;
+    while (!condition.getAsBoolean()) {
+      if (System.currentTimeMillis() > deadline) {
+        fail("timed out waiting for " + what + "\n" + String.join("\n", output));
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  static List<ConsumerRecord<byte[], byte[]>> readLog(String bootstrap, String topic) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      TopicPartition tp = new TopicPartition(topic, 0);
+      c.assign(List.of(tp));
+      c.seekToBeginning(List.of(tp));
+      long end = c.endOffsets(List.of(tp)).get(tp);
+      List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+      while (c.position(tp) < end) {
+        c.poll(Duration.ofMillis(500)).forEach(out::add);
+      }
+      return out;
+    }
+  }
+}
