@@ -1,5 +1,6 @@
 package dev.asyncrl.datastore;
 
+import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -16,7 +17,7 @@ public record StorePosition(Map<Integer, Long> offsets, long consumed, long skip
   public static final StorePosition START = new StorePosition(Map.of(), 0, 0);
 
   public StorePosition {
-    offsets = Map.copyOf(new TreeMap<>(offsets));
+    offsets = Collections.unmodifiableMap(new TreeMap<>(offsets)); // by partition, for a stable state.json
   }
 
   /**

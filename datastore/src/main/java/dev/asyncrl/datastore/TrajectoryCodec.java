@@ -62,14 +62,11 @@ public final class TrajectoryCodec {
     for (Trajectory t : group.trajectories()) {
       b.putDouble(t.reward()).putLong(t.startVersion()).putLong(t.endVersion()).putLong(t.generationNanos());
       b.putInt(t.promptTokens().length);
-      b.asIntBuffer().put(t.promptTokens());
-      b.position(b.position() + 4 * t.promptTokens().length);
-      int r = t.responseTokens().length;
-      b.putInt(r);
-      b.asIntBuffer().put(t.responseTokens());
-      b.position(b.position() + 4 * r);
+      putInts(b, t.promptTokens());
+      b.putInt(t.responseTokens().length);
+      putInts(b, t.responseTokens());
       b.asFloatBuffer().put(t.behaviourLogProbs());
-      b.position(b.position() + 4 * r);
+      b.position(b.position() + 4 * t.behaviourLogProbs().length);
       b.put(t.lossMask());
     }
     CRC32C crc = new CRC32C();
@@ -122,13 +119,9 @@ public final class TrajectoryCodec {
         long start = b.getLong();
         long end = b.getLong();
         long nanos = b.getLong();
-        int[] prompt = new int[length(b, "prompt length", 4)];
-        b.asIntBuffer().get(prompt);
-        b.position(b.position() + 4 * prompt.length);
+        int[] prompt = getInts(b, length(b, "prompt length", 4));
         int r = length(b, "response length", 9);
-        int[] response = new int[r];
-        b.asIntBuffer().get(response);
-        b.position(b.position() + 4 * r);
+        int[] response = getInts(b, r);
         float[] logProbs = new float[r];
         b.asFloatBuffer().get(logProbs);
         b.position(b.position() + 4 * r);
@@ -148,6 +141,18 @@ public final class TrajectoryCodec {
       }
       throw new TrajectoryFormatException("trajectory record is invalid: " + e.getMessage());
     }
+  }
+
+  private static void putInts(ByteBuffer b, int[] values) {
+    b.asIntBuffer().put(values);
+    b.position(b.position() + 4 * values.length);
+  }
+
+  private static int[] getInts(ByteBuffer b, int n) {
+    int[] values = new int[n];
+    b.asIntBuffer().get(values);
+    b.position(b.position() + 4 * n);
+    return values;
   }
 
   /** Reads a count whose elements take at least {@code bytesEach}, checking it fits in what is left. */

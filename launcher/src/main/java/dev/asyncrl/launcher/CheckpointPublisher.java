@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.stream.Stream;
@@ -50,9 +51,10 @@ final class CheckpointPublisher implements PolicyPublisher {
   @Override
   public void publish(long version, TransformerPolicy policy) {
     Path file = dir.resolve(String.format("policy-v%08d-%d.safetensors", version, epoch));
-    PolicyCheckpoint.save(policy, file);
+    MessageDigest sha256 = WeightFiles.newSha256();
+    PolicyCheckpoint.save(policy, file, sha256); // hashed as written: the file is not read back
     long freed = last == null ? 0 : last.freed();
-    last = new WeightAnnouncement(epoch, version, file.toString(), WeightFiles.sha256(file), size(file), freed,
+    last = new WeightAnnouncement(epoch, version, file.toString(), WeightFiles.hex(sha256), size(file), freed,
         store.position().base(), false);
     announcer.announce(last);
     files.addLast(file);
@@ -64,8 +66,7 @@ final class CheckpointPublisher implements PolicyPublisher {
   @Override
   public void freed(long total) {
     if (last != null && total > last.freed()) {
-      last = new WeightAnnouncement(epoch, last.version(), last.path(), last.sha256(), last.bytes(), total, last.logBase(),
-          false);
+      last = last.withFreed(total);
       announcer.announce(last);
     }
   }
@@ -73,8 +74,7 @@ final class CheckpointPublisher implements PolicyPublisher {
   @Override
   public void finished() {
     if (last != null) {
-      announcer.announce(new WeightAnnouncement(epoch, last.version(), last.path(), last.sha256(), last.bytes(),
-          last.freed(), last.logBase(), true));
+      announcer.announce(last.withDone(true));
     }
   }
 

@@ -28,7 +28,7 @@ final class ClusterFiles {
       Path jobFile = out.resolve("job.yaml");
       Files.copy(config, jobFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       List<String> sets = new ArrayList<>(overrides);
-      sets.add("datastore.type=kafka");
+      sets.add(LaunchCommand.KAFKA);
       Path file;
       if (target.equals("slurm")) {
         file = out.resolve("asyncrl-" + job.name() + ".sbatch");
@@ -85,11 +85,9 @@ final class ClusterFiles {
 
   static String kubernetes(JobConfig job, int workers, List<String> sets, String jobYaml) {
     String name = "asyncrl-" + job.name().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
-    StringBuilder args = new StringBuilder();
-    for (String s : sets) {
-      args.append(" --set '").append(s.replace("'", "'\\''")).append('\'');
-    }
+    String args = setArgs(sets).replace("\"", "\\\"");
     String indentedJob = jobYaml.stripTrailing().replace("\n", "\n    ");
+    String bootstrap = job.datastore().bootstrap();
     int cpus = Math.max(1, job.devices().threads());
     return String.format(Locale.ROOT, """
         # asyncrl distributed job '%2$s': apply with  kubectl apply -f %1$s.k8s.yaml
@@ -113,29 +111,44 @@ final class ClusterFiles {
           resources:
             requests:
               storage: 10Gi
+        """, name, job.name(), indentedJob)
+        + statefulSet(name, "trainer", "trainer", 1, "",
+            "exec asyncrl trainer /etc/asyncrl/job.yaml --run-dir /run/asyncrl" + args
+                + " --set datastore.bootstrap=$KAFKA_BOOTSTRAP", bootstrap, "", cpus)
+        + statefulSet(name, "workers", "rollout-worker", workers, "  podManagementPolicy: Parallel\n",
+            "exec asyncrl rollout-worker /etc/asyncrl/job.yaml --process ${HOSTNAME##*-} --processes $WORKER_PROCESSES"
+                + args + " --set datastore.bootstrap=$KAFKA_BOOTSTRAP", bootstrap,
+            "            - {name: WORKER_PROCESSES, value: \"" + workers + "\"}  # keep equal to replicas when scaling\n",
+            cpus);
+  }
+
+  /** One role as a StatefulSet that mounts the job ConfigMap and the shared run volume. */
+  private static String statefulSet(String name, String suffix, String role, int replicas, String extraSpec,
+      String command, String bootstrap, String extraEnv, int cpus) {
+    return String.format(Locale.ROOT, """
         ---
         apiVersion: apps/v1
         kind: StatefulSet
         metadata:
-          name: %1$s-trainer
+          name: %1$s-%2$s
         spec:
-          serviceName: %1$s-trainer
-          replicas: 1
-          selector:
-            matchLabels: {app: %1$s, role: trainer}
+          serviceName: %1$s-%2$s
+          replicas: %4$d
+        %5$s  selector:
+            matchLabels: {app: %1$s, role: %3$s}
           template:
             metadata:
-              labels: {app: %1$s, role: trainer}
+              labels: {app: %1$s, role: %3$s}
             spec:
               containers:
-                - name: trainer
-                  image: %4$s
+                - name: %3$s
+                  image: %6$s
                   command: ["sh", "-c"]
-                  args: ["exec asyncrl trainer /etc/asyncrl/job.yaml --run-dir /run/asyncrl%5$s --set datastore.bootstrap=$KAFKA_BOOTSTRAP"]
+                  args: ["%7$s"]
                   env:
-                    - {name: KAFKA_BOOTSTRAP, value: "%6$s"}
-                  resources:
-                    requests: {cpu: "%7$d"}
+                    - {name: KAFKA_BOOTSTRAP, value: "%8$s"}
+        %9$s          resources:
+                    requests: {cpu: "%10$d"}
                   volumeMounts:
                     - {name: job, mountPath: /etc/asyncrl}
                     - {name: run, mountPath: /run/asyncrl}
@@ -144,41 +157,6 @@ final class ClusterFiles {
                   configMap: {name: %1$s-job}
                 - name: run
                   persistentVolumeClaim: {claimName: %1$s-run}
-        ---
-        apiVersion: apps/v1
-        kind: StatefulSet
-        metadata:
-          name: %1$s-workers
-        spec:
-          serviceName: %1$s-workers
-          replicas: %8$d
-          podManagementPolicy: Parallel
-          selector:
-            matchLabels: {app: %1$s, role: rollout-worker}
-          template:
-            metadata:
-              labels: {app: %1$s, role: rollout-worker}
-            spec:
-              containers:
-                - name: rollout-worker
-                  image: %4$s
-                  command: ["sh", "-c"]
-                  # keep WORKER_PROCESSES equal to replicas when scaling
-                  args: ["exec asyncrl rollout-worker /etc/asyncrl/job.yaml --process ${HOSTNAME##*-} --processes $WORKER_PROCESSES%5$s --set datastore.bootstrap=$KAFKA_BOOTSTRAP"]
-                  env:
-                    - {name: KAFKA_BOOTSTRAP, value: "%6$s"}
-                    - {name: WORKER_PROCESSES, value: "%8$d"}
-                  resources:
-                    requests: {cpu: "%7$d"}
-                  volumeMounts:
-                    - {name: job, mountPath: /etc/asyncrl}
-                    - {name: run, mountPath: /run/asyncrl}
-              volumes:
-                - name: job
-                  configMap: {name: %1$s-job}
-                - name: run
-                  persistentVolumeClaim: {claimName: %1$s-run}
-        """, name, job.name(), indentedJob, IMAGE, args.toString().replace("\"", "\\\""), job.datastore().bootstrap(),
-        cpus, workers);
+        """, name, suffix, role, replicas, extraSpec, IMAGE, command, bootstrap, extraEnv, cpus);
   }
 }

@@ -1,7 +1,6 @@
 package dev.asyncrl.launcher;
 
 import dev.asyncrl.algorithms.Algorithm;
-import dev.asyncrl.core.config.ConfigException;
 import dev.asyncrl.core.config.JobConfig;
 import dev.asyncrl.core.config.JobSchema;
 import dev.asyncrl.datastore.StalenessGate;

@@ -10,7 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code asyncrl launch CONFIG --workers N [--embedded-kafka]}: the trainer and N rollout-worker processes
@@ -22,8 +22,11 @@ import picocli.CommandLine.Parameters;
     + "With --target slurm|k8s, write cluster launch files instead.")
 final class LaunchCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", paramLabel = "CONFIG", description = "job YAML; datastore.type is set to kafka")
-  Path config;
+  static final String KAFKA = "datastore.type=kafka";
+
+  /** The job; {@code datastore.type} is set to kafka. */
+  @Mixin
+  JobArguments arguments = new JobArguments();
 
   @Option(names = "--workers", paramLabel = "N", description = "rollout-worker processes (default ${DEFAULT-VALUE})")
   int workers = 2;
@@ -34,9 +37,6 @@ final class LaunchCommand implements Callable<Integer> {
 
   @Option(names = "--run-dir", paramLabel = "DIR", description = "run folder (default <output_dir>/<name>)")
   Path runDir;
-
-  @Option(names = "--set", paramLabel = "PATH=VALUE", description = "override a key")
-  List<String> overrides = new ArrayList<>();
 
   @Option(names = "--max-restarts", paramLabel = "N", description = "restarts allowed per process (default ${DEFAULT-VALUE})")
   int maxRestarts = 10;
@@ -52,9 +52,9 @@ final class LaunchCommand implements Callable<Integer> {
     if (workers < 1) {
       throw new IllegalArgumentException("--workers must be >= 1, got " + workers);
     }
-    List<String> kafkaOverrides = new ArrayList<>(overrides);
-    kafkaOverrides.add("datastore.type=kafka");
-    JobConfig job = LocalRun.load(config, kafkaOverrides);
+    List<String> kafkaOverrides = new ArrayList<>(arguments.overrides);
+    kafkaOverrides.add(KAFKA);
+    JobConfig job = arguments.load(KAFKA);
     LocalRun.validate(job);
     switch (target) {
       case "local" -> {
@@ -64,7 +64,7 @@ final class LaunchCommand implements Callable<Integer> {
         if (out == null) {
           throw new IllegalArgumentException("--target " + target + " needs --out DIR");
         }
-        List<Path> files = ClusterFiles.write(target, config, overrides, job, workers, out);
+        List<Path> files = ClusterFiles.write(target, arguments.config, arguments.overrides, job, workers, out);
         files.forEach(f -> System.out.println("wrote " + f));
         return 0;
       }
@@ -89,7 +89,7 @@ final class LaunchCommand implements Callable<Integer> {
       common.add("--set");
       common.add(s);
     }
-    Path configFile = config.toAbsolutePath();
+    Path configFile = arguments.config.toAbsolutePath();
     try (Supervisor supervisor = new Supervisor(Supervisor.currentJava(), maxRestarts, log)) {
       Thread hook = new Thread(supervisor::close, "launch-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);

@@ -81,7 +81,13 @@ final class RemoteWeights implements Runnable {
       return;
     }
     NDManager owner = NDManager.newBaseManager(device);
-    PolicyWeights weights = new PolicyWeights(NDList.decode(owner, bytes), owner);
+    PolicyWeights weights;
+    try {
+      weights = new PolicyWeights(NDList.decode(owner, bytes), owner);
+    } catch (RuntimeException e) {
+      owner.close(); // nothing else will free it
+      throw e;
+    }
     if (loaded != null && (a.epoch() != loaded.epoch() || a.version() <= loaded.version())) {
       log.accept("trainer restarted: now at policy version " + a.version());
       channel.restart(a.version(), weights);

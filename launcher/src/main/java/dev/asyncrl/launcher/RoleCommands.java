@@ -11,12 +11,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 /** The two process roles of a distributed job, for {@code asyncrl launch} or any scheduler. */
 final class RoleCommands {
@@ -31,18 +29,15 @@ final class RoleCommands {
       + "resumes from the newest checkpoint in the run folder.")
   static final class TrainerRole implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "CONFIG", description = "job YAML")
-    Path config;
+    @Mixin
+    JobArguments arguments = new JobArguments();
 
     @Option(names = "--run-dir", paramLabel = "DIR", description = "run folder (default <output_dir>/<name>)")
     Path runDir;
 
-    @Option(names = "--set", paramLabel = "PATH=VALUE", description = "override a key")
-    List<String> overrides = new ArrayList<>();
-
     @Override
     public Integer call() throws Exception {
-      JobConfig job = LocalRun.load(config, overrides);
+      JobConfig job = arguments.load();
       Path dir = runDir != null ? runDir : defaultRunDir(job);
       Files.createDirectories(dir);
       Files.writeString(dir.resolve("config.yaml"), job.resolvedYaml());
@@ -83,8 +78,8 @@ final class RoleCommands {
       + "(rollout.workers threads); stops when the trainer finishes.")
   static final class WorkerRole implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "CONFIG", description = "job YAML")
-    Path config;
+    @Mixin
+    JobArguments arguments = new JobArguments();
 
     @Option(names = "--process", paramLabel = "I", description = "index of this worker process, 0.. (default 0); "
         + "worker ids are I × rollout.workers + j")
@@ -94,12 +89,9 @@ final class RoleCommands {
         + "(default 1); each admits its share of the free slots so that together they respect max_staleness")
     int processes = 1;
 
-    @Option(names = "--set", paramLabel = "PATH=VALUE", description = "override a key")
-    List<String> overrides = new ArrayList<>();
-
     @Override
     public Integer call() throws Exception {
-      JobConfig job = LocalRun.load(config, overrides);
+      JobConfig job = arguments.load();
       DistributedRun.workers(job, process, processes, System.out::println);
       return 0;
     }

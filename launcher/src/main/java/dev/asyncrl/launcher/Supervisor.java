@@ -108,35 +108,41 @@ final class Supervisor implements AutoCloseable {
    */
   int awaitCompletion(String finisher) throws InterruptedException {
     while (!stopping) {
-      synchronized (this) {
-        for (Map.Entry<String, Process> e : new ArrayList<>(running.entrySet())) {
-          Process p = e.getValue();
-          if (p.isAlive()) {
-            continue;
-          }
-          String name = e.getKey();
-          int code = p.exitValue();
-          running.remove(name);
-          if (code == 0) {
-            out.accept("[launch] " + name + " finished");
-            if (name.equals(finisher)) {
-              return 0;
-            }
-            continue;
-          }
-          int n = restarts.merge(name, 1, Integer::sum);
-          if (n > maxRestarts) {
-            out.accept("[launch] " + name + " exited with status " + code + " after " + maxRestarts
-                + " restarts; stopping the job");
-            return 1;
-          }
-          out.accept("[launch] " + name + " exited with status " + code + "; restarting (" + n + " of " + maxRestarts + ")");
-          start(roles.get(name));
-        }
+      Integer result = checkExits(finisher);
+      if (result != null) {
+        return result;
       }
       Thread.sleep(200);
     }
     return 1;
+  }
+
+  /** Handles every process that has exited since the last check; a non-null result ends the job. */
+  private synchronized Integer checkExits(String finisher) {
+    for (Map.Entry<String, Process> e : new ArrayList<>(running.entrySet())) {
+      if (e.getValue().isAlive()) {
+        continue;
+      }
+      String name = e.getKey();
+      int code = e.getValue().exitValue();
+      running.remove(name);
+      if (code == 0) {
+        out.accept("[launch] " + name + " finished");
+        if (name.equals(finisher)) {
+          return 0;
+        }
+        continue;
+      }
+      int n = restarts.merge(name, 1, Integer::sum);
+      if (n > maxRestarts) {
+        out.accept("[launch] " + name + " exited with status " + code + " after " + maxRestarts
+            + " restarts; stopping the job");
+        return 1;
+      }
+      out.accept("[launch] " + name + " exited with status " + code + "; restarting (" + n + " of " + maxRestarts + ")");
+      start(roles.get(name));
+    }
+    return null;
   }
 
   /** Waits up to {@code seconds} for the remaining processes to exit on their own. */

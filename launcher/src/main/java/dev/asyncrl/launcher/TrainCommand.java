@@ -9,22 +9,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 /** {@code asyncrl train <config.yaml> [--set path=value ...]}. */
 @Command(name = "train", description = "Train a job from a YAML file on this machine.")
 final class TrainCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", paramLabel = "CONFIG", description = "job YAML, e.g. configs/quickstart.yaml")
-  Path config;
-
-  @Option(names = "--set", paramLabel = "PATH=VALUE", description = "override a key, e.g. --set trainer.lr=3e-4")
-  List<String> overrides = new ArrayList<>();
+  @Mixin
+  JobArguments job = new JobArguments();
 
   @Override
   public Integer call() throws Exception {
-    JobConfig job = LocalRun.load(config, overrides);
+    JobConfig job = this.job.load();
     RunFolder run = RunFolder.create(job.outputDir(), job.name());
     Files.writeString(run.config(), job.resolvedYaml());
     System.out.println("run folder: " + run.dir());

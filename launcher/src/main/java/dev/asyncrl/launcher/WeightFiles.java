@@ -1,30 +1,29 @@
 package dev.asyncrl.launcher;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** Checksums of published weight files. */
+/** SHA-256 checksums of published weight files, as lowercase hex. */
 final class WeightFiles {
   private WeightFiles() {}
 
-  static String sha256(Path file) {
+  static MessageDigest newSha256() {
     try {
-      return sha256(Files.readAllBytes(file));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("this JVM has no SHA-256", e);
     }
   }
 
+  /** The digest's value as hex (and resets it). */
+  static String hex(MessageDigest digest) {
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
   static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    MessageDigest d = newSha256();
+    d.update(bytes);
+    return hex(d);
   }
 }

@@ -60,7 +60,7 @@ class DistributedRunTest {
     List<String> output = Collections.synchronizedList(new ArrayList<>());
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"))) {
       LaunchCommand launch = new LaunchCommand();
-      launch.config = config;
+      launch.arguments.config = config;
       launch.workers = 2;
       launch.runDir = runDir;
       launch.maxRestarts = 3;

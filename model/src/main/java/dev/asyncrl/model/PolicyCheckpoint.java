@@ -9,6 +9,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
 
 /** Policy parameters as a safetensors file, one tensor per parameter name. */
 public final class PolicyCheckpoint {
@@ -16,10 +18,16 @@ public final class PolicyCheckpoint {
 
   /** Writes atomically (temp file + rename), so a crash never leaves a half-written checkpoint. */
   public static void save(TransformerPolicy policy, Path file) {
+    save(policy, file, null);
+  }
+
+  /** As {@link #save(TransformerPolicy, Path)}, also feeding every byte written to {@code digest} (if not null). */
+  public static void save(TransformerPolicy policy, Path file, MessageDigest digest) {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
-      try (OutputStream out = Files.newOutputStream(tmp)) {
+      OutputStream raw = Files.newOutputStream(tmp);
+      try (OutputStream out = digest == null ? raw : new DigestOutputStream(raw, digest)) {
         new NDList(policy.parameters().values()).encode(out, NDList.Encoding.SAFETENSORS);
       }
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

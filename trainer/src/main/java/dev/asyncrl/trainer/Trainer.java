@@ -165,8 +165,8 @@ public final class Trainer {
   private void collect(List<TrajectoryGroup> groups, List<Long> dropped, List<Long> filtered)
       throws InterruptedException {
     while (groups.size() < options.groupsPerStep()) {
+      announceFreed(); // before a poll that may wait: slots freed by the last drop, filter or skip must be open
       TrajectoryGroup g = store.poll(POLL);
-      announceFreed();
       if (g == null) {
         Optional<Throwable> failure = producerFailure.get();
         if (failure.isPresent()) {
@@ -177,11 +177,9 @@ public final class Trainer {
       if (g.staleness(version) > options.maxStaleness()) {
         dropped.add(g.groupId());
         droppedTotal++;
-        announceFreed();
       } else if (!algorithm.groups().admits(g.rewards(), filtered.size())) {
         filtered.add(g.groupId());
         filteredTotal++;
-        announceFreed();
       } else {
         groups.add(g);
       }

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -173,7 +174,7 @@ public final class KafkaTrajectoryStore implements TrajectoryStore {
         throw new IllegalStateException("Kafka topic '" + settings.topic() + "' at " + settings.bootstrap() + " does not exist");
       }
       consumer.assign(partitions);
-      Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new java.util.HashSet<>(partitions),
+      Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions),
           Duration.ofSeconds(60));
       Map<TopicPartition, Long> beginning = consumer.beginningOffsets(partitions, Duration.ofSeconds(60));
       for (TopicPartition tp : partitions) {

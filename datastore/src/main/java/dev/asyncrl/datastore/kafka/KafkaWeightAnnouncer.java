@@ -3,6 +3,7 @@ package dev.asyncrl.datastore.kafka;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -16,7 +17,7 @@ public final class KafkaWeightAnnouncer implements AutoCloseable {
   public KafkaWeightAnnouncer(KafkaSettings settings) {
     this.settings = settings;
     Properties p = KafkaTrajectoryStore.producerProperties(settings);
-    p.put("linger.ms", "0");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "0"); // one record at a time, acknowledged before returning
     this.producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
   }
 

@@ -62,7 +62,7 @@ public final class KafkaWeightFollower implements AutoCloseable {
       try {
         WeightAnnouncement a = WeightAnnouncement.fromJson(r.value());
         if (a.done() && r.offset() < historyEnd) {
-          a = new WeightAnnouncement(a.epoch(), a.version(), a.path(), a.sha256(), a.bytes(), a.freed(), a.logBase(), false);
+          a = a.withDone(false);
         }
         out.add(a);
       } catch (IllegalArgumentException e) {

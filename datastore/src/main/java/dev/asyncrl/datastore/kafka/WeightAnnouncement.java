@@ -24,6 +24,16 @@ public record WeightAnnouncement(long epoch, long version, String path, String s
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** The same version, with {@code freed} slots given back so far. */
+  public WeightAnnouncement withFreed(long total) {
+    return new WeightAnnouncement(epoch, version, path, sha256, bytes, total, logBase, done);
+  }
+
+  /** The same version, marked as the trainer's last ({@code true}) or not. */
+  public WeightAnnouncement withDone(boolean last) {
+    return new WeightAnnouncement(epoch, version, path, sha256, bytes, freed, logBase, last);
+  }
+
   public String toJson() {
     ObjectNode n = JSON.createObjectNode();
     n.put("format", 1);
