@@ -45,8 +45,16 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--steps", description = "trainer steps per async/sync run (default ${DEFAULT-VALUE})")
   int steps = 1500;
 
-  @Option(names = "--only", description = "one of: train-step, vcpo-overhead, sampling, handoff, async")
+  @Option(names = "--only", description = "one of: train-step, vcpo-overhead, sampling, handoff, async, "
+      + "kafka-throughput, kafka-latency, weight-broadcast")
   String only;
+
+  @Option(names = "--bootstrap", description = "Kafka broker for the kafka-* and weight-broadcast benchmarks "
+      + "(default: a single-node broker started in this JVM)")
+  String bootstrap;
+
+  @Option(names = "--groups", description = "groups sent in the Kafka throughput run (default ${DEFAULT-VALUE})")
+  int groups = 100_000;
 
   @Override
   public Integer call() throws Exception {
@@ -68,6 +76,9 @@ final class BenchCommand implements Callable<Integer> {
     }
     if (only == null || only.equals("async")) {
       asyncVsSync();
+    }
+    if (only == null || only.startsWith("kafka-") || only.equals("weight-broadcast")) {
+      kafka();
     }
     return 0;
   }
@@ -166,6 +177,41 @@ final class BenchCommand implements Callable<Integer> {
       total[1] = r.metrics().get("time/elapsed_s");
     }, line -> {});
     return total[0] / total[1];
+  }
+
+  /** Groups through the log (throughput, latency) and policy versions through the weight channel. */
+  private void kafka() throws Exception {
+    try (KafkaBench bench = KafkaBench.open(bootstrap)) {
+      String shape = KafkaBench.RESPONSES + " x " + KafkaBench.TOKENS + " tokens";
+      if (only == null || only.equals("kafka-throughput")) {
+        bench.throughput(Math.min(groups, 20_000)); // warm-up: JIT, broker segments
+        KafkaBench.Throughput t = bench.throughput(groups);
+        System.out.printf(Locale.ROOT, "%-58s %s   target >= 5000: %s%n", "kafka produce+consume (" + shape + ", "
+            + bench.where() + ")", KafkaBench.describe(t), t.groupsPerSecond() >= 5000 ? "met" : "MISSED");
+      }
+      if (only == null || only.equals("kafka-latency")) {
+        bench.latency(1000, 5); // warm-up
+        double[] ms = bench.latency(1000, 30);
+        double p99 = KafkaBench.quantile(ms, 0.99);
+        System.out.printf(Locale.ROOT, "%-58s p50 %.2f ms, p99 %.2f ms, max %.2f ms over %,d groups   "
+            + "target p99 <= 50 ms: %s%n", "kafka end-to-end latency at 1,000 groups/s (" + shape + ")",
+            KafkaBench.quantile(ms, 0.5), p99, KafkaBench.quantile(ms, 1.0), ms.length, p99 <= 50 ? "met" : "MISSED");
+      }
+      if (only == null || only.equals("weight-broadcast")) {
+        ModelConfig model = new ModelConfig(128, 5, 4, 512, 64);
+        int workers = 2;
+        double[] ms = bench.weightBroadcast(model, VOCAB, workers, 20);
+        long params;
+        try (TransformerPolicy p = TransformerPolicy.initialize(model, VOCAB, 1, Device.cpu(), DataType.FLOAT32)) {
+          params = p.parameterCount();
+        }
+        double[] s = ms.clone();
+        Arrays.sort(s);
+        System.out.printf(Locale.ROOT, "%-58s median %.1f ms (p10 %.1f, p90 %.1f, max %.1f)%n",
+            "weight broadcast, publish -> " + workers + " workers hold it (" + params + " params)", median(ms),
+            s[s.length / 10], s[s.length * 9 / 10], s[s.length - 1]);
+      }
+    }
   }
 
   private static double[] time(int warmup, int runs, Runnable body) {
