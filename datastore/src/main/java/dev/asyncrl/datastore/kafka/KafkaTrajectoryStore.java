@@ -5,7 +5,6 @@ import dev.asyncrl.datastore.StorePosition;
 import dev.asyncrl.datastore.TrajectoryCodec;
 import dev.asyncrl.datastore.TrajectoryFormatException;
 import dev.asyncrl.datastore.TrajectoryStore;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -44,8 +43,9 @@ import org.slf4j.LoggerFactory;
  * read twice and nothing handed out after the checkpoint is lost. Without a checkpoint the store starts at
  * the group's committed offsets, or at the beginning of the log.
  *
- * <p>A record that cannot be decoded is counted, logged once with its partition and offset, copied (key,
- * value and the error in headers) to {@code <topic>.dead-letter}, and skipped.
+ * <p>A record that cannot be decoded is counted, logged with its partition and offset, copied (key,
+ * value and the error in headers) to {@code <topic>.dead-letter} once even when a restarted trainer reads it
+ * again ({@link DeadLetterLog}), and skipped.
  */
 public final class KafkaTrajectoryStore implements TrajectoryStore {
 
@@ -53,7 +53,7 @@ public final class KafkaTrajectoryStore implements TrajectoryStore {
 
   private final KafkaSettings settings;
   private KafkaProducer<Long, byte[]> producer;
-  private KafkaProducer<byte[], byte[]> deadLetters;
+  private final DeadLetterLog deadLetters;
   private KafkaConsumer<byte[], byte[]> consumer;
   private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
   private final ArrayDeque<ConsumerRecord<byte[], byte[]>> fetched = new ArrayDeque<>();
@@ -64,6 +64,7 @@ public final class KafkaTrajectoryStore implements TrajectoryStore {
 
   public KafkaTrajectoryStore(KafkaSettings settings) {
     this.settings = settings;
+    this.deadLetters = new DeadLetterLog(settings);
   }
 
   // ---------------------------------------------------------------- producing
@@ -148,15 +149,9 @@ public final class KafkaTrajectoryStore implements TrajectoryStore {
   private void deadLetter(ConsumerRecord<byte[], byte[]> r, TrajectoryFormatException e) {
     skipped++;
     String where = r.topic() + "-" + r.partition() + "@" + r.offset();
-    LOG.warn("skipped undecodable record {} ({} so far): {}; copied to {}", where, skipped, e.getMessage(),
-        settings.deadLetterTopic());
-    if (deadLetters == null) {
-      deadLetters = new KafkaProducer<>(producerProperties(settings), new ByteArraySerializer(), new ByteArraySerializer());
-    }
-    ProducerRecord<byte[], byte[]> copy = new ProducerRecord<>(settings.deadLetterTopic(), r.key(), r.value());
-    copy.headers().add("asyncrl.source", where.getBytes(StandardCharsets.UTF_8));
-    copy.headers().add("asyncrl.error", e.getMessage().getBytes(StandardCharsets.UTF_8));
-    deadLetters.send(copy);
+    boolean copied = deadLetters.write(r, where, e.getMessage());
+    LOG.warn("skipped undecodable record {} ({} so far): {}; {} {}", where, skipped, e.getMessage(),
+        copied ? "copied to" : "already in", settings.deadLetterTopic());
   }
 
   private KafkaConsumer<byte[], byte[]> consumer() {
@@ -220,6 +215,7 @@ public final class KafkaTrajectoryStore implements TrajectoryStore {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     position.offsets().forEach((p, o) -> offsets.put(new TopicPartition(settings.topic(), p), new OffsetAndMetadata(o)));
     if (!offsets.isEmpty()) {
+      deadLetters.flush(); // the copies of skipped records are durable before the position moves past them
       consumer().commitSync(offsets);
     }
   }
@@ -243,9 +239,7 @@ public final class KafkaTrajectoryStore implements TrajectoryStore {
       if (producer != null) {
         producer.close(KafkaSettings.CLOSE_TIMEOUT);
       }
-      if (deadLetters != null) {
-        deadLetters.close(KafkaSettings.CLOSE_TIMEOUT);
-      }
+      deadLetters.close();
     } finally {
       if (consumer != null) {
         consumer.close();

@@ -16,13 +16,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -119,13 +115,17 @@ class KafkaTrajectoryStoreTest {
       assertEquals(Map.of(0, 4L), at.offsets(), "skipped records are behind the position too");
       assertEquals(0, at.base());
     }
-    List<ConsumerRecord<byte[], byte[]>> dead = readAll(s.deadLetterTopic(), 2);
-    assertEquals(2, dead.size());
+    try (KafkaTrajectoryStore restarted = new KafkaTrajectoryStore(s)) { // nothing committed: reads them again
+      assertEquals(List.of(1L, 3L), drain(restarted));
+      assertEquals(2, restarted.position().skipped());
+    }
+    List<ConsumerRecord<byte[], byte[]>> dead = DeadLetterLog.readAll(s);
+    assertEquals(2, dead.size(), "each bad record is dead-lettered once, however often it is read");
     assertArrayEquals(corrupt, dead.get(0).value());
     assertArrayEquals(foreign, dead.get(1).value());
-    assertEquals(s.topic() + "-0@1", header(dead.get(0), "asyncrl.source"));
-    assertTrue(header(dead.get(0), "asyncrl.error").contains("corrupt"), header(dead.get(0), "asyncrl.error"));
-    assertTrue(header(dead.get(1), "asyncrl.error").startsWith("not an asyncrl trajectory record"));
+    assertEquals(s.topic() + "-0@1", DeadLetterLog.header(dead.get(0), DeadLetterLog.SOURCE));
+    assertTrue(DeadLetterLog.header(dead.get(0), DeadLetterLog.ERROR).contains("corrupt"), DeadLetterLog.header(dead.get(0), DeadLetterLog.ERROR));
+    assertTrue(DeadLetterLog.header(dead.get(1), DeadLetterLog.ERROR).startsWith("not an asyncrl trajectory record"));
   }
 
   @Test
@@ -149,26 +149,6 @@ class KafkaTrajectoryStoreTest {
       List<Long> ids = drain(trainer);
       assertEquals(150, ids.size(), "no group lost or duplicated");
       assertEquals(150, new HashSet<>(ids).size());
-    }
-  }
-
-  static String header(ConsumerRecord<byte[], byte[]> r, String key) {
-    return new String(r.headers().lastHeader(key).value(), StandardCharsets.UTF_8);
-  }
-
-  static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int expected) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      TopicPartition tp = new TopicPartition(topic, 0);
-      c.assign(List.of(tp));
-      c.seekToBeginning(List.of(tp));
-      List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-      long deadline = System.currentTimeMillis() + 20_000;
-      while (out.size() < expected && System.currentTimeMillis() < deadline) {
-        c.poll(Duration.ofMillis(200)).forEach(out::add);
-      }
-      return out;
     }
   }
 }
