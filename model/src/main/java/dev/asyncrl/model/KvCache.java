@@ -4,7 +4,8 @@ import ai.djl.ndarray.NDArray;
 
 /**
  * Keys and values of every layer for the tokens seen so far, so that each sampling step feeds only the new
- * token. Arrays are {@code [B, H, T, dh]} and grow along T; they live in the caller's scope.
+ * token. Arrays are {@code [B, heads, T, dh]} (key/value heads under grouped-query attention) and grow along
+ * T; they live in the caller's scope. An {@link Architecture} appends each layer's keys and values, then advances.
  */
 public final class KvCache {
 
@@ -23,7 +24,7 @@ public final class KvCache {
   }
 
   /** Appends this step's {@code [B, H, S, dh]} keys/values for {@code layer}; returns the full [B, H, T+S, dh]. */
-  NDArray[] append(int layer, NDArray k, NDArray v) {
+  public NDArray[] append(int layer, NDArray k, NDArray v) {
     if (keys[layer] == null) {
       keys[layer] = k;
       values[layer] = v;
@@ -38,7 +39,7 @@ public final class KvCache {
     return new NDArray[] {keys[layer], values[layer]};
   }
 
-  void advance(int tokens) {
+  public void advance(int tokens) {
     length += tokens;
   }
 }

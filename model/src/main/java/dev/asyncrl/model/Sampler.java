@@ -36,7 +36,7 @@ public final class Sampler {
     boolean[] done = new boolean[batch];
     float[] probs = new float[vocab];
     try (NDScope ignored = new NDScope()) {
-      KvCache cache = new KvCache(policy.config().nLayers());
+      KvCache cache = new KvCache(policy.architecture().layers());
       long[] flat = new long[batch * promptLen];
       for (int b = 0; b < batch; b++) {
         for (int t = 0; t < promptLen; t++) {

@@ -1,0 +1,33 @@
+package dev.asyncrl.model;
+
+import ai.djl.ndarray.NDArray;
+import java.util.Map;
+
+/**
+ * The forward computation of one model family over a named parameter map. {@link TransformerPolicy} owns
+ * the parameters and delegates here, so training, sampling, checkpoints and weight hand-off are the same for
+ * every family.
+ */
+public interface Architecture {
+
+  /** Short description for logs, e.g. {@code "gpt d64 L2"} or {@code "qwen2 d896 L24 H14/2"}. */
+  String describe();
+
+  int layers();
+
+  /** Longest sequence (prompt + response) the model accepts. */
+  int maxSeqLen();
+
+  int vocabSize();
+
+  /**
+   * Logits for {@code tokens [B, S]} at positions {@code cache.length() ..}.
+   *
+   * @param cache null for a whole-sequence forward; otherwise extended with this call's keys and values
+   * @param leftPad per row, how many leading columns are padding (prompts of different lengths in one
+   *     batch); null when no row is padded on the left. Padded columns are never attended to and positions
+   *     count from each row's first real token.
+   * @return {@code [B, S, V]}; row {@code s} predicts the token after {@code tokens[:, s]}
+   */
+  NDArray forward(Map<String, NDArray> params, NDArray tokens, KvCache cache, int[] leftPad);
+}

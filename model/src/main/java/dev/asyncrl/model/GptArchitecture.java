@@ -1,0 +1,163 @@
+package dev.asyncrl.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import dev.asyncrl.core.config.JobConfig.ModelConfig;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The built-in quickstart model (GPT-2 layout): token + learned position embeddings, pre-norm blocks of
+ * causal multi-head self-attention and a GELU MLP, a final LayerNorm and an untied LM head.
+ */
+public final class GptArchitecture implements Architecture {
+
+  private final ModelConfig config;
+  private final int vocabSize;
+  private final int headDim;
+
+  public GptArchitecture(ModelConfig config, int vocabSize) {
+    this.config = config;
+    this.vocabSize = vocabSize;
+    this.headDim = config.dModel() / config.nHeads();
+  }
+
+  @Override
+  public String describe() {
+    return "gpt d" + config.dModel() + " L" + config.nLayers() + " H" + config.nHeads();
+  }
+
+  @Override
+  public int layers() {
+    return config.nLayers();
+  }
+
+  @Override
+  public int maxSeqLen() {
+    return config.maxSeqLen();
+  }
+
+  @Override
+  public int vocabSize() {
+    return vocabSize;
+  }
+
+  /**
+   * Fresh weights, deterministic in {@code seed}: N(0, 0.02) for matrices and embeddings, N(0, 0.02/√(2L))
+   * for the projections that write into the residual stream, zero biases, unit LayerNorm gains.
+   */
+  Map<String, NDArray> initialize(NDManager m, long seed, DataType dtype) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    Map<String, NDArray> p = new LinkedHashMap<>();
+    ModelConfig c = config;
+    int d = c.dModel();
+    double residualStd = 0.02 / Math.sqrt(2.0 * c.nLayers());
+    p.put("tok_emb", normal(m, rng, 0.02, dtype, vocabSize, d));
+    p.put("pos_emb", normal(m, rng, 0.02, dtype, c.maxSeqLen(), d));
+    for (int l = 0; l < c.nLayers(); l++) {
+      String b = "blocks." + l + ".";
+      p.put(b + "ln1.weight", m.ones(new Shape(d), dtype));
+      p.put(b + "ln1.bias", m.zeros(new Shape(d), dtype));
+      p.put(b + "attn.qkv.weight", normal(m, rng, 0.02, dtype, 3L * d, d));
+      p.put(b + "attn.qkv.bias", m.zeros(new Shape(3L * d), dtype));
+      p.put(b + "attn.proj.weight", normal(m, rng, residualStd, dtype, d, d));
+      p.put(b + "attn.proj.bias", m.zeros(new Shape(d), dtype));
+      p.put(b + "ln2.weight", m.ones(new Shape(d), dtype));
+      p.put(b + "ln2.bias", m.zeros(new Shape(d), dtype));
+      p.put(b + "mlp.fc.weight", normal(m, rng, 0.02, dtype, c.dFf(), d));
+      p.put(b + "mlp.fc.bias", m.zeros(new Shape(c.dFf()), dtype));
+      p.put(b + "mlp.proj.weight", normal(m, rng, residualStd, dtype, d, c.dFf()));
+      p.put(b + "mlp.proj.bias", m.zeros(new Shape(d), dtype));
+    }
+    p.put("ln_f.weight", m.ones(new Shape(d), dtype));
+    p.put("ln_f.bias", m.zeros(new Shape(d), dtype));
+    p.put("lm_head.weight", normal(m, rng, 0.02, dtype, vocabSize, d));
+    return p;
+  }
+
+  static NDArray normal(NDManager m, SplittableRandom rng, double std, DataType dtype, long... dims) {
+    Shape shape = new Shape(dims);
+    double[] v = new double[Math.toIntExact(shape.size())];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = rng.nextGaussian() * std;
+    }
+    try (NDArray d = m.create(v, shape)) {
+      return d.toType(dtype, true);
+    }
+  }
+
+  @Override
+  public NDArray forward(Map<String, NDArray> params, NDArray tokens, KvCache cache, int[] leftPad) {
+    int batch = Math.toIntExact(tokens.getShape().get(0));
+    int steps = Math.toIntExact(tokens.getShape().get(1));
+    int offset = cache == null ? 0 : cache.length();
+    if (offset + steps > config.maxSeqLen()) {
+      throw new IllegalArgumentException("sequence of " + (offset + steps) + " tokens exceeds model.max_seq_len "
+          + config.maxSeqLen());
+    }
+    NDManager m = tokens.getManager();
+    NDArray posEmb = params.get("pos_emb");
+    NDArray emb = embed(tokens, params.get("tok_emb"));                                     // [B, S, D]
+    NDArray x = leftPad == null
+        ? emb.add(posEmb.get(new NDIndex("{}:{}", offset, offset + steps)))
+        : emb.add(embed(AttentionMask.positions(m, batch, steps, offset, leftPad), posEmb)); // [B, S, D]
+    NDArray mask = AttentionMask.additive(m, posEmb.getDataType(), batch, steps, offset, leftPad);
+    for (int l = 0; l < config.nLayers(); l++) {
+      x = block(params, l, x, mask, cache, batch, steps);
+    }
+    if (cache != null) {
+      cache.advance(steps);
+    }
+    NDArray h = layerNorm(params, x, "ln_f");
+    return linear(params, h, "lm_head.weight", null);                                       // [B, S, V]
+  }
+
+  static NDArray embed(NDArray ids, NDArray table) {
+    return ids.getNDArrayInternal().embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
+  }
+
+  private NDArray block(Map<String, NDArray> p, int l, NDArray x, NDArray mask, KvCache cache, long batch, int steps) {
+    String b = "blocks." + l + ".";
+    int d = config.dModel();
+    NDArray qkv = linear(p, layerNorm(p, x, b + "ln1"), b + "attn.qkv.weight", b + "attn.qkv.bias"); // [B, S, 3D]
+    NDList parts = qkv.split(3, 2);
+    NDArray q = heads(parts.get(0), batch, steps);                                           // [B, H, S, dh]
+    NDArray k = heads(parts.get(1), batch, steps);
+    NDArray v = heads(parts.get(2), batch, steps);
+    if (cache != null) {
+      NDArray[] kv = cache.append(l, k, v);                                                  // [B, H, T, dh]
+      k = kv[0];
+      v = kv[1];
+    }
+    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(1.0 / Math.sqrt(headDim));      // [B, H, S, T]
+    if (mask != null) {
+      scores = scores.add(mask);
+    }
+    NDArray attended = scores.softmax(-1).matMul(v)                                          // [B, H, S, dh]
+        .transpose(0, 2, 1, 3).reshape(batch, steps, d);                                     // [B, S, D]
+    x = x.add(linear(p, attended, b + "attn.proj.weight", b + "attn.proj.bias"));
+    NDArray hidden = linear(p, layerNorm(p, x, b + "ln2"), b + "mlp.fc.weight", b + "mlp.fc.bias")
+        .getNDArrayInternal().gelu();                                                        // [B, S, F]
+    return x.add(linear(p, hidden, b + "mlp.proj.weight", b + "mlp.proj.bias"));
+  }
+
+  private NDArray heads(NDArray x, long batch, int steps) {
+    return x.reshape(batch, steps, config.nHeads(), headDim).transpose(0, 2, 1, 3);
+  }
+
+  static NDArray linear(Map<String, NDArray> p, NDArray x, String weight, String bias) {
+    return x.getNDArrayInternal()
+        .linear(x, p.get(weight), bias == null ? null : p.get(bias)).singletonOrThrow();
+  }
+
+  private NDArray layerNorm(Map<String, NDArray> p, NDArray x, String prefix) {
+    return x.getNDArrayInternal().layerNorm(x, new Shape(config.dModel()), p.get(prefix + ".weight"),
+        p.get(prefix + ".bias"), 1e-5f).singletonOrThrow();
+  }
+}

@@ -1,0 +1,210 @@
+package dev.asyncrl.model.hf;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import dev.asyncrl.model.Architecture;
+import dev.asyncrl.model.AttentionMask;
+import dev.asyncrl.model.KvCache;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import ai.djl.ndarray.types.SparseFormat;
+
+/**
+ * The Llama family as Hugging Face transformers defines it (Llama 2/3, Qwen2/2.5, Mistral): RMSNorm,
+ * rotary position embeddings (rotate-half layout, with the {@link RopeScaling} variants), grouped-query
+ * attention (each key/value head serves {@code heads/kvHeads} query heads; the cache holds only the
+ * key/value heads), a SwiGLU MLP, optional q/k/v biases (Qwen2) and optionally tied embeddings.
+ * Parameter names are the Hugging Face ones, so checkpoints load and save without renaming.
+ */
+public final class LlamaArchitecture implements Architecture {
+
+  private final HfConfig c;
+  private final double[] inverseFrequencies;
+  private final int maxSeqLen;
+
+  /** @param maxSeqLen the longest sequence this run uses (at most {@code max_position_embeddings}) */
+  public LlamaArchitecture(HfConfig config, int maxSeqLen) {
+    this.c = config;
+    this.inverseFrequencies = config.ropeScaling().inverseFrequencies(config.headDim(), config.ropeTheta());
+    this.maxSeqLen = maxSeqLen;
+  }
+
+  public HfConfig config() {
+    return c;
+  }
+
+  @Override
+  public String describe() {
+    return (c.modelType().isEmpty() ? c.architecture() : c.modelType()) + " d" + c.hiddenSize() + " L" + c.layers()
+        + " H" + c.heads() + "/" + c.kvHeads() + " V" + c.vocabSize();
+  }
+
+  @Override
+  public int layers() {
+    return c.layers();
+  }
+
+  @Override
+  public int maxSeqLen() {
+    return maxSeqLen;
+  }
+
+  @Override
+  public int vocabSize() {
+    return c.vocabSize();
+  }
+
+  /** Every parameter's name and shape, in checkpoint order; {@code lm_head.weight} only when not tied. */
+  public Map<String, Shape> parameterShapes() {
+    Map<String, Shape> p = new LinkedHashMap<>();
+    long d = c.hiddenSize();
+    long q = (long) c.heads() * c.headDim();
+    long kv = (long) c.kvHeads() * c.headDim();
+    boolean oBias = c.qkvBias() && !c.architecture().equals("Qwen2ForCausalLM"); // Llama: attention_bias covers o_proj
+    p.put("model.embed_tokens.weight", new Shape(c.vocabSize(), d));
+    for (int l = 0; l < c.layers(); l++) {
+      String b = "model.layers." + l + ".";
+      p.put(b + "input_layernorm.weight", new Shape(d));
+      p.put(b + "self_attn.q_proj.weight", new Shape(q, d));
+      p.put(b + "self_attn.k_proj.weight", new Shape(kv, d));
+      p.put(b + "self_attn.v_proj.weight", new Shape(kv, d));
+      if (c.qkvBias()) {
+        p.put(b + "self_attn.q_proj.bias", new Shape(q));
+        p.put(b + "self_attn.k_proj.bias", new Shape(kv));
+        p.put(b + "self_attn.v_proj.bias", new Shape(kv));
+      }
+      p.put(b + "self_attn.o_proj.weight", new Shape(d, q));
+      if (oBias) {
+        p.put(b + "self_attn.o_proj.bias", new Shape(d));
+      }
+      p.put(b + "post_attention_layernorm.weight", new Shape(d));
+      p.put(b + "mlp.gate_proj.weight", new Shape(c.intermediateSize(), d));
+      p.put(b + "mlp.up_proj.weight", new Shape(c.intermediateSize(), d));
+      p.put(b + "mlp.down_proj.weight", new Shape(d, c.intermediateSize()));
+      if (c.mlpBias()) {
+        p.put(b + "mlp.gate_proj.bias", new Shape(c.intermediateSize()));
+        p.put(b + "mlp.up_proj.bias", new Shape(c.intermediateSize()));
+        p.put(b + "mlp.down_proj.bias", new Shape(d));
+      }
+    }
+    p.put("model.norm.weight", new Shape(d));
+    if (!c.tieWordEmbeddings()) {
+      p.put("lm_head.weight", new Shape(c.vocabSize(), d));
+    }
+    return p;
+  }
+
+  @Override
+  public NDArray forward(Map<String, NDArray> p, NDArray tokens, KvCache cache, int[] leftPad) {
+    int batch = Math.toIntExact(tokens.getShape().get(0));
+    int steps = Math.toIntExact(tokens.getShape().get(1));
+    int offset = cache == null ? 0 : cache.length();
+    if (offset + steps > maxSeqLen) {
+      throw new IllegalArgumentException("sequence of " + (offset + steps) + " tokens exceeds the model's limit of "
+          + maxSeqLen);
+    }
+    NDManager m = tokens.getManager();
+    NDArray embedding = p.get("model.embed_tokens.weight");
+    DataType dtype = embedding.getDataType();
+    NDArray x = tokens.getNDArrayInternal().embedding(tokens, embedding, SparseFormat.DENSE).singletonOrThrow(); // [B,S,D]
+    NDArray[] rotary = rotary(m, batch, steps, offset, leftPad, dtype);                    // [B, 1, S, dh] each
+    NDArray mask = AttentionMask.additive(m, dtype, batch, steps, offset, leftPad);
+    for (int l = 0; l < c.layers(); l++) {
+      x = layer(p, l, x, rotary, mask, cache, batch, steps);
+    }
+    if (cache != null) {
+      cache.advance(steps);
+    }
+    NDArray h = rmsNorm(x, p.get("model.norm.weight"));
+    NDArray head = c.tieWordEmbeddings() ? embedding : p.get("lm_head.weight");
+    return h.getNDArrayInternal().linear(h, head, null).singletonOrThrow();               // [B, S, V]
+  }
+
+  private NDArray layer(Map<String, NDArray> p, int l, NDArray x, NDArray[] rotary, NDArray mask, KvCache cache,
+      int batch, int steps) {
+    String b = "model.layers." + l + ".";
+    int dh = c.headDim();
+    int groups = c.heads() / c.kvHeads();
+    NDArray h = rmsNorm(x, p.get(b + "input_layernorm.weight"));
+    NDArray q = heads(linear(p, h, b + "self_attn.q_proj"), batch, steps, c.heads());       // [B, H, S, dh]
+    NDArray k = heads(linear(p, h, b + "self_attn.k_proj"), batch, steps, c.kvHeads());     // [B, KV, S, dh]
+    NDArray v = heads(linear(p, h, b + "self_attn.v_proj"), batch, steps, c.kvHeads());
+    q = rotate(q, rotary);
+    k = rotate(k, rotary);
+    if (cache != null) {
+      NDArray[] kv = cache.append(l, k, v);                                                  // [B, KV, T, dh]
+      k = kv[0];
+      v = kv[1];
+    }
+    long keys = k.getShape().get(2);
+    // Query head h reads key/value head h / groups: group the query heads, broadcast the shared keys.
+    NDArray qg = q.reshape(batch, c.kvHeads(), groups, steps, dh);                           // [B, KV, G, S, dh]
+    NDArray kg = k.expandDims(2);                                                           // [B, KV, 1, T, dh]
+    NDArray vg = v.expandDims(2);
+    NDArray scores = qg.matMul(kg.transpose(0, 1, 2, 4, 3)).mul(1.0 / Math.sqrt(dh))         // [B, KV, G, S, T]
+        .reshape(batch, c.heads(), steps, keys);                                            // [B, H, S, T]
+    if (mask != null) {
+      scores = scores.add(mask);
+    }
+    NDArray probs = scores.softmax(-1).reshape(batch, c.kvHeads(), groups, steps, keys);
+    NDArray attended = probs.matMul(vg)                                                     // [B, KV, G, S, dh]
+        .reshape(batch, c.heads(), steps, dh).transpose(0, 2, 1, 3)
+        .reshape(batch, steps, (long) c.heads() * dh);                                      // [B, S, H·dh]
+    x = x.add(linear(p, attended, b + "self_attn.o_proj"));
+    NDArray h2 = rmsNorm(x, p.get(b + "post_attention_layernorm.weight"));
+    NDArray gate = linear(p, h2, b + "mlp.gate_proj");
+    NDArray up = linear(p, h2, b + "mlp.up_proj");
+    NDArray act = gate.mul(Activation.sigmoid(gate)).mul(up);                               // SiLU(gate) · up
+    return x.add(linear(p, act, b + "mlp.down_proj"));
+  }
+
+  private static NDArray heads(NDArray x, int batch, int steps, int n) {
+    return x.reshape(batch, steps, n, -1).transpose(0, 2, 1, 3);
+  }
+
+  private static NDArray linear(Map<String, NDArray> p, NDArray x, String prefix) {
+    return x.getNDArrayInternal().linear(x, p.get(prefix + ".weight"), p.get(prefix + ".bias")).singletonOrThrow();
+  }
+
+  /** {@code x / sqrt(mean(x²) + ε) · w}, as Hugging Face computes it (in float32 for half inputs). */
+  private NDArray rmsNorm(NDArray x, NDArray weight) {
+    DataType in = x.getDataType();
+    NDArray xf = in == DataType.FLOAT16 ? x.toType(DataType.FLOAT32, false) : x;
+    NDArray normed = xf.div(xf.square().mean(new int[] {-1}, true).add(c.rmsNormEps()).sqrt());
+    return weight.mul(in == DataType.FLOAT16 ? normed.toType(in, false) : normed);
+  }
+
+  /**
+   * cos and sin of every rotary angle, {@code [B, 1, S, dh]}: position × inverse frequency in float32 (as
+   * transformers does), the half-size table repeated twice (rotate-half layout).
+   */
+  private NDArray[] rotary(NDManager m, int batch, int steps, int offset, int[] leftPad, DataType dtype) {
+    float[] inv = new float[inverseFrequencies.length];
+    for (int i = 0; i < inv.length; i++) {
+      inv[i] = (float) inverseFrequencies[i];
+    }
+    NDArray pos = AttentionMask.positions(m, batch, steps, offset, leftPad).toType(DataType.FLOAT32, false)
+        .expandDims(-1);                                                                    // [B, S, 1]
+    NDArray freqs = pos.mul(m.create(inv, new Shape(1, 1, inv.length)));                     // [B, S, dh/2]
+    NDArray angles = freqs.concat(freqs, -1).expandDims(1);                                 // [B, 1, S, dh]
+    double scale = c.ropeScaling().cosSinScale();
+    NDArray cos = angles.cos();
+    NDArray sin = angles.sin();
+    if (scale != 1) {
+      cos = cos.mul(scale);
+      sin = sin.mul(scale);
+    }
+    return new NDArray[] {cos.toType(dtype, false), sin.toType(dtype, false)};
+  }
+
+  /** {@code x·cos + rotate_half(x)·sin}, {@code rotate_half(x) = [−x₂, x₁]}. */
+  private static NDArray rotate(NDArray x, NDArray[] rotary) {
+    long half = x.getShape().get(3) / 2;
+    var parts = x.split(new long[] {half}, 3);
+    NDArray rotated = parts.get(1).neg().concat(parts.get(0), 3);
+    return x.mul(rotary[0]).add(rotated.mul(rotary[1]));
+  }
+}
