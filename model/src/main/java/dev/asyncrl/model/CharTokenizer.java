@@ -6,7 +6,7 @@ import java.util.Arrays;
  * The tokenizer of the built-in tasks: one token per character of a small alphabet, plus {@code <pad>} and
  * {@code <eos>}. Real models use their own Hugging Face tokenizer (a later issue).
  */
-public final class CharTokenizer {
+public final class CharTokenizer implements Tokenizer {
 
   public static final int PAD = 0;
   public static final int EOS = 1;
@@ -23,10 +23,22 @@ public final class CharTokenizer {
     }
   }
 
+  @Override
+  public int[] stopTokens() {
+    return new int[] {EOS};
+  }
+
+  @Override
+  public int padToken() {
+    return PAD;
+  }
+
+  @Override
   public int vocabSize() {
     return SPECIALS + ALPHABET.length();
   }
 
+  @Override
   public int[] encode(String text) {
     int[] ids = new int[text.length()];
     for (int i = 0; i < ids.length; i++) {
@@ -49,6 +61,7 @@ public final class CharTokenizer {
    * {@link #PAD_TEXT}: were it dropped, a policy could pad its answer instead of ending it, and rewards that
    * judge the text would not see the difference (the quickstart found exactly that plateau).
    */
+  @Override
   public String decode(int[] ids) {
     StringBuilder sb = new StringBuilder();
     for (int id : ids) {

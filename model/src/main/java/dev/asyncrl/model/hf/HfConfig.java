@@ -103,7 +103,8 @@ public record HfConfig(String architecture, String modelType, int vocabSize, int
     };
   }
 
-  private static List<Integer> ids(JsonNode node) {
+  /** Token ids written as a number or a list ({@code eos_token_id}); empty when absent. */
+  static List<Integer> ids(JsonNode node) {
     List<Integer> out = new ArrayList<>();
     if (node != null && node.isArray()) {
       node.forEach(n -> out.add(n.asInt()));
