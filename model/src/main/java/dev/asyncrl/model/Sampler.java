@@ -9,26 +9,35 @@ import java.util.SplittableRandom;
 
 /**
  * Batched autoregressive sampling with a {@link KvCache}: one forward over the prompts, then one forward
- * per new token over just that token. Each row stops at its own stop token. Every native array is freed
- * when {@link #generate} returns.
+ * per new token over just that token. Prompts of different lengths are left-padded (padding is never
+ * attended to, and positions count from each row's first token), so a row's tokens and log-probs are the
+ * same as if it were sampled alone. Each row stops at its own stop token; memory is bounded by the longest
+ * prompt plus {@code max_new_tokens}. Every native array is freed when {@link #generate} returns.
  */
 public final class Sampler {
   private Sampler() {}
 
   /**
-   * @param prompts equal-length prompts, one per row
+   * @param prompts one per row, any lengths
    * @param rng     draws the samples; the same seed, weights and prompts give the same responses
    */
   public static Generation generate(TransformerPolicy policy, int[][] prompts, SamplingParams params,
       SplittableRandom rng) {
     int batch = prompts.length;
-    int promptLen = prompts[0].length;
+    int promptLen = 0;
     for (int[] p : prompts) {
-      if (p.length != promptLen) {
-        throw new IllegalArgumentException("prompts in one sampling batch must have equal length; got "
-            + promptLen + " and " + p.length);
+      if (p.length == 0) {
+        throw new IllegalArgumentException("an empty prompt cannot be sampled from");
       }
+      promptLen = Math.max(promptLen, p.length);
     }
+    int[] leftPad = new int[batch];
+    boolean ragged = false;
+    for (int b = 0; b < batch; b++) {
+      leftPad[b] = promptLen - prompts[b].length;
+      ragged |= leftPad[b] > 0;
+    }
+    int[] pad = ragged ? leftPad : null;
     int vocab = policy.vocabSize();
     int[][] tokens = new int[batch][params.maxNewTokens()];
     float[][] logProbs = new float[batch][params.maxNewTokens()];
@@ -39,12 +48,12 @@ public final class Sampler {
       KvCache cache = new KvCache(policy.architecture().layers());
       long[] flat = new long[batch * promptLen];
       for (int b = 0; b < batch; b++) {
-        for (int t = 0; t < promptLen; t++) {
-          flat[b * promptLen + t] = prompts[b][t];
+        for (int t = 0; t < prompts[b].length; t++) {
+          flat[b * promptLen + leftPad[b] + t] = prompts[b][t];
         }
       }
       NDArray input = policy.manager().create(flat, new Shape(batch, promptLen));
-      NDArray last = policy.forward(input, cache).get(new NDIndex(":, -1, :"));             // [B, V]
+      NDArray last = policy.forward(input, cache, pad).get(new NDIndex(":, -1, :"));        // [B, V]
       long[] next = new long[batch];
       for (int step = 0; step < params.maxNewTokens(); step++) {
         NDArray scaled = params.temperature() == 1.0 ? last : last.div(params.temperature());
@@ -67,7 +76,7 @@ public final class Sampler {
           break;
         }
         NDArray fed = policy.manager().create(next, new Shape(batch, 1));
-        last = policy.forward(fed, cache).squeeze(1);                                          // [B, V]
+        last = policy.forward(fed, cache, pad).squeeze(1);                                     // [B, V]
       }
     }
     int[][] outTokens = new int[batch][];

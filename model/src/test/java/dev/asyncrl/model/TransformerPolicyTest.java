@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class TransformerPolicyTest {
+public class TransformerPolicyTest {
 
   static final ModelConfig SMALL = new ModelConfig(32, 2, 4, 64, 24);
   static final int VOCAB = 16;
@@ -31,7 +31,7 @@ class TransformerPolicyTest {
     return TransformerPolicy.initialize(SMALL, VOCAB, seed, Device.cpu(), DataType.FLOAT32);
   }
 
-  static float[] fullLogProbs(TransformerPolicy p, int[] prompt, int[] response, double temperature) {
+  public static float[] fullLogProbs(TransformerPolicy p, int[] prompt, int[] response, double temperature) {
     long[] seq = new long[prompt.length + response.length];
     for (int i = 0; i < prompt.length; i++) {
       seq[i] = prompt[i];
