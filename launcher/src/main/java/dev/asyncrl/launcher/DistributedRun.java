@@ -14,7 +14,6 @@ import dev.asyncrl.model.PolicyWeights;
 import dev.asyncrl.model.TransformerPolicy;
 import dev.asyncrl.rollout.RolloutPool;
 import dev.asyncrl.rollout.RolloutWorker;
-import dev.asyncrl.rollout.Task;
 import dev.asyncrl.trainer.StepReport;
 import dev.asyncrl.trainer.Trainer;
 import dev.asyncrl.trainer.TrainerCheckpoint;
@@ -55,14 +54,14 @@ final class DistributedRun {
   static void trainer(JobConfig job, Path runDir, Consumer<Integer> onResume, Consumer<StepReport> listener,
       Consumer<String> log) throws InterruptedException {
     KafkaSettings kafka = kafka(job);
-    LocalRun.validate(job);
     Placement placement = LocalRun.placement(job, log);
     Algorithm algorithm = LocalRun.ALGORITHMS.create(job.algorithm(), job.settings());
     kafka.ensureTopics();
     Path checkpoints = runDir.resolve("checkpoints");
-    try (KafkaTrajectoryStore store = new KafkaTrajectoryStore(kafka);
+    try (JobModel model = JobModel.of(job);
+         KafkaTrajectoryStore store = new KafkaTrajectoryStore(kafka);
          KafkaWeightAnnouncer announcer = new KafkaWeightAnnouncer(kafka);
-         LocalRun.TrainerParts parts = LocalRun.TrainerParts.create(job, algorithm, placement, log)) {
+         LocalRun.TrainerParts parts = LocalRun.TrainerParts.create(job, model, algorithm, placement, log)) {
       // Workers may read a version up to rollout.lag behind the newest while the next two are written.
       CheckpointPublisher publisher = new CheckpointPublisher(announcer, weightsDir(job, runDir), job.rollout().lag() + 3, store);
       Trainer trainer = parts.trainer(checkpoints, store, publisher, Optional::empty, listener);
@@ -90,7 +89,6 @@ final class DistributedRun {
    */
   static void workers(JobConfig job, int process, int processes, Consumer<String> log) throws InterruptedException {
     KafkaSettings kafka = kafka(job);
-    Task task = LocalRun.validate(job);
     Placement placement = LocalRun.placement(job, log);
     kafka.ensureTopics();
     var r = job.rollout();
@@ -98,7 +96,8 @@ final class DistributedRun {
     gate.shareWith(processes);
     WeightChannel<PolicyWeights> channel = new WeightChannel<>(r.lag() + 2, PolicyWeights::close);
     List<TransformerPolicy> policies = new ArrayList<>();
-    try (KafkaWeightFollower follower = new KafkaWeightFollower(kafka);
+    try (JobModel model = JobModel.of(job);
+         KafkaWeightFollower follower = new KafkaWeightFollower(kafka);
          KafkaTrajectoryStore store = new KafkaTrajectoryStore(kafka)) {
       // Group ids continue after everything already in the log, so a restarted worker never repeats one.
       long firstSequence = follower.logEnd();
@@ -109,9 +108,9 @@ final class DistributedRun {
       link.start();
       List<RolloutWorker> workers = new ArrayList<>();
       for (int j = 0; j < r.workers(); j++) {
-        TransformerPolicy policy = LocalRun.newPolicy(job, placement.rollout());
+        TransformerPolicy policy = model.newPolicy(placement.rollout());
         policies.add(policy);
-        workers.add(new RolloutWorker(LocalRun.workerSetup(job, process * r.workers() + j, policy, task, firstSequence),
+        workers.add(new RolloutWorker(LocalRun.workerSetup(job, model, process * r.workers() + j, policy, firstSequence),
             channel, gate, store));
       }
       log.accept("rollout-worker process " + process + ": " + r.workers() + " worker(s), group ids from sequence "

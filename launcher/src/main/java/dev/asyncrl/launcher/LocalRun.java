@@ -1,24 +1,20 @@
 package dev.asyncrl.launcher;
 
-import ai.djl.ndarray.types.DataType;
 import dev.asyncrl.algorithms.Algorithm;
 import dev.asyncrl.algorithms.AlgorithmRegistry;
 import dev.asyncrl.core.config.ConfigException;
 import dev.asyncrl.core.config.JobConfig;
-import dev.asyncrl.core.config.JobSchema;
 import dev.asyncrl.datastore.InMemoryTrajectoryStore;
 import dev.asyncrl.datastore.StalenessGate;
 import dev.asyncrl.datastore.TrajectoryStore;
 import dev.asyncrl.datastore.WeightChannel;
 import dev.asyncrl.gpu.ComputeThread;
 import dev.asyncrl.gpu.Placement;
-import dev.asyncrl.model.CharTokenizer;
 import dev.asyncrl.model.PolicyWeights;
 import dev.asyncrl.model.SamplingParams;
 import dev.asyncrl.model.TransformerPolicy;
 import dev.asyncrl.rollout.RolloutPool;
 import dev.asyncrl.rollout.RolloutWorker;
-import dev.asyncrl.rollout.Task;
 import dev.asyncrl.trainer.AdamW;
 import dev.asyncrl.trainer.InProcessPublisher;
 import dev.asyncrl.trainer.LearningRateSchedule;
@@ -45,16 +41,9 @@ public final class LocalRun {
     return JobConfig.load(file, overrides, ALGORITHMS.jobSchema());
   }
 
-  /** Checks that need more than one key; one-line errors naming the key. */
-  static Task validate(JobConfig job) {
-    Task task = Task.named(job.task().name(), job.task().digits());
-    int needed = task.promptLength() + job.rollout().maxNewTokens();
-    if (needed > job.model().maxSeqLen()) {
-      throw job.settings().error(JobSchema.MAX_SEQ_LEN, "must be >= prompt length " + task.promptLength()
-          + " + rollout.max_new_tokens " + job.rollout().maxNewTokens() + " = " + needed + ", got "
-          + job.model().maxSeqLen());
-    }
-    return task;
+  /** Checks that need more than one key (see {@link JobModel}); one-line errors naming the key. */
+  static void validate(JobConfig job) {
+    JobModel.of(job).close();
   }
 
   /**
@@ -73,21 +62,20 @@ public final class LocalRun {
   /** As above, with a given trajectory store (which the caller closes). */
   public static void train(JobConfig job, Path checkpointDir, Consumer<StepReport> listener, Consumer<String> log,
       TrajectoryStore store) throws InterruptedException {
-    Task task = validate(job);
     Placement placement = placement(job, log);
     Algorithm algorithm = ALGORITHMS.create(job.algorithm(), job.settings());
-    CharTokenizer tokenizer = new CharTokenizer();
     var r = job.rollout();
     StalenessGate gate = new StalenessGate(job.maxStaleness(), job.trainer().groupsPerStep());
     // With rollout.lag = k, workers read the version k behind the newest, so k + 1 versions stay published.
     WeightChannel<PolicyWeights> weights = new WeightChannel<>(r.lag() + 2, PolicyWeights::close);
     List<TransformerPolicy> workerPolicies = new ArrayList<>();
-    try (TrainerParts parts = TrainerParts.create(job, algorithm, placement, log)) {
+    try (JobModel model = JobModel.of(job);
+         TrainerParts parts = TrainerParts.create(job, model, algorithm, placement, log)) {
       List<RolloutWorker> workers = new ArrayList<>();
       for (int i = 0; i < r.workers(); i++) {
-        TransformerPolicy copy = newPolicy(job, placement.rollout());
+        TransformerPolicy copy = model.newPolicy(placement.rollout());
         workerPolicies.add(copy);
-        workers.add(new RolloutWorker(workerSetup(job, i, copy, task, 0), weights, gate, store));
+        workers.add(new RolloutWorker(workerSetup(job, model, i, copy, 0), weights, gate, store));
       }
       try (RolloutPool pool = new RolloutPool(workers, gate)) {
         Trainer trainer = parts.trainer(checkpointDir, store, new InProcessPublisher(weights, gate), pool::failure, listener);
@@ -114,20 +102,16 @@ public final class LocalRun {
     return placement;
   }
 
-  /** The job's policy with its initial weights (same seed, same weights, in every process). */
-  static TransformerPolicy newPolicy(JobConfig job, ai.djl.Device device) {
-    return TransformerPolicy.initialize(job.model(), new CharTokenizer().vocabSize(), job.seed(), device, DataType.FLOAT32);
-  }
-
   /**
    * Rollout worker {@code id}'s setup; its group ids start at {@code firstSequence} (0 in-process; the log's
    * end when a worker process starts, so a restarted worker never reuses an id).
    */
-  static RolloutWorker.Setup workerSetup(JobConfig job, int id, TransformerPolicy policy, Task task, long firstSequence) {
+  static RolloutWorker.Setup workerSetup(JobConfig job, JobModel model, int id, TransformerPolicy policy,
+      long firstSequence) {
     var r = job.rollout();
     SamplingParams sampling = new SamplingParams(r.maxNewTokens(), r.temperature(), r.topK(), r.topP(),
-        new int[] {CharTokenizer.EOS});
-    return new RolloutWorker.Setup(id, policy, task, new CharTokenizer(), sampling, r.groupSize(), r.groupsPerBatch(),
+        model.tokenizer().stopTokens());
+    return new RolloutWorker.Setup(id, policy, model.task(), model.prompting(), sampling, r.groupSize(), r.groupsPerBatch(),
         r.lag(), job.seed() * 1_000_003L + id + 1 + firstSequence, firstSequence);
   }
 
@@ -135,14 +119,15 @@ public final class LocalRun {
   record TrainerParts(JobConfig job, Algorithm algorithm, TransformerPolicy policy, TransformerPolicy reference,
       AdamW optimizer) implements AutoCloseable {
 
-    static TrainerParts create(JobConfig job, Algorithm algorithm, Placement placement, Consumer<String> log) {
-      TransformerPolicy policy = newPolicy(job, placement.trainer());
+    static TrainerParts create(JobConfig job, JobModel model, Algorithm algorithm, Placement placement,
+        Consumer<String> log) {
+      TransformerPolicy policy = model.newPolicy(placement.trainer());
       policy.setTrainable(true);
-      log.accept("model: " + policy.parameterCount() + " parameters, " + job.model());
+      log.accept("model: " + policy.parameterCount() + " parameters, " + policy.architecture().describe());
       TransformerPolicy reference = null;
       if (algorithm.needsReferenceModel()) {
         // The frozen reference is the initial policy: same config, same seed, never trained.
-        reference = newPolicy(job, placement.trainer());
+        reference = model.newPolicy(placement.trainer());
         log.accept("reference model: initial policy, frozen (algorithm.kl_coef > 0)");
       }
       var t = job.trainer();

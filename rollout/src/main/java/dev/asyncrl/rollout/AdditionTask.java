@@ -1,6 +1,7 @@
 package dev.asyncrl.rollout;
 
 import java.util.SplittableRandom;
+import java.util.function.ToIntFunction;
 
 /**
  * Multi-digit addition: {@code "07+35="} → {@code "42"}. Operands are zero-padded to {@code digits} so every
@@ -39,7 +40,7 @@ public final class AdditionTask implements Task {
   }
 
   @Override
-  public int promptLength() {
-    return 2 * digits + 2;
+  public int longestPrompt(ToIntFunction<String> tokens) {
+    return tokens.applyAsInt(next(new SplittableRandom(0)).prompt()); // every prompt has the same length
   }
 }

@@ -1,6 +1,7 @@
 package dev.asyncrl.rollout;
 
 import java.util.SplittableRandom;
+import java.util.function.ToIntFunction;
 
 /**
  * {@code "a+b="} with single digits a, b; the answer is the last digit of a+b. A 100-entry table that a tiny
@@ -28,7 +29,7 @@ public final class ModularSumTask implements Task {
   }
 
   @Override
-  public int promptLength() {
-    return 4;
+  public int longestPrompt(ToIntFunction<String> tokens) {
+    return tokens.applyAsInt(next(new SplittableRandom(0)).prompt()); // every prompt has the same length
   }
 }

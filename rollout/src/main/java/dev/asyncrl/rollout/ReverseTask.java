@@ -1,6 +1,7 @@
 package dev.asyncrl.rollout;
 
 import java.util.SplittableRandom;
+import java.util.function.ToIntFunction;
 
 /**
  * {@code "384="} → {@code "483"}: write the digits in reverse order. Each answer digit is a lookup of one
@@ -39,7 +40,7 @@ public final class ReverseTask implements Task {
   }
 
   @Override
-  public int promptLength() {
-    return digits + 1;
+  public int longestPrompt(ToIntFunction<String> tokens) {
+    return tokens.applyAsInt(next(new SplittableRandom(0)).prompt()); // every prompt has the same length
   }
 }

@@ -6,7 +6,6 @@ import dev.asyncrl.datastore.StalenessGate;
 import dev.asyncrl.datastore.TrajectoryStore;
 import dev.asyncrl.datastore.WeightChannel;
 import dev.asyncrl.gpu.ComputeThread;
-import dev.asyncrl.model.CharTokenizer;
 import dev.asyncrl.model.Generation;
 import dev.asyncrl.model.PolicyWeights;
 import dev.asyncrl.model.Sampler;
@@ -31,7 +30,7 @@ public final class RolloutWorker implements Runnable {
    * @param lag sample with the weights this many versions behind the newest published ({@code rollout.lag})
    * @param firstSequence the sequence number of this worker's first group id
    */
-  public record Setup(int workerId, TransformerPolicy policy, Task task, CharTokenizer tokenizer,
+  public record Setup(int workerId, TransformerPolicy policy, Task task, Prompting prompting,
       SamplingParams sampling, int groupSize, int groupsPerBatch, int lag, long seed, long firstSequence) {}
 
   private final Setup setup;
@@ -104,7 +103,7 @@ public final class RolloutWorker implements Runnable {
       int[][] prompts = new int[groups * k][];
       for (int g = 0; g < groups; g++) {
         instances[g] = setup.task().next(rng);
-        int[] prompt = setup.tokenizer().encode(instances[g].prompt());
+        int[] prompt = setup.prompting().encode(instances[g].prompt());
         Arrays.fill(prompts, g * k, (g + 1) * k, prompt);
       }
       Generation gen = Sampler.generate(setup.policy(), prompts, setup.sampling(), rng);
@@ -130,7 +129,7 @@ public final class RolloutWorker implements Runnable {
 
   private Trajectory trajectory(TaskInstance instance, int[] prompt, int[] response, float[] logProbs, long nanos) {
     boolean terminated = response.length > 0 && setup.sampling().isStop(response[response.length - 1]);
-    double reward = setup.task().reward().score(instance, setup.tokenizer().decode(response), terminated);
+    double reward = setup.task().reward().score(instance, setup.prompting().tokenizer().decode(response), terminated);
     byte[] mask = new byte[response.length];
     Arrays.fill(mask, (byte) 1);
     return new Trajectory(prompt, response, logProbs, mask, reward, version, version, nanos);

@@ -1,6 +1,8 @@
 package dev.asyncrl.rollout;
 
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.ToIntFunction;
 
 /** A source of prompts with a verifiable reward. */
 public interface Task {
@@ -11,8 +13,13 @@ public interface Task {
 
   RewardFunction reward();
 
-  /** Every prompt of this task has this many characters (tokens, with the built-in tokenizer). */
-  int promptLength();
+  /** The longest prompt this task produces, in tokens as {@code tokens} counts them (a formatted, encoded prompt). */
+  int longestPrompt(ToIntFunction<String> tokens);
+
+  /** Held-out instances for evaluation during training; empty when the task has none. */
+  default List<TaskInstance> evaluationSet() {
+    return List.of();
+  }
 
   /** The built-in task called {@code name}. */
   static Task named(String name, int digits) {

@@ -17,6 +17,8 @@ public record JobConfig(
     int maxStaleness,
     Path outputDir,
     ModelConfig model,
+    PretrainedConfig pretrained,
+    LoraConfig lora,
     TaskConfig task,
     RolloutConfig rollout,
     TrainerConfig trainer,
@@ -28,7 +30,34 @@ public record JobConfig(
   /** Shape of the built-in decoder-only transformer. */
   public record ModelConfig(int dModel, int nLayers, int nHeads, int dFf, int maxSeqLen) {}
 
-  public record TaskConfig(String name, int digits) {}
+  /**
+   * A Hugging Face model folder to start from.
+   *
+   * @param path '' = the built-in model ({@link ModelConfig})
+   */
+  public record PretrainedConfig(String path, String dtype) {
+    public boolean isSet() {
+      return !path.isEmpty();
+    }
+  }
+
+  /** Low-rank adapters; {@code rank 0} = full fine-tuning. */
+  public record LoraConfig(int rank, double alpha, double dropout, List<String> targets, boolean saveMerged) {
+    public LoraConfig {
+      targets = List.copyOf(targets);
+    }
+
+    public boolean enabled() {
+      return rank > 0;
+    }
+  }
+
+  /**
+   * @param data      math: training JSONL ('' for the built-in tasks)
+   * @param evalData  math: held-out JSONL, '' = none
+   */
+  public record TaskConfig(String name, int digits, String data, String evalData, String questionField,
+      String answerField, String promptTemplate, String systemPrompt, boolean chatTemplate, int evalEvery, int evalSize) {}
 
   public record RolloutConfig(int workers, int groupSize, int groupsPerBatch, int maxNewTokens,
       double temperature, int topK, double topP, int lag) {}
@@ -90,10 +119,28 @@ public record JobConfig(
       throw s.error(MINI_BATCHES, "must divide trainer.groups_per_step (" + s.get(GROUPS_PER_STEP) + "), got "
           + s.get(MINI_BATCHES));
     }
+    if (s.get(TASK).equals("math") && s.get(TASK_DATA).isEmpty()) {
+      throw s.error(TASK_DATA, "must name a JSONL file of problems when task.name is math");
+    }
+    if (s.get(EVAL_EVERY) > 0 && !s.get(TASK).equals("math")) {
+      throw s.error(EVAL_EVERY, "needs held-out problems: only task.name math has them (task.eval_data)");
+    }
+    if (s.get(EVAL_EVERY) > 0 && s.get(TASK_EVAL_DATA).isEmpty()) {
+      throw s.error(EVAL_EVERY, "needs task.eval_data, the held-out problems");
+    }
+    List<String> targets = java.util.Arrays.stream(s.get(LORA_TARGETS).split(",")).map(String::strip)
+        .filter(t -> !t.isEmpty()).toList();
+    if (s.get(LORA_RANK) > 0 && targets.isEmpty()) {
+      throw s.error(LORA_TARGETS, "must name at least one projection when lora.rank > 0");
+    }
     return new JobConfig(
         s.get(NAME), s.get(SEED), s.get(MAX_STALENESS), Path.of(s.get(OUTPUT_DIR)),
         new ModelConfig(dModel, s.get(N_LAYERS), s.get(N_HEADS), dFf, s.get(MAX_SEQ_LEN)),
-        new TaskConfig(s.get(TASK), s.get(DIGITS)),
+        new PretrainedConfig(s.get(MODEL_PATH), s.get(MODEL_DTYPE)),
+        new LoraConfig(s.get(LORA_RANK), s.get(LORA_ALPHA), s.get(LORA_DROPOUT), targets, s.get(LORA_SAVE_MERGED)),
+        new TaskConfig(s.get(TASK), s.get(DIGITS), s.get(TASK_DATA), s.get(TASK_EVAL_DATA), s.get(QUESTION_FIELD),
+            s.get(ANSWER_FIELD), s.get(PROMPT_TEMPLATE), s.get(SYSTEM_PROMPT), s.get(CHAT_TEMPLATE), s.get(EVAL_EVERY),
+            s.get(EVAL_SIZE)),
         new RolloutConfig(s.get(WORKERS), s.get(GROUP_SIZE), s.get(GROUPS_PER_BATCH), s.get(MAX_NEW_TOKENS),
             s.get(TEMPERATURE), s.get(TOP_K), s.get(TOP_P), s.get(LAG)),
         new TrainerConfig(s.get(STEPS), s.get(GROUPS_PER_STEP), s.get(MINI_BATCHES), s.get(LR), s.get(WEIGHT_DECAY), s.get(BETA1),

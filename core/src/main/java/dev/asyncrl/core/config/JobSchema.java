@@ -32,13 +32,56 @@ public final class JobSchema {
   public static final Setting<Integer> D_FF = Setting.integer("model.d_ff", 0, "MLP hidden width; 0 = 4 × d_model")
       .check(v -> v >= 0, NON_NEGATIVE);
   public static final Setting<Integer> MAX_SEQ_LEN = Setting.integer("model.max_seq_len", 64,
-      "longest prompt + response the model accepts (learned positions)").check(v -> v > 0, POSITIVE);
+      "longest prompt + response the model accepts (built-in: learned positions; a Hugging Face model: at most its "
+      + "max_position_embeddings)").check(v -> v > 0, POSITIVE);
+  public static final Setting<String> MODEL_PATH = Setting.string("model.path", "",
+      "a Hugging Face model folder (config.json, safetensors weights, tokenizer.json; Llama/Qwen2/Mistral); "
+      + "'' = the built-in model shaped by d_model, n_layers, n_heads, d_ff");
+  public static final Setting<String> MODEL_DTYPE = Setting.choice("model.dtype", "float32", List.of("float32", "float16"),
+      "compute type of a Hugging Face model (bf16/f16 checkpoints are converted on load); float16 needs a GPU");
+
+  // --- LoRA
+  public static final Setting<Integer> LORA_RANK = Setting.integer("lora.rank", 0,
+      "rank r of low-rank adapters on the target projections; the base weights stay frozen. 0 = full fine-tuning")
+      .check(v -> v >= 0, NON_NEGATIVE);
+  public static final Setting<Double> LORA_ALPHA = Setting.number("lora.alpha", 16.0,
+      "adapter scale numerator: the update is (alpha / rank) · B·A").check(v -> v > 0, POSITIVE);
+  public static final Setting<Double> LORA_DROPOUT = Setting.number("lora.dropout", 0.0,
+      "dropout on the adapter's input during training").check(v -> v >= 0 && v < 1, "must be in [0, 1)");
+  public static final Setting<String> LORA_TARGETS = Setting.string("lora.targets", "q_proj,k_proj,v_proj,o_proj",
+      "comma-separated projections that get adapters (Hugging Face models: q_proj, k_proj, v_proj, o_proj, gate_proj, "
+      + "up_proj, down_proj; the built-in model: qkv, proj, fc)");
+  public static final Setting<Boolean> LORA_SAVE_MERGED = Setting.flag("lora.save_merged", false,
+      "also save the final model with the adapters merged into the base weights (a plain Hugging Face folder)");
 
   // --- task
-  public static final Setting<String> TASK = Setting.choice("task.name", "reverse", List.of("reverse", "modsum", "addition"),
-      "built-in task: reverse (write the prompt's digits backwards; the quickstart), modsum (last digit of a+b) or addition (multi-digit sums)");
+  public static final Setting<String> TASK = Setting.choice("task.name", "reverse",
+      List.of("reverse", "modsum", "addition", "math"),
+      "reverse (write the prompt's digits backwards; the quickstart), modsum (last digit of a+b), addition (multi-digit "
+      + "sums), or math (word problems from task.data, GSM8K/MATH JSONL; reward 1 for an equivalent final answer)");
   public static final Setting<Integer> DIGITS = Setting.integer("task.digits", 3, "digits to reverse, or operand digits for addition")
       .check(v -> v >= 1 && v <= 9, "must be between 1 and 9");
+  public static final Setting<String> TASK_DATA = Setting.string("task.data", "",
+      "math: training problems, a JSONL file (one JSON object per line)");
+  public static final Setting<String> TASK_EVAL_DATA = Setting.string("task.eval_data", "",
+      "math: held-out problems (JSONL) for evaluation during training; '' = none");
+  public static final Setting<String> QUESTION_FIELD = Setting.string("task.question_field", "question",
+      "math: the field holding the problem (GSM8K: question; MATH: problem)");
+  public static final Setting<String> ANSWER_FIELD = Setting.string("task.answer_field", "answer",
+      "math: the field holding the reference: text ending in '#### answer' (GSM8K), a solution with \\boxed{} (MATH: "
+      + "solution), or the bare answer");
+  public static final Setting<String> PROMPT_TEMPLATE = Setting.string("task.prompt_template",
+      "{question}\nPlease reason step by step, and put your final answer within \\boxed{}.",
+      "math: the user prompt; {question} is replaced by the problem");
+  public static final Setting<String> SYSTEM_PROMPT = Setting.string("task.system_prompt", "",
+      "system turn before the prompt when the chat template is used; '' = none (the template may add its default)");
+  public static final Setting<Boolean> CHAT_TEMPLATE = Setting.flag("task.chat_template", true,
+      "format prompts with the model's chat template (tokenizer_config.json) when it has one");
+  public static final Setting<Integer> EVAL_EVERY = Setting.integer("task.eval_every", 0,
+      "evaluate on the held-out problems every N steps (greedy; metric eval/accuracy); 0 = never")
+      .check(v -> v >= 0, NON_NEGATIVE);
+  public static final Setting<Integer> EVAL_SIZE = Setting.integer("task.eval_size", 0,
+      "use only the first N held-out problems; 0 = all").check(v -> v >= 0, NON_NEGATIVE);
 
   // --- rollout
   public static final Setting<Integer> WORKERS = Setting.integer("rollout.workers", 2, "rollout worker threads")
@@ -123,8 +166,10 @@ public final class JobSchema {
 
   public static final List<Setting<?>> BASE = List.of(
       NAME, SEED, MAX_STALENESS, OUTPUT_DIR,
-      D_MODEL, N_LAYERS, N_HEADS, D_FF, MAX_SEQ_LEN,
-      TASK, DIGITS,
+      D_MODEL, N_LAYERS, N_HEADS, D_FF, MAX_SEQ_LEN, MODEL_PATH, MODEL_DTYPE,
+      LORA_RANK, LORA_ALPHA, LORA_DROPOUT, LORA_TARGETS, LORA_SAVE_MERGED,
+      TASK, DIGITS, TASK_DATA, TASK_EVAL_DATA, QUESTION_FIELD, ANSWER_FIELD, PROMPT_TEMPLATE, SYSTEM_PROMPT, CHAT_TEMPLATE,
+      EVAL_EVERY, EVAL_SIZE,
       WORKERS, GROUP_SIZE, GROUPS_PER_BATCH, MAX_NEW_TOKENS, TEMPERATURE, TOP_K, TOP_P, LAG,
       STEPS, GROUPS_PER_STEP, MINI_BATCHES, LR, WEIGHT_DECAY, BETA1, BETA2, ADAM_EPS, GRAD_CLIP, WARMUP_STEPS, LR_SCHEDULE, CHECKPOINT_EVERY,
       ALGORITHM,

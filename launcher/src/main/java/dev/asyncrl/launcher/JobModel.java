@@ -1,0 +1,133 @@
+package dev.asyncrl.launcher;
+
+import ai.djl.Device;
+import ai.djl.ndarray.types.DataType;
+import dev.asyncrl.core.config.ConfigException;
+import dev.asyncrl.core.config.JobConfig;
+import dev.asyncrl.core.config.JobSchema;
+import dev.asyncrl.model.CharTokenizer;
+import dev.asyncrl.model.Tokenizer;
+import dev.asyncrl.model.TransformerPolicy;
+import dev.asyncrl.model.hf.HfConfig;
+import dev.asyncrl.model.hf.HfModel;
+import dev.asyncrl.model.hf.HfTokenizer;
+import dev.asyncrl.rollout.MathTask;
+import dev.asyncrl.rollout.Prompting;
+import dev.asyncrl.rollout.Task;
+import java.nio.file.Path;
+
+/**
+ * What a job trains and on what: the model (the built-in GPT, or a Hugging Face folder), its tokenizer, how
+ * prompts are formatted, and the task. Built once per process from the {@link JobConfig}; every cross-key
+ * problem (a prompt too long for {@code model.max_seq_len}, a tokenizer larger than the model's vocabulary, a
+ * missing dataset) is a one-line config error.
+ */
+final class JobModel implements AutoCloseable {
+
+  private final JobConfig job;
+  private final Tokenizer tokenizer;
+  private final Prompting prompting;
+  private final Task task;
+
+  private JobModel(JobConfig job, Tokenizer tokenizer, Prompting prompting, Task task) {
+    this.job = job;
+    this.tokenizer = tokenizer;
+    this.prompting = prompting;
+    this.task = task;
+  }
+
+  static JobModel of(JobConfig job) {
+    Tokenizer tokenizer;
+    Prompting prompting;
+    if (job.pretrained().isSet()) {
+      Path dir = Path.of(job.pretrained().path());
+      HfTokenizer hf;
+      try {
+        HfConfig config = HfConfig.read(dir);
+        hf = HfTokenizer.load(dir);
+        try {
+          hf.checkFits(config, dir);
+        } catch (IllegalArgumentException e) {
+          hf.close();
+          throw e;
+        }
+      } catch (IllegalArgumentException e) {
+        throw job.settings().error(JobSchema.MODEL_PATH, e.getMessage());
+      }
+      tokenizer = hf;
+      var t = job.task();
+      prompting = new Prompting(hf, t.chatTemplate() ? hf.chatTemplate().orElse(null) : null, t.systemPrompt());
+    } else {
+      tokenizer = new CharTokenizer();
+      prompting = Prompting.raw(tokenizer);
+    }
+    try {
+      return new JobModel(job, tokenizer, prompting, loadTask(job, prompting));
+    } catch (RuntimeException e) {
+      if (tokenizer instanceof HfTokenizer hf) {
+        hf.close();
+      }
+      throw e;
+    }
+  }
+
+  private static Task loadTask(JobConfig job, Prompting prompting) {
+    var t = job.task();
+    Task loaded;
+    try {
+      loaded = t.name().equals("math")
+          ? MathTask.load(Path.of(t.data()), t.evalData().isEmpty() ? null : Path.of(t.evalData()), t.questionField(),
+              t.answerField(), t.promptTemplate(), t.evalSize())
+          : Task.named(t.name(), t.digits());
+    } catch (IllegalArgumentException e) {
+      throw job.settings().error(t.name().equals("math") ? JobSchema.TASK_DATA : JobSchema.TASK, e.getMessage());
+    }
+    int longest;
+    try {
+      longest = loaded.longestPrompt(p -> prompting.encode(p).length);
+    } catch (IllegalArgumentException e) { // the built-in tokenizer meeting characters it lacks, a template error
+      throw job.settings().error(JobSchema.TASK, e.getMessage());
+    }
+    int needed = longest + job.rollout().maxNewTokens();
+    if (needed > job.model().maxSeqLen()) {
+      throw job.settings().error(JobSchema.MAX_SEQ_LEN, "must be >= the longest prompt (" + longest + " tokens) + "
+          + "rollout.max_new_tokens " + job.rollout().maxNewTokens() + " = " + needed + ", got " + job.model().maxSeqLen());
+    }
+    return loaded;
+  }
+
+  Task task() {
+    return task;
+  }
+
+  Prompting prompting() {
+    return prompting;
+  }
+
+  Tokenizer tokenizer() {
+    return tokenizer;
+  }
+
+  /** A new copy of the job's initial policy on {@code device} (same weights in every process). */
+  TransformerPolicy newPolicy(Device device) {
+    if (!job.pretrained().isSet()) {
+      return TransformerPolicy.initialize(job.model(), tokenizer.vocabSize(), job.seed(), device, DataType.FLOAT32);
+    }
+    DataType dtype = job.pretrained().dtype().equals("float16") ? DataType.FLOAT16 : DataType.FLOAT32;
+    if (dtype == DataType.FLOAT16 && !device.isGpu()) {
+      throw job.settings().error(JobSchema.MODEL_DTYPE, "float16 needs a GPU device; " + device + " computes in float32");
+    }
+    try {
+      return HfModel.load(Path.of(job.pretrained().path()), device, dtype, job.model().maxSeqLen());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(JobSchema.MODEL_PATH.path() + ": " + e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() {
+    if (tokenizer instanceof HfTokenizer hf) {
+      hf.close();
+    }
+  }
+}
