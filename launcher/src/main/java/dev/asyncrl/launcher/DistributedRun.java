@@ -65,6 +65,7 @@ final class DistributedRun {
       // Workers may read a version up to rollout.lag behind the newest while the next two are written.
       CheckpointPublisher publisher = new CheckpointPublisher(announcer, weightsDir(job, runDir), job.rollout().lag() + 3, store);
       Trainer trainer = parts.trainer(checkpoints, store, publisher, Optional::empty, listener);
+      LocalRun.evaluation(job, model, trainer);
       Optional<Path> latest = TrainerCheckpoint.latest(checkpoints);
       int resumedStep = 0;
       if (latest.isPresent()) {

@@ -13,6 +13,7 @@ import dev.asyncrl.gpu.Placement;
 import dev.asyncrl.model.PolicyWeights;
 import dev.asyncrl.model.SamplingParams;
 import dev.asyncrl.model.TransformerPolicy;
+import dev.asyncrl.rollout.Evaluator;
 import dev.asyncrl.rollout.RolloutPool;
 import dev.asyncrl.rollout.RolloutWorker;
 import dev.asyncrl.trainer.AdamW;
@@ -79,6 +80,7 @@ public final class LocalRun {
       }
       try (RolloutPool pool = new RolloutPool(workers, gate)) {
         Trainer trainer = parts.trainer(checkpointDir, store, new InProcessPublisher(weights, gate), pool::failure, listener);
+        evaluation(job, model, trainer);
         trainer.publishInitial();
         pool.start();
         trainer.run();
@@ -86,6 +88,15 @@ public final class LocalRun {
     } finally {
       weights.close();
       workerPolicies.forEach(TransformerPolicy::close);
+    }
+  }
+
+  /** Held-out evaluation every {@code task.eval_every} steps, when configured. */
+  static void evaluation(JobConfig job, JobModel model, Trainer trainer) {
+    int every = job.task().evalEvery();
+    if (every > 0) {
+      Evaluator evaluator = new Evaluator(model.task(), model.prompting(), job.rollout().maxNewTokens(), 32);
+      trainer.evaluateEvery(every, evaluator::evaluate);
     }
   }
 

@@ -50,6 +50,14 @@ public final class Trainer {
 
   private static final Duration POLL = Duration.ofMillis(100);
 
+  /** Scores the current policy (e.g. held-out accuracy); runs on the trainer thread between steps. */
+  public interface Evaluation {
+    Map<String, Double> evaluate(TransformerPolicy policy);
+  }
+
+  private Evaluation evaluation;
+  private int evaluateEvery;
+
   private final Options options;
   private final TransformerPolicy policy;
   private final TransformerPolicy reference;
@@ -84,6 +92,15 @@ public final class Trainer {
     this.publisher = publisher;
     this.producerFailure = producerFailure;
     this.listener = listener;
+  }
+
+  /**
+   * Runs {@code evaluation} after every {@code every}-th step and after the last; its metrics join that
+   * step's report (with {@code eval/time_s}).
+   */
+  public void evaluateEvery(int every, Evaluation evaluation) {
+    this.evaluateEvery = every;
+    this.evaluation = evaluation;
   }
 
   /**
@@ -129,6 +146,11 @@ public final class Trainer {
       version++;
       publisher.publish(version, policy);
       long now = System.nanoTime();
+      if (evaluation != null && evaluateEvery > 0 && (step % evaluateEvery == 0 || step == options.steps())) {
+        long evalStart = System.nanoTime();
+        metrics.putAll(evaluation.evaluate(policy));
+        metrics.put("eval/time_s", (System.nanoTime() - evalStart) / 1e9);
+      }
       metrics.put("train/filtered_groups", (double) filtered.size());
       metrics.put("train/filtered_groups_total", (double) filteredTotal);
       describe(groups, staleness, dropped, metrics, (computeStart - waitStart) / 1e9, (now - computeStart) / 1e9,

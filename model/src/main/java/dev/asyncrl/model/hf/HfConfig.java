@@ -30,16 +30,25 @@ public record HfConfig(String architecture, String modelType, int vocabSize, int
       throw new IllegalArgumentException((Files.isDirectory(dir) ? file + ": no such file" : dir + ": no such model folder")
           + " (model.path must be a Hugging Face model folder)");
     }
+    try {
+      return parse(Files.readString(file), file.toString());
+    } catch (IOException e) {
+      throw new IllegalArgumentException(file + ": cannot read: " + e.getMessage());
+    }
+  }
+
+  /** Parses config.json text; {@code where} names it in errors. */
+  public static HfConfig parse(String json, String where) {
     JsonNode root;
     try {
-      root = new ObjectMapper().readTree(file.toFile());
+      root = new ObjectMapper().readTree(json);
     } catch (IOException e) {
-      throw new IllegalArgumentException(file + ": not valid JSON: " + e.getMessage());
+      throw new IllegalArgumentException(where + ": not valid JSON: " + e.getMessage());
     }
     if (root == null || !root.isObject()) {
-      throw new IllegalArgumentException(file + ": not a JSON object");
+      throw new IllegalArgumentException(where + ": not a JSON object");
     }
-    return parse(root, file.toString());
+    return parse(root, where);
   }
 
   static HfConfig parse(JsonNode root, String where) {

@@ -74,6 +74,13 @@ public final class HfModel {
     }
   }
 
+  /** A model with {@code config} and fresh weights ({@link LlamaArchitecture#initialize}), not loaded from files. */
+  public static TransformerPolicy initialize(HfConfig config, int maxSeqLen, long seed, Device device, DataType dtype) {
+    LlamaArchitecture arch = new LlamaArchitecture(config, maxSeqLen);
+    NDManager manager = NDManager.newBaseManager(device);
+    return new TransformerPolicy(arch, manager, arch.initialize(manager, seed, dtype));
+  }
+
   /** Tensors some exporters add that carry no weights of their own. */
   private static boolean ignorable(String name, HfConfig config) {
     return name.endsWith("rotary_emb.inv_freq") || (config.tieWordEmbeddings() && name.equals("lm_head.weight"));

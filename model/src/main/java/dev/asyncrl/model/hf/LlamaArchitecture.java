@@ -97,6 +97,32 @@ public final class LlamaArchitecture implements Architecture {
     return p;
   }
 
+  /**
+   * Fresh weights for this config, deterministic in {@code seed}: N(0, 0.02) matrices and embeddings, unit
+   * norm gains, zero biases (for tests and from-scratch experiments; real runs load a checkpoint).
+   */
+  public Map<String, NDArray> initialize(NDManager m, long seed, DataType dtype) {
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+    Map<String, NDArray> p = new LinkedHashMap<>();
+    for (Map.Entry<String, Shape> e : parameterShapes().entrySet()) {
+      String name = e.getKey();
+      NDArray value;
+      if (name.endsWith("norm.weight")) {
+        value = m.ones(e.getValue(), dtype);
+      } else if (name.endsWith(".bias")) {
+        value = m.zeros(e.getValue(), dtype);
+      } else {
+        float[] v = new float[Math.toIntExact(e.getValue().size())];
+        for (int i = 0; i < v.length; i++) {
+          v[i] = (float) (rng.nextGaussian() * 0.02);
+        }
+        value = m.create(v, e.getValue()).toType(dtype, false);
+      }
+      p.put(name, value);
+    }
+    return p;
+  }
+
   @Override
   public NDArray forward(Map<String, NDArray> p, NDArray tokens, KvCache cache, int[] leftPad) {
     int batch = Math.toIntExact(tokens.getShape().get(0));
