@@ -79,6 +79,7 @@ final class DistributedRun {
       onResume.accept(resumedStep);
       trainer.publishInitial();
       trainer.run();
+      parts.exportModel(runDir, log);
     }
   }
 

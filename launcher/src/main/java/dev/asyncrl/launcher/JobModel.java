@@ -6,6 +6,7 @@ import dev.asyncrl.core.config.ConfigException;
 import dev.asyncrl.core.config.JobConfig;
 import dev.asyncrl.core.config.JobSchema;
 import dev.asyncrl.model.CharTokenizer;
+import dev.asyncrl.model.LoraSpec;
 import dev.asyncrl.model.Tokenizer;
 import dev.asyncrl.model.TransformerPolicy;
 import dev.asyncrl.model.hf.HfConfig;
@@ -108,8 +109,26 @@ final class JobModel implements AutoCloseable {
     return tokenizer;
   }
 
-  /** A new copy of the job's initial policy on {@code device} (same weights in every process). */
+  /**
+   * A new copy of the job's initial policy on {@code device} (same weights in every process), with LoRA
+   * adapters when {@code lora.rank > 0}.
+   */
   TransformerPolicy newPolicy(Device device) {
+    TransformerPolicy policy = basePolicy(device);
+    var l = job.lora();
+    if (l.enabled()) {
+      try {
+        policy.enableLora(new LoraSpec(l.rank(), l.alpha(), l.dropout(), l.targets()), job.seed());
+      } catch (IllegalArgumentException e) {
+        policy.close();
+        throw job.settings().error(JobSchema.LORA_TARGETS, e.getMessage());
+      }
+    }
+    return policy;
+  }
+
+  /** The model without adapters: also the frozen reference for a KL penalty. */
+  TransformerPolicy basePolicy(Device device) {
     if (!job.pretrained().isSet()) {
       return TransformerPolicy.initialize(job.model(), tokenizer.vocabSize(), job.seed(), device, DataType.FLOAT32);
     }

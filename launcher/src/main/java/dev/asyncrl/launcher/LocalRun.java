@@ -13,6 +13,8 @@ import dev.asyncrl.gpu.Placement;
 import dev.asyncrl.model.PolicyWeights;
 import dev.asyncrl.model.SamplingParams;
 import dev.asyncrl.model.TransformerPolicy;
+import dev.asyncrl.model.hf.HfModel;
+import dev.asyncrl.model.hf.TensorDType;
 import dev.asyncrl.rollout.Evaluator;
 import dev.asyncrl.rollout.RolloutPool;
 import dev.asyncrl.rollout.RolloutWorker;
@@ -85,6 +87,7 @@ public final class LocalRun {
         pool.start();
         trainer.run();
       }
+      parts.exportModel(checkpointDir == null ? null : checkpointDir.getParent(), log);
     } finally {
       weights.close();
       workerPolicies.forEach(TransformerPolicy::close);
@@ -134,11 +137,13 @@ public final class LocalRun {
         Consumer<String> log) {
       TransformerPolicy policy = model.newPolicy(placement.trainer());
       policy.setTrainable(true);
-      log.accept("model: " + policy.parameterCount() + " parameters, " + policy.architecture().describe());
+      log.accept("model: " + policy.architecture().describe() + ", " + policy.parameterCount() + " parameters"
+          + policy.lora().map(l -> ", LoRA rank " + l.rank() + " on " + l.targets() + ": "
+              + policy.trainableParameterCount() + " trained").orElse(""));
       TransformerPolicy reference = null;
       if (algorithm.needsReferenceModel()) {
         // The frozen reference is the initial policy: same config, same seed, never trained.
-        reference = model.newPolicy(placement.trainer());
+        reference = model.basePolicy(placement.trainer());
         log.accept("reference model: initial policy, frozen (algorithm.kl_coef > 0)");
       }
       var t = job.trainer();
@@ -156,6 +161,27 @@ public final class LocalRun {
       return new Trainer(new Trainer.Options(t.steps(), t.groupsPerStep(), t.miniBatches(),
           job.maxStaleness() + r.lag(), r.temperature(), r.maxNewTokens(), lr, t.gradClip(), t.checkpointEvery(),
           checkpointDir), policy, reference, optimizer, algorithm, store, publisher, producerFailure, listener);
+    }
+
+    /**
+     * Saves the trained model for other tools, when it came from a Hugging Face folder: {@code model/} (a
+     * full model folder), or with LoRA {@code adapter/} (PEFT layout) and, with {@code lora.save_merged},
+     * {@code model/} with the adapters merged in.
+     */
+    void exportModel(Path runDir, Consumer<String> log) {
+      if (!job.pretrained().isSet() || runDir == null) {
+        return;
+      }
+      Path source = Path.of(job.pretrained().path());
+      if (policy.lora().isPresent()) {
+        HfModel.saveAdapter(policy, runDir.resolve("adapter"), source);
+        log.accept("saved the LoRA adapter to " + runDir.resolve("adapter"));
+        if (!job.lora().saveMerged()) {
+          return;
+        }
+      }
+      HfModel.save(policy, runDir.resolve("model"), TensorDType.F32, 4L << 30, source);
+      log.accept("saved the trained model to " + runDir.resolve("model"));
     }
 
     @Override

@@ -1,10 +1,9 @@
 package dev.asyncrl.model;
 
 import ai.djl.ndarray.NDArray;
-import java.util.Map;
 
 /**
- * The forward computation of one model family over a named parameter map. {@link TransformerPolicy} owns
+ * The forward computation of one model family over named {@link Weights}. {@link TransformerPolicy} owns
  * the parameters and delegates here, so training, sampling, checkpoints and weight hand-off are the same for
  * every family.
  */
@@ -20,6 +19,9 @@ public interface Architecture {
 
   int vocabSize();
 
+  /** Every projection computed through {@link Weights#linear} (names without {@code .weight}): what LoRA can adapt. */
+  java.util.List<String> projections();
+
   /**
    * Logits for {@code tokens [B, S]} at positions {@code cache.length() ..}.
    *
@@ -29,5 +31,5 @@ public interface Architecture {
    *     count from each row's first real token.
    * @return {@code [B, S, V]}; row {@code s} predicts the token after {@code tokens[:, s]}
    */
-  NDArray forward(Map<String, NDArray> params, NDArray tokens, KvCache cache, int[] leftPad);
+  NDArray forward(Weights weights, NDArray tokens, KvCache cache, int[] leftPad);
 }

@@ -48,6 +48,18 @@ public final class GptArchitecture implements Architecture {
     return vocabSize;
   }
 
+  @Override
+  public java.util.List<String> projections() {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (int l = 0; l < config.nLayers(); l++) {
+      for (String p : new String[] {"attn.qkv", "attn.proj", "mlp.fc", "mlp.proj"}) {
+        out.add("blocks." + l + "." + p);
+      }
+    }
+    out.add("lm_head");
+    return out;
+  }
+
   /**
    * Fresh weights, deterministic in {@code seed}: N(0, 0.02) for matrices and embeddings, N(0, 0.02/√(2L))
    * for the projections that write into the residual stream, zero biases, unit LayerNorm gains.
@@ -93,7 +105,7 @@ public final class GptArchitecture implements Architecture {
   }
 
   @Override
-  public NDArray forward(Map<String, NDArray> params, NDArray tokens, KvCache cache, int[] leftPad) {
+  public NDArray forward(Weights params, NDArray tokens, KvCache cache, int[] leftPad) {
     int batch = Math.toIntExact(tokens.getShape().get(0));
     int steps = Math.toIntExact(tokens.getShape().get(1));
     int offset = cache == null ? 0 : cache.length();
@@ -115,17 +127,17 @@ public final class GptArchitecture implements Architecture {
       cache.advance(steps);
     }
     NDArray h = layerNorm(params, x, "ln_f");
-    return linear(params, h, "lm_head.weight", null);                                       // [B, S, V]
+    return params.linear(h, "lm_head");                                       // [B, S, V]
   }
 
   static NDArray embed(NDArray ids, NDArray table) {
     return ids.getNDArrayInternal().embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
   }
 
-  private NDArray block(Map<String, NDArray> p, int l, NDArray x, NDArray mask, KvCache cache, long batch, int steps) {
+  private NDArray block(Weights p, int l, NDArray x, NDArray mask, KvCache cache, long batch, int steps) {
     String b = "blocks." + l + ".";
     int d = config.dModel();
-    NDArray qkv = linear(p, layerNorm(p, x, b + "ln1"), b + "attn.qkv.weight", b + "attn.qkv.bias"); // [B, S, 3D]
+    NDArray qkv = p.linear(layerNorm(p, x, b + "ln1"), b + "attn.qkv"); // [B, S, 3D]
     NDList parts = qkv.split(3, 2);
     NDArray q = heads(parts.get(0), batch, steps);                                           // [B, H, S, dh]
     NDArray k = heads(parts.get(1), batch, steps);
@@ -141,22 +153,17 @@ public final class GptArchitecture implements Architecture {
     }
     NDArray attended = scores.softmax(-1).matMul(v)                                          // [B, H, S, dh]
         .transpose(0, 2, 1, 3).reshape(batch, steps, d);                                     // [B, S, D]
-    x = x.add(linear(p, attended, b + "attn.proj.weight", b + "attn.proj.bias"));
-    NDArray hidden = linear(p, layerNorm(p, x, b + "ln2"), b + "mlp.fc.weight", b + "mlp.fc.bias")
+    x = x.add(p.linear(attended, b + "attn.proj"));
+    NDArray hidden = p.linear(layerNorm(p, x, b + "ln2"), b + "mlp.fc")
         .getNDArrayInternal().gelu();                                                        // [B, S, F]
-    return x.add(linear(p, hidden, b + "mlp.proj.weight", b + "mlp.proj.bias"));
+    return x.add(p.linear(hidden, b + "mlp.proj"));
   }
 
   private NDArray heads(NDArray x, long batch, int steps) {
     return x.reshape(batch, steps, config.nHeads(), headDim).transpose(0, 2, 1, 3);
   }
 
-  static NDArray linear(Map<String, NDArray> p, NDArray x, String weight, String bias) {
-    return x.getNDArrayInternal()
-        .linear(x, p.get(weight), bias == null ? null : p.get(bias)).singletonOrThrow();
-  }
-
-  private NDArray layerNorm(Map<String, NDArray> p, NDArray x, String prefix) {
+  private NDArray layerNorm(Weights p, NDArray x, String prefix) {
     return x.getNDArrayInternal().layerNorm(x, new Shape(config.dModel()), p.get(prefix + ".weight"),
         p.get(prefix + ".bias"), 1e-5f).singletonOrThrow();
   }

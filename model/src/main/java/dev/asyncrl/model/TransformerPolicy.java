@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import dev.asyncrl.core.config.JobConfig.ModelConfig;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -24,6 +25,9 @@ public final class TransformerPolicy implements AutoCloseable {
   private final Architecture architecture;
   private final NDManager manager;
   private final Map<String, NDArray> params;
+  private Map<String, NDArray> adapters = Map.of();
+  private LoraSpec lora;
+  private boolean training;
 
   /** Takes ownership of {@code manager}, which must hold {@code params}; names are set from the map keys. */
   public TransformerPolicy(Architecture architecture, NDManager manager, Map<String, NDArray> params) {
@@ -56,28 +60,120 @@ public final class TransformerPolicy implements AutoCloseable {
     return params.values().iterator().next().getDataType();
   }
 
-  /** Parameters by name, in a fixed order (the checkpoint order). */
+  /**
+   * The trained parameters by name, in a fixed order: every weight (full fine-tuning), or only the LoRA
+   * adapters. This is the set the optimizer updates, checkpoints hold and the trainer publishes to workers.
+   */
   public Map<String, NDArray> parameters() {
+    return lora == null ? params : adapters;
+  }
+
+  /** Every weight of the model itself (without adapters). */
+  public Map<String, NDArray> baseParameters() {
     return params;
   }
 
+  /** Elements of all weights, adapters included. */
   public long parameterCount() {
-    return params.values().stream().mapToLong(a -> a.getShape().size()).sum();
+    return count(params) + count(adapters);
   }
 
-  /** Marks every parameter as trainable (or not); gradients then accumulate in backward. */
+  /** Elements of {@link #parameters()}. */
+  public long trainableParameterCount() {
+    return count(parameters());
+  }
+
+  private static long count(Map<String, NDArray> arrays) {
+    return arrays.values().stream().mapToLong(a -> a.getShape().size()).sum();
+  }
+
+  /** Marks {@link #parameters()} as trainable (or not); with LoRA the base weights stay frozen. */
   public void setTrainable(boolean trainable) {
-    params.values().forEach(p -> p.setRequiresGradient(trainable));
+    parameters().values().forEach(p -> p.setRequiresGradient(trainable));
+  }
+
+  /** The LoRA configuration, when adapters are on. */
+  public java.util.Optional<LoraSpec> lora() {
+    return java.util.Optional.ofNullable(lora);
+  }
+
+  /**
+   * Adds LoRA adapters to every target projection (deterministic in {@code seed}); from now on only they
+   * are {@link #parameters()}. Call once, before training and before weights are exchanged.
+   */
+  public void enableLora(LoraSpec spec, long seed) {
+    if (lora != null) {
+      throw new IllegalStateException("LoRA is already enabled");
+    }
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+    Map<String, NDArray> added = new LinkedHashMap<>();
+    java.util.Set<String> projections = new java.util.TreeSet<>();
+    for (String prefix : architecture.projections()) {
+      projections.add(prefix.substring(prefix.lastIndexOf('.') + 1));
+      if (!spec.targets(prefix)) {
+        continue;
+      }
+      Shape shape = params.get(prefix + ".weight").getShape();
+      long out = shape.get(0);
+      long in = shape.get(1);
+      double bound = 1 / Math.sqrt(in);
+      float[] a = new float[Math.toIntExact(spec.rank() * in)];
+      for (int i = 0; i < a.length; i++) {
+        a[i] = (float) rng.nextDouble(-bound, bound);
+      }
+      NDArray arrA = manager.create(a, new Shape(spec.rank(), in)).toType(dataType(), false);
+      NDArray arrB = manager.zeros(new Shape(out, spec.rank()), dataType());
+      arrA.setName(prefix + ".lora_A.weight");
+      arrB.setName(prefix + ".lora_B.weight");
+      added.put(arrA.getName(), arrA);
+      added.put(arrB.getName(), arrB);
+    }
+    if (added.isEmpty()) {
+      throw new IllegalArgumentException("lora.targets " + spec.targets() + " match no projection of this model; "
+          + "its projections are " + projections);
+    }
+    params.values().forEach(p -> p.setRequiresGradient(false));
+    this.adapters = Collections.unmodifiableMap(added);
+    this.lora = spec;
+  }
+
+  /**
+   * Training mode turns on LoRA dropout in {@link #forward}; the trainer sets it around the forward it
+   * differentiates.
+   */
+  public void setTraining(boolean training) {
+    this.training = training;
   }
 
   /** {@link Architecture#forward} without left padding. */
   public NDArray forward(NDArray tokens, KvCache cache) {
-    return architecture.forward(params, tokens, cache, null);
+    return forward(tokens, cache, null);
   }
 
   /** {@link Architecture#forward}: logits {@code [B, S, V]}. */
   public NDArray forward(NDArray tokens, KvCache cache, int[] leftPad) {
-    return architecture.forward(params, tokens, cache, leftPad);
+    Weights weights = lora == null ? new Weights(params, Map.of(), 0, 0)
+        : new Weights(params, adapters, lora.scale(), training ? (float) lora.dropout() : 0f);
+    return architecture.forward(weights, tokens, cache, leftPad);
+  }
+
+  /**
+   * The model's weights with every adapter merged in ({@code W + (α/r)·B·A}), for saving a plain model.
+   * Merged arrays are new (owned by the caller's scope); the others are this policy's own arrays.
+   */
+  public Map<String, NDArray> mergedWeights() {
+    if (lora == null) {
+      return params;
+    }
+    Map<String, NDArray> out = new LinkedHashMap<>(params);
+    for (String name : adapters.keySet()) {
+      if (name.endsWith(".lora_A.weight")) {
+        String prefix = name.substring(0, name.length() - ".lora_A.weight".length());
+        NDArray delta = adapters.get(prefix + ".lora_B.weight").matMul(adapters.get(name)).mul(lora.scale());
+        out.put(prefix + ".weight", params.get(prefix + ".weight").add(delta));
+      }
+    }
+    return out;
   }
 
   /**
@@ -100,8 +196,8 @@ public final class TransformerPolicy implements AutoCloseable {
    * Must run with autograd off on the calling thread (see {@code ComputeThread}).
    */
   public NDList copyWeights(NDManager target) {
-    NDList out = new NDList(params.size());
-    for (Map.Entry<String, NDArray> e : params.entrySet()) {
+    NDList out = new NDList(parameters().size());
+    for (Map.Entry<String, NDArray> e : parameters().entrySet()) {
       NDArray copy = copyOf(e.getValue(), target.getDevice(), e.getValue().getDataType());
       copy.attach(target);
       copy.setName(e.getKey());
@@ -120,11 +216,11 @@ public final class TransformerPolicy implements AutoCloseable {
       byName.put(w.getName(), w);
     }
     for (String name : byName.keySet()) {
-      if (!params.containsKey(name)) {
+      if (!parameters().containsKey(name)) {
         throw new IllegalArgumentException("weights contain '" + name + "', which this model does not have");
       }
     }
-    for (Map.Entry<String, NDArray> e : params.entrySet()) {
+    for (Map.Entry<String, NDArray> e : parameters().entrySet()) {
       NDArray dst = e.getValue();
       NDArray src = byName.get(e.getKey());
       if (src == null) {

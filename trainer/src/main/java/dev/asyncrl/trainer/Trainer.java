@@ -257,7 +257,13 @@ public final class Trainer {
     NDArray current;
     LossResult result;
     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-      NDArray logProbs = policy.nextTokenLogProbs(tokens, options.temperature());           // [N, T-1]
+      policy.setTraining(true); // LoRA dropout, if any, only in the differentiated forward
+      NDArray logProbs;
+      try {
+        logProbs = policy.nextTokenLogProbs(tokens, options.temperature());                 // [N, T-1]
+      } finally {
+        policy.setTraining(false);
+      }
       current = logProbs.stopGradient();
       result = algorithm.objective(new LossInputs(logProbs, current, proximal == null ? current : proximal, behaviour,
           referenceLogProbs, batch.advantages(m, dtype, advantages.values()), mask, options.maxResponseLen(),

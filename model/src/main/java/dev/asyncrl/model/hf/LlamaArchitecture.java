@@ -8,6 +8,7 @@ import ai.djl.nn.Activation;
 import dev.asyncrl.model.Architecture;
 import dev.asyncrl.model.AttentionMask;
 import dev.asyncrl.model.KvCache;
+import dev.asyncrl.model.Weights;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import ai.djl.ndarray.types.SparseFormat;
@@ -55,6 +56,17 @@ public final class LlamaArchitecture implements Architecture {
   @Override
   public int vocabSize() {
     return c.vocabSize();
+  }
+
+  @Override
+  public java.util.List<String> projections() {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (String name : parameterShapes().keySet()) {
+      if (name.endsWith("_proj.weight") || name.equals("lm_head.weight")) {
+        out.add(name.substring(0, name.length() - ".weight".length()));
+      }
+    }
+    return out;
   }
 
   /** Every parameter's name and shape, in checkpoint order; {@code lm_head.weight} only when not tied. */
@@ -124,7 +136,7 @@ public final class LlamaArchitecture implements Architecture {
   }
 
   @Override
-  public NDArray forward(Map<String, NDArray> p, NDArray tokens, KvCache cache, int[] leftPad) {
+  public NDArray forward(Weights p, NDArray tokens, KvCache cache, int[] leftPad) {
     int batch = Math.toIntExact(tokens.getShape().get(0));
     int steps = Math.toIntExact(tokens.getShape().get(1));
     int offset = cache == null ? 0 : cache.length();
@@ -145,19 +157,20 @@ public final class LlamaArchitecture implements Architecture {
       cache.advance(steps);
     }
     NDArray h = rmsNorm(x, p.get("model.norm.weight"));
-    NDArray head = c.tieWordEmbeddings() ? embedding : p.get("lm_head.weight");
-    return h.getNDArrayInternal().linear(h, head, null).singletonOrThrow();               // [B, S, V]
+    return c.tieWordEmbeddings()
+        ? h.getNDArrayInternal().linear(h, embedding, null).singletonOrThrow()             // [B, S, V]
+        : p.linear(h, "lm_head");
   }
 
-  private NDArray layer(Map<String, NDArray> p, int l, NDArray x, NDArray[] rotary, NDArray mask, KvCache cache,
+  private NDArray layer(Weights p, int l, NDArray x, NDArray[] rotary, NDArray mask, KvCache cache,
       int batch, int steps) {
     String b = "model.layers." + l + ".";
     int dh = c.headDim();
     int groups = c.heads() / c.kvHeads();
     NDArray h = rmsNorm(x, p.get(b + "input_layernorm.weight"));
-    NDArray q = heads(linear(p, h, b + "self_attn.q_proj"), batch, steps, c.heads());       // [B, H, S, dh]
-    NDArray k = heads(linear(p, h, b + "self_attn.k_proj"), batch, steps, c.kvHeads());     // [B, KV, S, dh]
-    NDArray v = heads(linear(p, h, b + "self_attn.v_proj"), batch, steps, c.kvHeads());
+    NDArray q = heads(p.linear(h, b + "self_attn.q_proj"), batch, steps, c.heads());       // [B, H, S, dh]
+    NDArray k = heads(p.linear(h, b + "self_attn.k_proj"), batch, steps, c.kvHeads());     // [B, KV, S, dh]
+    NDArray v = heads(p.linear(h, b + "self_attn.v_proj"), batch, steps, c.kvHeads());
     q = rotate(q, rotary);
     k = rotate(k, rotary);
     if (cache != null) {
@@ -179,20 +192,16 @@ public final class LlamaArchitecture implements Architecture {
     NDArray attended = probs.matMul(vg)                                                     // [B, KV, G, S, dh]
         .reshape(batch, c.heads(), steps, dh).transpose(0, 2, 1, 3)
         .reshape(batch, steps, (long) c.heads() * dh);                                      // [B, S, H·dh]
-    x = x.add(linear(p, attended, b + "self_attn.o_proj"));
+    x = x.add(p.linear(attended, b + "self_attn.o_proj"));
     NDArray h2 = rmsNorm(x, p.get(b + "post_attention_layernorm.weight"));
-    NDArray gate = linear(p, h2, b + "mlp.gate_proj");
-    NDArray up = linear(p, h2, b + "mlp.up_proj");
+    NDArray gate = p.linear(h2, b + "mlp.gate_proj");
+    NDArray up = p.linear(h2, b + "mlp.up_proj");
     NDArray act = gate.mul(Activation.sigmoid(gate)).mul(up);                               // SiLU(gate) · up
-    return x.add(linear(p, act, b + "mlp.down_proj"));
+    return x.add(p.linear(act, b + "mlp.down_proj"));
   }
 
   private static NDArray heads(NDArray x, int batch, int steps, int n) {
     return x.reshape(batch, steps, n, -1).transpose(0, 2, 1, 3);
-  }
-
-  private static NDArray linear(Map<String, NDArray> p, NDArray x, String prefix) {
-    return x.getNDArrayInternal().linear(x, p.get(prefix + ".weight"), p.get(prefix + ".bias")).singletonOrThrow();
   }
 
   /** {@code x / sqrt(mean(x²) + ε) · w}, as Hugging Face computes it (in float32 for half inputs). */
