@@ -62,6 +62,25 @@ public interface ValueType<T> {
       return s;
     }
 
+    /** Plain when YAML reads it back unchanged, else double-quoted with escapes. */
+    public String format(String s) {
+      if (s.isEmpty() || s.matches("[A-Za-z_/.][A-Za-z0-9_./@+-]*") && !s.matches("(?i)true|false|yes|no|null|on|off")) {
+        return s;
+      }
+      StringBuilder q = new StringBuilder("\"");
+      for (char c : s.toCharArray()) {
+        switch (c) {
+          case '"' -> q.append("\\\"");
+          case '\\' -> q.append("\\\\");
+          case '\n' -> q.append("\\n");
+          case '\t' -> q.append("\\t");
+          case '\r' -> q.append("\\r");
+          default -> q.append(c);
+        }
+      }
+      return q.append('"').toString();
+    }
+
     public String description() {
       return "a string";
     }
