@@ -33,7 +33,7 @@ class HfMathGrpoTest {
   static final String CONFIG = """
       {"architectures": ["Qwen2ForCausalLM"], "model_type": "qwen2", "vocab_size": 272, "hidden_size": 64,
        "intermediate_size": 128, "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 2,
-       "hidden_act": "silu", "rms_norm_eps": 1e-6, "rope_theta": 10000.0, "max_position_embeddings": 128,
+       "hidden_act": "silu", "rms_norm_eps": 1e-6, "rope_theta": 10000.0, "max_position_embeddings": 2048,
        "tie_word_embeddings": true, "eos_token_id": 260}
       """;
 
@@ -86,6 +86,23 @@ class HfMathGrpoTest {
     assertTrue(last > first + 0.15, "reward went from " + first + " to " + last);
     assertTrue(reports.get(99).metrics().containsKey("eval/accuracy"), "evaluated at step 100");
     assertEquals(16.0, reports.get(199).metrics().get("eval/problems"));
+  }
+
+  /** The shipped GSM8K config, pointed at the tiny model and a few problems, on the CPU, for two steps. */
+  @Test
+  void theShippedGsm8kConfigRuns() throws Exception {
+    Path model = tinyQwen(tmp.resolve("tiny-qwen2"));
+    Path problems = problems(tmp.resolve("gsm8k.jsonl"), 10, 3);
+    List<String> overrides = List.of("model.path=" + model, "task.data=" + problems, "task.eval_data=" + problems,
+        "task.eval_every=2", "devices.trainer=cpu", "devices.rollout=cpu", "devices.threads=1", "trainer.steps=2",
+        "trainer.groups_per_step=2", "rollout.groups_per_batch=2", "rollout.group_size=2", "rollout.max_new_tokens=4");
+    JobConfig job = LocalRun.load(Path.of(System.getProperty("user.dir")).getParent()
+        .resolve("configs/gsm8k-qwen2.5-0.5b.yaml"), overrides);
+    List<StepReport> reports = new ArrayList<>();
+    LocalRun.train(job, tmp.resolve("run/checkpoints"), reports::add, line -> {});
+    assertEquals(2, reports.size());
+    assertEquals(10.0, reports.get(1).metrics().get("eval/problems"));
+    assertTrue(Files.exists(tmp.resolve("run/model/config.json")), "the trained model is saved as a model folder");
   }
 
   static double meanReward(List<StepReport> reports) {
