@@ -46,7 +46,8 @@ final class BenchCommand implements Callable<Integer> {
   int steps = 1500;
 
   @Option(names = "--only", description = "one of: train-step, vcpo-overhead, sampling, handoff, async, "
-      + "kafka-throughput, kafka-latency, weight-broadcast")
+      + "kafka-throughput, kafka-latency, weight-broadcast, qwen-sampling, qwen-train-full, qwen-train-lora "
+      + "(run the two qwen-train ones separately: each reports its process's peak memory)")
   String only;
 
   @Option(names = "--bootstrap", description = "Kafka broker for the kafka-* and weight-broadcast benchmarks "
@@ -79,6 +80,12 @@ final class BenchCommand implements Callable<Integer> {
     }
     if (only == null || only.startsWith("kafka-") || only.equals("weight-broadcast")) {
       kafka();
+    }
+    if (only == null || only.equals("qwen-sampling")) {
+      qwenSampling();
+    }
+    if (only != null && only.startsWith("qwen-train-")) {
+      qwenTrain(only.equals("qwen-train-lora"));
     }
     return 0;
   }
@@ -214,7 +221,37 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  private static double[] time(int warmup, int runs, Runnable body) {
+  /** KV-cache sampling with the ~25M-parameter Qwen2-shaped model. */
+  private void qwenSampling() {
+    try (TransformerPolicy policy = HfBench.model()) {
+      for (int batch : new int[] {1, 16}) {
+        double[] ms = HfBench.samplingMillis(policy, batch, 5);
+        double tokensPerS = batch * HfBench.RESPONSE / (median(ms) / 1000);
+        System.out.printf(Locale.ROOT, "%-58s %10.0f tokens/s (median %.0f ms per batch)%n", "qwen2-shaped "
+            + policy.parameterCount() / 1_000_000 + "M sampling, batch " + batch + ", prompts 48-64, 64 new tokens",
+            tokensPerS, median(ms));
+      }
+    }
+  }
+
+  /** One GRPO step on 32 sequences of 128 tokens: full fine-tuning or LoRA (rank 16 on q, k, v, o). */
+  private void qwenTrain(boolean lora) {
+    try (TransformerPolicy policy = HfBench.model()) {
+      if (lora) {
+        policy.enableLora(HfBench.lora(), 1);
+      }
+      double[] ms = HfBench.trainStepMillis(policy, 5);
+      double[] s = ms.clone();
+      Arrays.sort(s);
+      System.out.printf(Locale.ROOT, "%-58s median %.0f ms (min %.0f, max %.0f); trained %,d of %,d parameters; "
+          + "weights+grads+AdamW %.0f MiB; process peak RSS %d MiB%n",
+          "qwen2-shaped train step, " + (lora ? "LoRA r16 q,k,v,o" : "full fine-tuning") + " (32 x 128 tokens)",
+          median(ms), s[0], s[s.length - 1], policy.trainableParameterCount(), policy.parameterCount(),
+          HfBench.stateBytes(policy) / 1048576.0, HfBench.peakRssMib());
+    }
+  }
+
+  static double[] time(int warmup, int runs, Runnable body) {
     for (int i = 0; i < warmup; i++) {
       body.run();
     }
@@ -227,7 +264,7 @@ final class BenchCommand implements Callable<Integer> {
     return ms;
   }
 
-  private static double median(double[] x) {
+  static double median(double[] x) {
     double[] s = x.clone();
     Arrays.sort(s);
     return s[s.length / 2];
