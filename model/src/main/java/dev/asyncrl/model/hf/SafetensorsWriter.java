@@ -139,17 +139,37 @@ public final class SafetensorsWriter {
 
   private static byte[] encode(NDArray a, TensorDType type) {
     if (type == TensorDType.BF16) {
-      float[] v = a.toType(DataType.FLOAT32, false).toFloatArray();
+      float[] v = floats(a);
       ByteBuffer b = ByteBuffer.allocate(v.length * 2).order(ByteOrder.LITTLE_ENDIAN);
       for (float f : v) {
         b.putShort(toBf16(f));
       }
       return b.array();
     }
-    NDArray typed = type.readAs() == a.getDataType() ? a : a.toType(type.readAs(), false);
-    ByteBuffer raw = typed.toByteBuffer();
+    if (type.readAs() == a.getDataType()) {
+      return littleEndian(a.toByteBuffer());
+    }
+    try (NDArray typed = a.toType(type.readAs(), false)) {
+      return littleEndian(typed.toByteBuffer());
+    }
+  }
+
+  private static float[] floats(NDArray a) {
+    if (a.getDataType() == DataType.FLOAT32) {
+      return a.toFloatArray();
+    }
+    try (NDArray f = a.toType(DataType.FLOAT32, false)) {
+      return f.toFloatArray();
+    }
+  }
+
+  /** An array's bytes as native arrays hold them: little-endian, as safetensors stores them, on every host DJL runs on. */
+  private static byte[] littleEndian(ByteBuffer raw) {
+    if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+      throw new IllegalStateException("writing safetensors on a big-endian host is not supported");
+    }
     byte[] out = new byte[raw.remaining()];
-    raw.order(ByteOrder.LITTLE_ENDIAN).get(out);
+    raw.get(out);
     return out;
   }
 
