@@ -62,6 +62,18 @@ public class TransformerPolicyTest {
   }
 
   @Test
+  void promptsOfDifferentLengthsRecordTheLogProbsOfTheirUnpaddedSequence() {
+    try (TransformerPolicy p = policy(4)) {
+      int[][] prompts = {{2, 5, 7, 3}, {4, 3}, {9, 9, 2, 2, 2, 3}};
+      SamplingParams params = new SamplingParams(8, 0.9, 0, 1.0, new int[] {CharTokenizer.EOS});
+      Generation g = Sampler.generate(p, prompts, params, new SplittableRandom(8));
+      for (int b = 0; b < prompts.length; b++) {
+        assertArrayEquals(fullLogProbs(p, prompts[b], g.tokens()[b], 0.9), g.logProbs()[b], 1e-4f, "row " + b);
+      }
+    }
+  }
+
+  @Test
   void rowsStopAtTheirOwnStopTokenAndKeepIt() {
     try (TransformerPolicy p = policy(2)) {
       int[][] prompts = new int[16][];
