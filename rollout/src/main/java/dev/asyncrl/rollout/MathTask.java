@@ -132,8 +132,4 @@ public final class MathTask implements Task {
   public List<TaskInstance> evaluationSet() {
     return eval;
   }
-
-  public int size() {
-    return train.size();
-  }
 }

@@ -2,7 +2,6 @@ package dev.asyncrl.model.hf;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -83,9 +82,5 @@ public final class TinyCheckpoints {
       }
     }
     return ids;
-  }
-
-  static DataType f32() {
-    return DataType.FLOAT32;
   }
 }
