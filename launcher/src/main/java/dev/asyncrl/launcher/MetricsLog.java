@@ -1,10 +1,7 @@
 package dev.asyncrl.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import dev.asyncrl.core.JsonLines;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -17,32 +14,16 @@ final class MetricsLog {
   private MetricsLog() {}
 
   static List<Map<String, Double>> read(Path metricsJsonl) {
-    ObjectMapper json = new ObjectMapper();
     List<Map<String, Double>> steps = new ArrayList<>();
-    try {
-      int lineNumber = 0;
-      for (String line : Files.readAllLines(metricsJsonl)) {
-        lineNumber++;
-        if (line.isBlank()) {
-          continue;
+    for (JsonLines.Line line : JsonLines.read(metricsJsonl)) {
+      Map<String, Double> row = new LinkedHashMap<>();
+      for (Iterator<Map.Entry<String, JsonNode>> it = line.value().fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> f = it.next();
+        if (f.getValue().isNumber()) {
+          row.put(f.getKey(), f.getValue().asDouble());
         }
-        JsonNode n;
-        try {
-          n = json.readTree(line);
-        } catch (IOException e) {
-          throw new IllegalStateException(metricsJsonl + ":" + lineNumber + ": not a JSON object: " + e.getMessage());
-        }
-        Map<String, Double> row = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-          Map.Entry<String, JsonNode> f = it.next();
-          if (f.getValue().isNumber()) {
-            row.put(f.getKey(), f.getValue().asDouble());
-          }
-        }
-        steps.add(row);
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + metricsJsonl, e);
+      steps.add(row);
     }
     return steps;
   }

@@ -1,12 +1,7 @@
 package dev.asyncrl.rollout;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import dev.asyncrl.core.JsonLines;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,32 +46,13 @@ public final class MathTask implements Task {
 
   static List<TaskInstance> read(Path file, String questionField, String answerField, String template) {
     List<TaskInstance> out = new ArrayList<>();
-    ObjectMapper json = new ObjectMapper();
-    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String line;
-      int n = 0;
-      while ((line = in.readLine()) != null) {
-        n++;
-        if (line.isBlank()) {
-          continue;
-        }
-        JsonNode row;
-        try {
-          row = json.readTree(line);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-          throw new IllegalArgumentException(file + ":" + n + ": not a JSON object: " + e.getOriginalMessage());
-        }
-        String question = text(row, questionField, file, n);
-        String answer = referenceAnswer(text(row, answerField, file, n));
-        if (answer.isEmpty()) {
-          throw new IllegalArgumentException(file + ":" + n + ": \"" + answerField + "\" states no final answer");
-        }
-        out.add(new TaskInstance(template.replace("{question}", question), answer));
+    for (JsonLines.Line line : JsonLines.read(file)) {
+      String question = text(line, questionField, file);
+      String answer = referenceAnswer(text(line, answerField, file));
+      if (answer.isEmpty()) {
+        throw line.error(file, "\"" + answerField + "\" states no final answer");
       }
-    } catch (NoSuchFileException e) {
-      throw new IllegalArgumentException(file + ": no such file");
-    } catch (IOException e) {
-      throw new IllegalArgumentException(file + ": cannot read: " + e.getMessage());
+      out.add(new TaskInstance(template.replace("{question}", question), answer));
     }
     if (out.isEmpty()) {
       throw new IllegalArgumentException(file + ": no problems (empty file)");
@@ -84,11 +60,11 @@ public final class MathTask implements Task {
     return out;
   }
 
-  private static String text(JsonNode row, String field, Path file, int line) {
-    JsonNode v = row == null ? null : row.get(field);
+  private static String text(JsonLines.Line line, String field, Path file) {
+    JsonNode v = line.value().get(field);
     if (v == null || v.isNull() || v.isContainerNode()) {
-      throw new IllegalArgumentException(file + ":" + line + ": no \"" + field + "\" field (set task.question_field / "
-          + "task.answer_field to this file's names)");
+      throw line.error(file, "no \"" + field + "\" field (set task.question_field / task.answer_field to this "
+          + "file's names)");
     }
     return v.asText();
   }
