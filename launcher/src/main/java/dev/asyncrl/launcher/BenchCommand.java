@@ -2,28 +2,18 @@ package dev.asyncrl.launcher;
 
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
-import dev.asyncrl.core.Trajectory;
-import dev.asyncrl.core.TrajectoryGroup;
+import dev.asyncrl.algorithms.Algorithm;
 import dev.asyncrl.core.config.JobConfig;
 import dev.asyncrl.core.config.JobConfig.ModelConfig;
-import dev.asyncrl.datastore.InMemoryTrajectoryStore;
-import dev.asyncrl.datastore.StalenessGate;
-import dev.asyncrl.datastore.WeightChannel;
 import dev.asyncrl.gpu.ComputeThread;
 import dev.asyncrl.model.PolicyWeights;
 import dev.asyncrl.model.Sampler;
 import dev.asyncrl.model.SamplingParams;
 import dev.asyncrl.model.TransformerPolicy;
-import dev.asyncrl.trainer.AdamW;
-import dev.asyncrl.trainer.InProcessPublisher;
-import dev.asyncrl.trainer.LearningRateSchedule;
-import dev.asyncrl.trainer.Trainer;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -108,33 +98,10 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private double[] trainStepMillis(String algorithmYaml) {
-    try (TransformerPolicy policy = TransformerPolicy.initialize(BENCH_MODEL, VOCAB, 1, Device.cpu(), DataType.FLOAT32);
-         InMemoryTrajectoryStore store = new InMemoryTrajectoryStore(1)) {
-      policy.setTrainable(true);
-      var algorithm = LocalRun.ALGORITHMS.fromYaml(algorithmYaml);
-      WeightChannel<PolicyWeights> channel = new WeightChannel<>(1, PolicyWeights::close);
-      Trainer trainer = new Trainer(new Trainer.Options(1, 4, 1, 0, 1.0, 48, new LearningRateSchedule(1e-4, 0, 1, false),
-          1.0, 0, null), policy, null, new AdamW(policy.parameters(), 0.9, 0.999, 1e-8, 0.01), algorithm, store,
-          new InProcessPublisher(channel, new StalenessGate(0, 4)), Optional::empty, r -> {});
-      SplittableRandom rng = new SplittableRandom(1);
-      List<TrajectoryGroup> groups = new ArrayList<>();
-      for (int g = 0; g < 4; g++) {
-        List<Trajectory> ts = new ArrayList<>();
-        int[] prompt = rng.ints(16, 2, VOCAB).toArray();
-        for (int i = 0; i < 8; i++) {
-          int[] response = rng.ints(48, 2, VOCAB).toArray();
-          float[] lp = new float[48];
-          Arrays.fill(lp, (float) -Math.log(VOCAB));
-          byte[] mask = new byte[48];
-          Arrays.fill(mask, (byte) 1);
-          ts.add(new Trajectory(prompt, response, lp, mask, rng.nextDouble(), 0, 0, 0));
-        }
-        groups.add(new TrajectoryGroup(g, "bench", ts, 0, 0));
-      }
+    try (TransformerPolicy policy = TransformerPolicy.initialize(BENCH_MODEL, VOCAB, 1, Device.cpu(), DataType.FLOAT32)) {
+      Algorithm algorithm = LocalRun.ALGORITHMS.fromYaml(algorithmYaml);
       boolean slow = algorithm.advantages().needsTrajectoryStats(); // one backward per response
-      double[] ms = time(slow ? 2 : 5, slow ? 8 : 30, () -> trainer.update(groups, 1));
-      channel.close();
-      return ms;
+      return TrainStepBench.millis(policy, algorithm, 16, 48, slow ? 2 : 5, slow ? 8 : 30);
     }
   }
 
@@ -240,7 +207,8 @@ final class BenchCommand implements Callable<Integer> {
       if (lora) {
         policy.enableLora(HfBench.lora(), 1);
       }
-      double[] ms = HfBench.trainStepMillis(policy, 5);
+      double[] ms = TrainStepBench.millis(policy, LocalRun.ALGORITHMS.fromYaml("{name: grpo}"), HfBench.PROMPT,
+          HfBench.RESPONSE, 1, 5);
       double[] s = ms.clone();
       Arrays.sort(s);
       System.out.printf(Locale.ROOT, "%-58s median %.0f ms (min %.0f, max %.0f); trained %,d of %,d parameters; "

@@ -2,29 +2,17 @@ package dev.asyncrl.launcher;
 
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
-import dev.asyncrl.core.Trajectory;
-import dev.asyncrl.core.TrajectoryGroup;
-import dev.asyncrl.datastore.InMemoryTrajectoryStore;
-import dev.asyncrl.datastore.StalenessGate;
-import dev.asyncrl.datastore.WeightChannel;
 import dev.asyncrl.model.LoraSpec;
-import dev.asyncrl.model.PolicyWeights;
 import dev.asyncrl.model.Sampler;
 import dev.asyncrl.model.SamplingParams;
 import dev.asyncrl.model.TransformerPolicy;
 import dev.asyncrl.model.hf.HfConfig;
 import dev.asyncrl.model.hf.HfModel;
 import dev.asyncrl.trainer.AdamW;
-import dev.asyncrl.trainer.InProcessPublisher;
-import dev.asyncrl.trainer.LearningRateSchedule;
-import dev.asyncrl.trainer.Trainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
@@ -60,36 +48,6 @@ final class HfBench {
     }
     SamplingParams params = new SamplingParams(RESPONSE, 1.0, 0, 1.0, new int[] {});
     return BenchCommand.time(1, runs, () -> Sampler.generate(policy, prompts, params, rng));
-  }
-
-  /** One GRPO step on 4 groups × 8 responses × (64 + 64) tokens; the policy is full or LoRA. */
-  static double[] trainStepMillis(TransformerPolicy policy, int runs) {
-    policy.setTrainable(true);
-    var algorithm = LocalRun.ALGORITHMS.fromYaml("{name: grpo}");
-    try (InMemoryTrajectoryStore store = new InMemoryTrajectoryStore(1)) {
-      WeightChannel<PolicyWeights> channel = new WeightChannel<>(1, PolicyWeights::close);
-      Trainer trainer = new Trainer(new Trainer.Options(1, 4, 1, 0, 1.0, RESPONSE,
-          new LearningRateSchedule(1e-5, 0, 1, false), 1.0, 0, null), policy, null,
-          new AdamW(policy.parameters(), 0.9, 0.999, 1e-8, 0.0), algorithm, store,
-          new InProcessPublisher(channel, new StalenessGate(0, 4)), Optional::empty, r -> {});
-      SplittableRandom rng = new SplittableRandom(1);
-      List<TrajectoryGroup> groups = new ArrayList<>();
-      for (int g = 0; g < 4; g++) {
-        List<Trajectory> ts = new ArrayList<>();
-        int[] prompt = rng.ints(PROMPT, 0, 16384).toArray();
-        for (int i = 0; i < 8; i++) {
-          float[] lp = new float[RESPONSE];
-          Arrays.fill(lp, -9.7f);
-          byte[] mask = new byte[RESPONSE];
-          Arrays.fill(mask, (byte) 1);
-          ts.add(new Trajectory(prompt, rng.ints(RESPONSE, 0, 16384).toArray(), lp, mask, rng.nextDouble(), 0, 0, 0));
-        }
-        groups.add(new TrajectoryGroup(g, "bench", ts, 0, 0));
-      }
-      double[] ms = BenchCommand.time(1, runs, () -> trainer.update(groups, 1));
-      channel.close();
-      return ms;
-    }
   }
 
   static LoraSpec lora() {
