@@ -23,6 +23,15 @@ public final class MathAnswers {
   private static final Pattern SIMPLE_FRACTION = Pattern.compile("(-?\\d+(?:\\.\\d+)?)\\s*/\\s*(-?\\d+(?:\\.\\d+)?)");
   private static final Pattern TEX_FRACTION = Pattern.compile("(-?)\\\\[dt]?frac\\{([^{}]*)\\}\\{([^{}]*)\\}");
   private static final Pattern TEX_FRACTION_SHORT = Pattern.compile("(-?)\\\\[dt]?frac(\\d)(\\d)");
+  private static final Pattern TEXT = Pattern.compile("\\\\text\\{\\s*([^{}]*)\\}");
+  private static final Pattern WHOLE_BOX = Pattern.compile("^\\\\boxed\\{(.*)\\}$");
+  private static final Pattern SPACES = Pattern.compile("\\s+");
+  private static final Pattern END_PUNCTUATION = Pattern.compile("[.。!]+$");
+  /** A number followed by words is a number with a unit: "18 dollars", "5 cm", "3 apples". */
+  private static final Pattern WITH_UNIT =
+      Pattern.compile("^(-?[\\d,]*\\.?\\d+(?:\\s*/\\s*\\d+)?)\\s*[A-Za-z°][A-Za-z°^2-3 ./]*$");
+  private static final Pattern THOUSANDS = Pattern.compile("-?\\d{1,3}(,\\d{3})+(\\.\\d+)?");
+  private static final Pattern DECIMAL = Pattern.compile("-?\\d+(\\.\\d+)?|-?\\.\\d+");
 
   /** The final answer a response (or a reference solution) states; empty when it states none. */
   public static Optional<String> extract(String text) {
@@ -92,18 +101,17 @@ public final class MathAnswers {
     String t = s.strip();
     t = t.replace("\\left", "").replace("\\right", "").replace("\\!", "").replace("\\,", "").replace("\\ ", "")
         .replace("\\$", "").replace("$", "").replace("\\%", "").replace("%", "");
-    t = t.replaceAll("\\\\text\\{\\s*([^{}]*)\\}", "$1");
-    t = t.replaceAll("^\\\\boxed\\{(.*)\\}$", "$1");
+    t = TEXT.matcher(t).replaceAll("$1");
+    t = WHOLE_BOX.matcher(t).replaceAll("$1");
     t = TEX_FRACTION.matcher(t).replaceAll("$1($2)/($3)");
     t = TEX_FRACTION_SHORT.matcher(t).replaceAll("$1$2/$3");
-    t = t.replaceAll("\\s+", " ").strip();
-    t = t.replaceAll("[.。!]+$", "");                        // "42." at the end of a sentence
-    // A number followed by words is a number with a unit: "18 dollars", "5 cm", "3 apples".
-    Matcher lead = Pattern.compile("^(-?[\\d,]*\\.?\\d+(?:\\s*/\\s*\\d+)?)\\s*[A-Za-z°][A-Za-z°^2-3 ./]*$").matcher(t);
-    if (lead.matches()) {
-      t = lead.group(1);
+    t = SPACES.matcher(t).replaceAll(" ").strip();
+    t = END_PUNCTUATION.matcher(t).replaceAll("");          // "42." at the end of a sentence
+    Matcher unit = WITH_UNIT.matcher(t);
+    if (unit.matches()) {
+      t = unit.group(1);
     }
-    if (t.matches("-?\\d{1,3}(,\\d{3})+(\\.\\d+)?")) {
+    if (THOUSANDS.matcher(t).matches()) {
       t = t.replace(",", "");                                 // thousands separators
     }
     t = t.replace("(", "").replace(")", "").replace(" ", "");
@@ -118,7 +126,7 @@ public final class MathAnswers {
         BigDecimal den = new BigDecimal(f.group(2));
         return den.signum() == 0 ? Optional.empty() : Optional.of(new BigDecimal[] {new BigDecimal(f.group(1)), den});
       }
-      if (s.matches("-?\\d+(\\.\\d+)?|-?\\.\\d+")) {
+      if (DECIMAL.matcher(s).matches()) {
         return Optional.of(new BigDecimal[] {new BigDecimal(s), BigDecimal.ONE});
       }
       return Optional.empty();

@@ -28,6 +28,7 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
   private final int vocabSize;
   private final Map<String, Integer> addedTokens;
   private final int[] stopTokens;
+  private final Set<Integer> stopSet;
   private final int padToken;
   private final ChatTemplate chatTemplate;
 
@@ -38,6 +39,7 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
     this.vocabSize = vocabSize;
     this.addedTokens = addedTokens;
     this.stopTokens = stopTokens;
+    this.stopSet = Arrays.stream(stopTokens).boxed().collect(java.util.stream.Collectors.toUnmodifiableSet());
     this.padToken = padToken;
     this.chatTemplate = chatTemplate;
   }
@@ -127,7 +129,7 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
   @Override
   public String decode(int[] ids) {
     int end = 0;
-    while (end < ids.length && !isStop(ids[end])) {
+    while (end < ids.length && !stopSet.contains(ids[end])) {
       end++;
     }
     long[] kept = new long[end];
@@ -135,15 +137,6 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
       kept[i] = ids[i];
     }
     return tokenizer.decode(kept, true);
-  }
-
-  private boolean isStop(int id) {
-    for (int s : stopTokens) {
-      if (s == id) {
-        return true;
-      }
-    }
-    return false;
   }
 
   @Override

@@ -23,13 +23,18 @@ import ai.djl.ndarray.types.SparseFormat;
 public final class LlamaArchitecture implements Architecture {
 
   private final HfConfig c;
-  private final double[] inverseFrequencies;
+  /** Rotary inverse frequencies in float32, as transformers keeps them. */
+  private final float[] inverseFrequencies;
   private final int maxSeqLen;
 
   /** @param maxSeqLen the longest sequence this run uses (at most {@code max_position_embeddings}) */
   public LlamaArchitecture(HfConfig config, int maxSeqLen) {
     this.c = config;
-    this.inverseFrequencies = config.ropeScaling().inverseFrequencies(config.headDim(), config.ropeTheta());
+    double[] inv = config.ropeScaling().inverseFrequencies(config.headDim(), config.ropeTheta());
+    this.inverseFrequencies = new float[inv.length];
+    for (int i = 0; i < inv.length; i++) {
+      inverseFrequencies[i] = (float) inv[i];
+    }
     this.maxSeqLen = maxSeqLen;
   }
 
@@ -217,10 +222,7 @@ public final class LlamaArchitecture implements Architecture {
    * transformers does), the half-size table repeated twice (rotate-half layout).
    */
   private NDArray[] rotary(NDManager m, int batch, int steps, int offset, int[] leftPad, DataType dtype) {
-    float[] inv = new float[inverseFrequencies.length];
-    for (int i = 0; i < inv.length; i++) {
-      inv[i] = (float) inverseFrequencies[i];
-    }
+    float[] inv = inverseFrequencies;
     NDArray pos = AttentionMask.positions(m, batch, steps, offset, leftPad).toType(DataType.FLOAT32, false)
         .expandDims(-1);                                                                    // [B, S, 1]
     NDArray freqs = pos.mul(m.create(inv, new Shape(1, 1, inv.length)));                     // [B, S, dh/2]
