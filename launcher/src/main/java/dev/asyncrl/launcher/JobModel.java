@@ -9,7 +9,6 @@ import dev.asyncrl.model.CharTokenizer;
 import dev.asyncrl.model.LoraSpec;
 import dev.asyncrl.model.Tokenizer;
 import dev.asyncrl.model.TransformerPolicy;
-import dev.asyncrl.model.hf.HfConfig;
 import dev.asyncrl.model.hf.HfModel;
 import dev.asyncrl.model.hf.HfTokenizer;
 import dev.asyncrl.rollout.MathTask;
@@ -44,14 +43,7 @@ final class JobModel implements AutoCloseable {
       Path dir = Path.of(job.pretrained().path());
       HfTokenizer hf;
       try {
-        HfConfig config = HfConfig.read(dir);
-        hf = HfTokenizer.load(dir);
-        try {
-          hf.checkFits(config, dir);
-        } catch (IllegalArgumentException e) {
-          hf.close();
-          throw e;
-        }
+        hf = HfTokenizer.forModel(dir);
       } catch (IllegalArgumentException e) {
         throw job.settings().error(JobSchema.MODEL_PATH, e.getMessage());
       }

@@ -1,6 +1,7 @@
 package dev.asyncrl.model;
 
 import ai.djl.ndarray.NDArray;
+import java.util.List;
 
 /**
  * The forward computation of one model family over named {@link Weights}. {@link TransformerPolicy} owns
@@ -20,7 +21,7 @@ public interface Architecture {
   int vocabSize();
 
   /** Every projection computed through {@link Weights#linear} (names without {@code .weight}): what LoRA can adapt. */
-  java.util.List<String> projections();
+  List<String> projections();
 
   /**
    * Logits for {@code tokens [B, S]} at positions {@code cache.length() ..}.

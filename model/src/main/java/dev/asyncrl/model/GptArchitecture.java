@@ -8,7 +8,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import dev.asyncrl.core.config.JobConfig.ModelConfig;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -49,8 +51,8 @@ public final class GptArchitecture implements Architecture {
   }
 
   @Override
-  public java.util.List<String> projections() {
-    java.util.List<String> out = new java.util.ArrayList<>();
+  public List<String> projections() {
+    List<String> out = new ArrayList<>();
     for (int l = 0; l < config.nLayers(); l++) {
       for (String p : new String[] {"attn.qkv", "attn.proj", "mlp.fc", "mlp.proj"}) {
         out.add("blocks." + l + "." + p);

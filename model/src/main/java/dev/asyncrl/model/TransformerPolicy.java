@@ -11,6 +11,10 @@ import dev.asyncrl.core.config.JobConfig.ModelConfig;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
 
 /**
  * A decoder-only language model: an {@link Architecture} (the built-in GPT, or a Hugging Face Llama/Qwen2
@@ -93,8 +97,8 @@ public final class TransformerPolicy implements AutoCloseable {
   }
 
   /** The LoRA configuration, when adapters are on. */
-  public java.util.Optional<LoraSpec> lora() {
-    return java.util.Optional.ofNullable(lora);
+  public Optional<LoraSpec> lora() {
+    return Optional.ofNullable(lora);
   }
 
   /**
@@ -105,9 +109,9 @@ public final class TransformerPolicy implements AutoCloseable {
     if (lora != null) {
       throw new IllegalStateException("LoRA is already enabled");
     }
-    java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+    SplittableRandom rng = new SplittableRandom(seed);
     Map<String, NDArray> added = new LinkedHashMap<>();
-    java.util.Set<String> projections = new java.util.TreeSet<>();
+    Set<String> projections = new TreeSet<>();
     for (String prefix : architecture.projections()) {
       projections.add(prefix.substring(prefix.lastIndexOf('.') + 1));
       if (!spec.targets(prefix)) {

@@ -1,6 +1,7 @@
 package dev.asyncrl.rollout;
 
 import java.math.BigDecimal;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -115,7 +116,7 @@ public final class MathAnswers {
       t = t.replace(",", "");                                 // thousands separators
     }
     t = t.replace("(", "").replace(")", "").replace(" ", "");
-    return t.toLowerCase(java.util.Locale.ROOT);
+    return t.toLowerCase(Locale.ROOT);
   }
 
   /** {numerator, denominator} of a decimal or a simple fraction; empty when not a number. */

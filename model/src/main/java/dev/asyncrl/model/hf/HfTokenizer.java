@@ -44,6 +44,22 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
     this.chatTemplate = chatTemplate;
   }
 
+  /**
+   * The tokenizer of model folder {@code dir}, checked against the model's {@code config.json}: every id it
+   * produces must have a row in the embedding.
+   */
+  public static HfTokenizer forModel(Path dir) {
+    HfConfig config = HfConfig.read(dir);
+    HfTokenizer tokenizer = load(dir);
+    try {
+      tokenizer.checkFits(config, dir);
+    } catch (IllegalArgumentException e) {
+      tokenizer.close();
+      throw e;
+    }
+    return tokenizer;
+  }
+
   /** Loads the tokenizer of model folder {@code dir}. */
   public static HfTokenizer load(Path dir) {
     Path file = dir.resolve("tokenizer.json");

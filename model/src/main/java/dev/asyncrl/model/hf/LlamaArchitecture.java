@@ -4,14 +4,17 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import dev.asyncrl.model.Architecture;
 import dev.asyncrl.model.AttentionMask;
 import dev.asyncrl.model.KvCache;
 import dev.asyncrl.model.Weights;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import ai.djl.ndarray.types.SparseFormat;
+import java.util.SplittableRandom;
 
 /**
  * The Llama family as Hugging Face transformers defines it (Llama 2/3, Qwen2/2.5, Mistral): RMSNorm,
@@ -64,8 +67,8 @@ public final class LlamaArchitecture implements Architecture {
   }
 
   @Override
-  public java.util.List<String> projections() {
-    java.util.List<String> out = new java.util.ArrayList<>();
+  public List<String> projections() {
+    List<String> out = new ArrayList<>();
     for (String name : parameterShapes().keySet()) {
       if (name.endsWith("_proj.weight") || name.equals("lm_head.weight")) {
         out.add(name.substring(0, name.length() - ".weight".length()));
@@ -119,7 +122,7 @@ public final class LlamaArchitecture implements Architecture {
    * norm gains, zero biases (for tests and from-scratch experiments; real runs load a checkpoint).
    */
   public Map<String, NDArray> initialize(NDManager m, long seed, DataType dtype) {
-    java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+    SplittableRandom rng = new SplittableRandom(seed);
     Map<String, NDArray> p = new LinkedHashMap<>();
     for (Map.Entry<String, Shape> e : parameterShapes().entrySet()) {
       String name = e.getKey();
