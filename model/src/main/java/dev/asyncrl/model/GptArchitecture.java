@@ -95,15 +95,8 @@ public final class GptArchitecture implements Architecture {
     return p;
   }
 
-  static NDArray normal(NDManager m, SplittableRandom rng, double std, DataType dtype, long... dims) {
-    Shape shape = new Shape(dims);
-    double[] v = new double[Math.toIntExact(shape.size())];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = rng.nextGaussian() * std;
-    }
-    try (NDArray d = m.create(v, shape)) {
-      return d.toType(dtype, true);
-    }
+  private static NDArray normal(NDManager m, SplittableRandom rng, double std, DataType dtype, long... dims) {
+    return RandomInit.normal(m, rng, std, dtype, new Shape(dims));
   }
 
   @Override

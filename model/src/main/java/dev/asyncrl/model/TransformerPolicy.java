@@ -120,12 +120,7 @@ public final class TransformerPolicy implements AutoCloseable {
       Shape shape = params.get(prefix + ".weight").getShape();
       long out = shape.get(0);
       long in = shape.get(1);
-      double bound = 1 / Math.sqrt(in);
-      float[] a = new float[Math.toIntExact(spec.rank() * in)];
-      for (int i = 0; i < a.length; i++) {
-        a[i] = (float) rng.nextDouble(-bound, bound);
-      }
-      NDArray arrA = manager.create(a, new Shape(spec.rank(), in)).toType(dataType(), false);
+      NDArray arrA = RandomInit.uniform(manager, rng, 1 / Math.sqrt(in), dataType(), new Shape(spec.rank(), in));
       NDArray arrB = manager.zeros(new Shape(out, spec.rank()), dataType());
       arrA.setName(prefix + ".lora_A.weight");
       arrB.setName(prefix + ".lora_B.weight");

@@ -9,6 +9,7 @@ import ai.djl.nn.Activation;
 import dev.asyncrl.model.Architecture;
 import dev.asyncrl.model.AttentionMask;
 import dev.asyncrl.model.KvCache;
+import dev.asyncrl.model.RandomInit;
 import dev.asyncrl.model.Weights;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -132,11 +133,7 @@ public final class LlamaArchitecture implements Architecture {
       } else if (name.endsWith(".bias")) {
         value = m.zeros(e.getValue(), dtype);
       } else {
-        float[] v = new float[Math.toIntExact(e.getValue().size())];
-        for (int i = 0; i < v.length; i++) {
-          v[i] = (float) (rng.nextGaussian() * 0.02);
-        }
-        value = m.create(v, e.getValue()).toType(dtype, false);
+        value = RandomInit.normal(m, rng, 0.02, dtype, e.getValue());
       }
       p.put(name, value);
     }
