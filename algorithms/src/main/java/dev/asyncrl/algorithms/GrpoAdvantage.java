@@ -7,8 +7,10 @@ import dev.asyncrl.core.metrics.Statistics;
  *
  * <p>{@code scale} chooses the std: the group's ({@code group}), that of every reward in the batch
  * ({@code batch}), or none ({@code none}: {@code A_i = R_i − mean_g}, Dr.GRPO, Liu et al. 2025). The std is
- * unbiased (N−1) or population (N). A group of one response gets {@code A = 0}; all-equal rewards give
- * {@code A = 0}.
+ * unbiased (N−1) or population (N). A group of one response gets {@code A = 0}; a group whose rewards are
+ * all equal gets {@code A = 0} (tested for equality, not by {@code R_i − mean == 0}: the mean of
+ * {@code [0.1, 0.1, 0.1]} is not exactly 0.1, and with {@code ε = 0} the rounding error divided by a
+ * rounding-sized std would give {@code ±0.82}).
  */
 public record GrpoAdvantage(StdMode stdMode, double eps, Scale scale) implements AdvantageEstimator {
 
@@ -29,8 +31,8 @@ public record GrpoAdvantage(StdMode stdMode, double eps, Scale scale) implements
     for (int g = 0; g < groupRewards.length; g++) {
       double[] r = groupRewards[g];
       out[g] = new double[r.length];
-      if (r.length < 2) {
-        continue; // singleton group: no baseline to compare with
+      if (r.length < 2 || allEqual(r)) {
+        continue; // a singleton group has no baseline; equal rewards carry no signal
       }
       double mean = Statistics.mean(r);
       double denominator = switch (scale) {
@@ -39,10 +41,18 @@ public record GrpoAdvantage(StdMode stdMode, double eps, Scale scale) implements
         case NONE -> 1.0;
       };
       for (int i = 0; i < r.length; i++) {
-        double centred = r[i] - mean;
-        out[g][i] = centred == 0 ? 0 : centred / denominator;
+        out[g][i] = (r[i] - mean) / denominator;
       }
     }
     return Advantages.of(out);
+  }
+
+  private static boolean allEqual(double[] r) {
+    for (double x : r) {
+      if (x != r[0]) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -33,6 +33,17 @@ class GrpoAdvantageTest {
   }
 
   @Test
+  void equalRewardsThatAreNotExactlyRepresentableGetZeroAdvantageWithoutEpsilon() {
+    // mean(0.1, 0.1, 0.1) = 0.10000000000000002: centring leaves rounding noise that std + 0 would blow up
+    for (Scale scale : Scale.values()) {
+      double[][] a = new GrpoAdvantage(StdMode.UNBIASED, 0, scale).advantages(new double[][] {{0.1, 0.1, 0.1}, {0.3, 0.3}}, null)
+          .values();
+      assertArrayEquals(new double[] {0, 0, 0}, a[0], scale.name());
+      assertArrayEquals(new double[] {0, 0}, a[1], scale.name());
+    }
+  }
+
+  @Test
   void batchScaleDividesEveryGroupByTheStdOfAllRewards() {
     // rewards {1,0,1,1}: mean 0.75, unbiased std 0.5; group means 0.5 and 1
     double[][] a = new GrpoAdvantage(StdMode.UNBIASED, 0, Scale.BATCH).advantages(new double[][] {{1, 0}, {1, 1}}, null).values();

@@ -11,15 +11,19 @@ import java.util.List;
 
 /**
  * The parts of a Hugging Face {@code config.json} that define a Llama-family decoder (Llama, Qwen2,
- * Mistral without sliding windows), validated with errors that name the file and key.
+ * Mistral), validated with errors that name the file and key.
  *
  * @param qkvBias q/k/v projections have biases (always for Qwen2; {@code attention_bias} for Llama)
  * @param eosTokenIds every id in {@code eos_token_id} (a number or a list)
+ * @param slidingWindow keys a query may see, itself included ({@code sliding_window}, Mistral; Qwen2 only with
+ *                      {@code use_sliding_window}); 0 = full causal attention. asyncrl implements full attention
+ *                      only, so a model loads only where the window cannot take effect (see {@link
+ *                      #checkSequenceLength})
  */
 public record HfConfig(String architecture, String modelType, int vocabSize, int hiddenSize, int intermediateSize,
     int layers, int heads, int kvHeads, int headDim, double rmsNormEps, double ropeTheta, RopeScaling ropeScaling,
     int maxPositions, boolean tieWordEmbeddings, boolean qkvBias, boolean mlpBias, List<Integer> eosTokenIds,
-    int bosTokenId) {
+    int bosTokenId, int slidingWindow) {
 
   /** Architectures whose weights and forward asyncrl implements. */
   public static final List<String> SUPPORTED = List.of("LlamaForCausalLM", "Qwen2ForCausalLM", "MistralForCausalLM");
@@ -63,9 +67,6 @@ public record HfConfig(String architecture, String modelType, int vocabSize, int
     if (!"silu".equals(root.path("hidden_act").asText("silu"))) {
       throw new IllegalArgumentException(where + ": hidden_act " + root.get("hidden_act") + " is not supported (silu only)");
     }
-    if (root.path("use_sliding_window").asBoolean(false)) {
-      throw new IllegalArgumentException(where + ": use_sliding_window true is not supported");
-    }
     int hidden = r.positive("hidden_size");
     int heads = r.positive("num_attention_heads");
     int kvHeads = root.has("num_key_value_heads") && !root.get("num_key_value_heads").isNull()
@@ -79,12 +80,15 @@ public record HfConfig(String architecture, String modelType, int vocabSize, int
       throw new IllegalArgumentException(where + ": head dimension " + headDim + " must be even for rotary embeddings");
     }
     boolean qwen2 = arch.equals("Qwen2ForCausalLM");
+    // Qwen2 configs carry sliding_window but apply it only with use_sliding_window; Mistral applies it when set.
+    boolean windowed = qwen2 ? root.path("use_sliding_window").asBoolean(false)
+        : root.has("sliding_window") && !root.get("sliding_window").isNull();
     return new HfConfig(arch, modelType, r.positive("vocab_size"), hidden, r.positive("intermediate_size"),
         r.positive("num_hidden_layers"), heads, kvHeads, headDim, r.number("rms_norm_eps", 1e-6),
         r.number("rope_theta", 10000), ropeScaling(root.get("rope_scaling"), where, root),
         r.positiveOr("max_position_embeddings", 2048), root.path("tie_word_embeddings").asBoolean(false),
         qwen2 || root.path("attention_bias").asBoolean(false), root.path("mlp_bias").asBoolean(false),
-        ids(root.get("eos_token_id")), root.path("bos_token_id").asInt(-1));
+        ids(root.get("eos_token_id")), root.path("bos_token_id").asInt(-1), windowed ? r.positive("sliding_window") : 0);
   }
 
   private static RopeScaling ropeScaling(JsonNode node, String where, JsonNode root) {
@@ -123,6 +127,25 @@ public record HfConfig(String architecture, String modelType, int vocabSize, int
     return List.copyOf(out);
   }
 
+  /**
+   * Checks that sequences of {@code maxSeqLen} tokens fit this model: at most {@code max_position_embeddings},
+   * and within the sliding window, where full causal attention (all asyncrl computes) equals windowed attention.
+   *
+   * @param where names config.json in the error
+   */
+  public void checkSequenceLength(int maxSeqLen, Object where) {
+    if (maxSeqLen > maxPositions) {
+      throw new IllegalArgumentException(where + ": max_position_embeddings " + maxPositions
+          + " is shorter than the " + maxSeqLen + " tokens this run needs");
+    }
+    int longest = maxSeqLen > 0 ? maxSeqLen : maxPositions;
+    if (slidingWindow > 0 && longest > slidingWindow) {
+      throw new IllegalArgumentException(where + ": sliding_window " + slidingWindow + " is shorter than the "
+          + longest + " tokens this run needs, and sliding-window attention is not implemented; set model.max_seq_len "
+          + "to at most " + slidingWindow);
+    }
+  }
+
   /** This config as config.json text (the keys other tools read), for saving a trained model. */
   public String toJson() {
     ObjectMapper json = new ObjectMapper();
@@ -141,6 +164,12 @@ public record HfConfig(String architecture, String modelType, int vocabSize, int
     o.put("rope_theta", ropeTheta);
     o.put("max_position_embeddings", maxPositions);
     o.put("tie_word_embeddings", tieWordEmbeddings);
+    if (slidingWindow > 0) {
+      o.put("sliding_window", slidingWindow);
+      if (architecture.equals("Qwen2ForCausalLM")) {
+        o.put("use_sliding_window", true);
+      }
+    }
     if (!architecture.equals("Qwen2ForCausalLM")) {
       o.put("attention_bias", qkvBias);
       o.put("mlp_bias", mlpBias);

@@ -40,11 +40,9 @@ public final class HfModel {
    * @param maxSeqLen the longest prompt + response this run feeds; 0 = the config's max_position_embeddings
    */
   public static TransformerPolicy load(Path dir, Device device, DataType dtype, int maxSeqLen) {
+    checkComputeType(dtype);
     HfConfig config = HfConfig.read(dir);
-    if (maxSeqLen > config.maxPositions()) {
-      throw new IllegalArgumentException(dir.resolve("config.json") + ": max_position_embeddings "
-          + config.maxPositions() + " is shorter than the " + maxSeqLen + " tokens this run needs");
-    }
+    config.checkSequenceLength(maxSeqLen, dir.resolve("config.json"));
     LlamaArchitecture arch = new LlamaArchitecture(config, maxSeqLen > 0 ? maxSeqLen : config.maxPositions());
     Map<String, Shape> expected = arch.parameterShapes();
     NDManager manager = NDManager.newBaseManager(device);
@@ -82,9 +80,18 @@ public final class HfModel {
 
   /** A model with {@code config} and fresh weights ({@link LlamaArchitecture#initialize}), not loaded from files. */
   public static TransformerPolicy initialize(HfConfig config, int maxSeqLen, long seed, Device device, DataType dtype) {
+    checkComputeType(dtype);
     LlamaArchitecture arch = new LlamaArchitecture(config, maxSeqLen);
     NDManager manager = NDManager.newBaseManager(device);
     return new TransformerPolicy(arch, manager, arch.initialize(manager, seed, dtype));
+  }
+
+  /** DJL aborts the JVM on bfloat16 arrays, so a model cannot compute in it; say so instead. */
+  private static void checkComputeType(DataType dtype) {
+    if (dtype != DataType.FLOAT32 && dtype != DataType.FLOAT16 && dtype != DataType.FLOAT64) {
+      throw new IllegalArgumentException("cannot compute in " + dtype + ": a model runs in float32 or float16 "
+          + "(bfloat16 checkpoints are widened to float32 on load; DJL cannot hold bfloat16 arrays)");
+    }
   }
 
   /** Tensors some exporters add that carry no weights of their own. */

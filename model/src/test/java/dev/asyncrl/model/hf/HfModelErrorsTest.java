@@ -64,6 +64,33 @@ class HfModelErrorsTest {
   }
 
   @Test
+  void slidingWindowShorterThanTheRunIsRejectedAndALongerOneLoads() throws Exception {
+    Path dir = TinyCheckpoints.writeCase(tmp, "llama3-f32");
+    String config = Files.readString(dir.resolve("config.json"));
+    Files.writeString(dir.resolve("config.json"), config.replace("\"LlamaForCausalLM\"", "\"MistralForCausalLM\"")
+        .replaceFirst("\\{", "{\"sliding_window\":8,"));
+    String msg = assertThrows(IllegalArgumentException.class, () -> HfModel.load(dir, Device.cpu(), DataType.FLOAT32, 32))
+        .getMessage();
+    assertEquals(dir.resolve("config.json") + ": sliding_window 8 is shorter than the 32 tokens this run needs, and "
+        + "sliding-window attention is not implemented; set model.max_seq_len to at most 8", msg);
+    // Within the window full causal attention is what the windowed model computes.
+    HfModel.load(dir, Device.cpu(), DataType.FLOAT32, 8).close();
+    // Qwen2 configs carry sliding_window without using it.
+    HfConfig qwen = HfConfig.parse("{\"architectures\":[\"Qwen2ForCausalLM\"],\"vocab_size\":8,\"hidden_size\":8,"
+        + "\"intermediate_size\":8,\"num_hidden_layers\":1,\"num_attention_heads\":2,\"sliding_window\":4,"
+        + "\"use_sliding_window\":false}", "config.json");
+    assertEquals(0, qwen.slidingWindow());
+  }
+
+  @Test
+  void bfloat16ComputeIsAnErrorNotAnAbort() throws Exception {
+    Path dir = TinyCheckpoints.writeCase(tmp, "llama3-f32");
+    String msg = assertThrows(IllegalArgumentException.class, () -> HfModel.load(dir, Device.cpu(), DataType.BFLOAT16, 0))
+        .getMessage();
+    assertEquals(true, msg.startsWith("cannot compute in bfloat16: a model runs in float32 or float16"), msg);
+  }
+
+  @Test
   void truncatedFile() throws Exception {
     Path dir = TinyCheckpoints.writeCase(tmp, "llama3-f32");
     Path file = dir.resolve("model.safetensors");
