@@ -1,5 +1,6 @@
 package dev.asyncrl.launcher;
 
+import dev.asyncrl.core.Sha256;
 import dev.asyncrl.datastore.TrajectoryStore;
 import dev.asyncrl.datastore.kafka.KafkaWeightAnnouncer;
 import dev.asyncrl.datastore.kafka.WeightAnnouncement;
@@ -51,10 +52,10 @@ final class CheckpointPublisher implements PolicyPublisher {
   @Override
   public void publish(long version, TransformerPolicy policy) {
     Path file = dir.resolve(String.format("policy-v%08d-%d.safetensors", version, epoch));
-    MessageDigest sha256 = WeightFiles.newSha256();
+    MessageDigest sha256 = Sha256.newDigest();
     PolicyCheckpoint.save(policy, file, sha256); // hashed as written: the file is not read back
     long freed = last == null ? 0 : last.freed();
-    last = new WeightAnnouncement(epoch, version, file.toString(), WeightFiles.hex(sha256), size(file), freed,
+    last = new WeightAnnouncement(epoch, version, file.toString(), Sha256.hex(sha256), size(file), freed,
         store.position().base(), false);
     announcer.announce(last);
     files.addLast(file);

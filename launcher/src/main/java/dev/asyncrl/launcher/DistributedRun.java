@@ -66,7 +66,8 @@ final class DistributedRun {
       CheckpointPublisher publisher = new CheckpointPublisher(announcer, weightsDir(job, runDir), job.rollout().lag() + 3, store);
       Trainer trainer = parts.trainer(checkpoints, store, publisher, Optional::empty, listener);
       LocalRun.evaluation(job, model, trainer);
-      Optional<Path> latest = TrainerCheckpoint.latest(checkpoints);
+      FaultDrill.fromSystemProperty().ifPresent(trainer::drill);
+      Optional<Path> latest = TrainerCheckpoint.latestIntact(checkpoints, log);
       int resumedStep = 0;
       if (latest.isPresent()) {
         TrainerCheckpoint.State state = trainer.resume(latest.get());

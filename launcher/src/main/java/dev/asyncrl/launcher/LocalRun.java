@@ -160,7 +160,7 @@ public final class LocalRun {
       // Lagged workers start groups k versions behind, so the drop bound is max_staleness + lag.
       return new Trainer(new Trainer.Options(t.steps(), t.groupsPerStep(), t.miniBatches(),
           job.maxStaleness() + r.lag(), r.temperature(), r.maxNewTokens(), lr, t.gradClip(), t.checkpointEvery(),
-          checkpointDir), policy, reference, optimizer, algorithm, store, publisher, producerFailure, listener);
+          checkpointDir, t.maxNonfiniteSteps()), policy, reference, optimizer, algorithm, store, publisher, producerFailure, listener);
     }
 
     /**

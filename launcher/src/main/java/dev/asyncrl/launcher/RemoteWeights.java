@@ -3,6 +3,7 @@ package dev.asyncrl.launcher;
 import ai.djl.Device;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import dev.asyncrl.core.Sha256;
 import dev.asyncrl.datastore.StalenessGate;
 import dev.asyncrl.datastore.WeightChannel;
 import dev.asyncrl.datastore.kafka.KafkaWeightFollower;
@@ -74,7 +75,7 @@ final class RemoteWeights implements Runnable {
       log.accept("policy version " + a.version() + " is no longer at " + a.path() + " (pruned); waiting for the next");
       return;
     }
-    String sha = WeightFiles.sha256(bytes);
+    String sha = Sha256.of(bytes);
     if (!sha.equals(a.sha256())) {
       log.accept("policy version " + a.version() + " at " + a.path() + " has SHA-256 " + sha + ", announced "
           + a.sha256() + "; not loaded, waiting for the next");

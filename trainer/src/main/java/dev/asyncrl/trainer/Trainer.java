@@ -33,8 +33,14 @@ import java.util.function.Supplier;
  * counting any older than the staleness bound, skipping those the algorithm's group filter rejects), then
  * for each of the {@code M} mini-batches compute advantages and the loss, step AdamW with global-norm
  * clipping and the algorithm's learning-rate factor; publish version {@code v+1}, report, and checkpoint
- * when due. A checkpoint holds the store position, which is committed to the store right after it is
- * written; {@link #resume} continues from one.
+ * when due.
+ *
+ * <p>The report goes to the listener (which appends the step's ledger and metrics lines) <em>before</em> the
+ * checkpoint that covers the step is written. A checkpoint holds the store position, which is committed to
+ * the store right after it is written; {@link #resume} continues from one, and the caller cuts the lines of
+ * steps after it (they are redone). So a process killed at any instant leaves every step's lines exactly
+ * once after the resume: lines written but not yet checkpointed are cut and redone; a checkpoint never
+ * exists without the lines of the steps it covers.
  */
 public final class Trainer {
 
@@ -44,9 +50,29 @@ public final class Trainer {
    * @param temperature    the rollout temperature; ℓθ is computed from the same tempered logits as ℓμ
    * @param maxResponseLen {@code C} for length-normalised aggregation
    * @param checkpointDir  where {@code step-N} folders go; null = no checkpoints
+   * @param maxNonfiniteSteps the run stops with an error after this many consecutive steps whose loss or gradient
+   *                       was not finite (each such update is skipped)
    */
   public record Options(int steps, int groupsPerStep, int miniBatches, int maxStaleness, double temperature,
-      int maxResponseLen, LearningRateSchedule lr, double gradClip, int checkpointEvery, Path checkpointDir) {}
+      int maxResponseLen, LearningRateSchedule lr, double gradClip, int checkpointEvery, Path checkpointDir,
+      int maxNonfiniteSteps) {}
+
+  /** Instants of a step, in order, at which a fault drill may stop the process ({@link #drill}). */
+  public enum Instant {
+    /** the step's report went to the listener; no checkpoint covers the step yet */
+    RECORDED,
+    /** the checkpoint's files are written into its temporary folder, which is not yet renamed into place */
+    CHECKPOINT_WRITTEN,
+    /** the checkpoint folder is in place; the store position is not yet committed */
+    CHECKPOINTED,
+    /** the store position is committed */
+    COMMITTED
+  }
+
+  /** Called at each {@link Instant} of each step; a fault drill halts the process at a chosen one. */
+  public interface Drill {
+    void at(Instant instant, int step);
+  }
 
   private static final Duration POLL = Duration.ofMillis(100);
 
@@ -57,6 +83,7 @@ public final class Trainer {
 
   private Evaluation evaluation;
   private int evaluateEvery;
+  private Drill drill = (instant, step) -> {};
 
   private final Options options;
   private final TransformerPolicy policy;
@@ -73,6 +100,8 @@ public final class Trainer {
   private long droppedTotal;
   private long filteredTotal;
   private int skippedTotal;
+  private int nonfiniteUpdates;
+  private int nonfiniteStreak;
 
   /** @param reference the frozen reference model for the KL penalty; null when the algorithm needs none */
   public Trainer(Options options, TransformerPolicy policy, TransformerPolicy reference, AdamW optimizer,
@@ -101,6 +130,11 @@ public final class Trainer {
   public void evaluateEvery(int every, Evaluation evaluation) {
     this.evaluateEvery = every;
     this.evaluation = evaluation;
+  }
+
+  /** Fault drills only: {@code drill} sees every {@link Instant} of every step. */
+  public void drill(Drill drill) {
+    this.drill = drill;
   }
 
   /**
@@ -156,18 +190,39 @@ public final class Trainer {
       describe(groups, staleness, dropped, metrics, (computeStart - waitStart) / 1e9, (now - computeStart) / 1e9,
           (now - lastPublish) / 1e9, (now - runStart) / 1e9);
       lastPublish = now;
+      StepReport report = new StepReport(step, version, groups.stream().map(TrajectoryGroup::groupId).toList(),
+          dropped, filtered, staleness, metrics);
+      listener.accept(report);
+      drill.at(Instant.RECORDED, step);
       if (options.checkpointDir() != null
           && (step == options.steps() || options.checkpointEvery() > 0 && step % options.checkpointEvery() == 0)) {
         StorePosition position = store.position();
+        int s = step;
         TrainerCheckpoint.save(options.checkpointDir(), new TrainerCheckpoint.State(step, version, optimizer.stepCount(),
-            position, droppedTotal, filteredTotal), policy, optimizer);
+            position, droppedTotal, filteredTotal), policy, optimizer, () -> drill.at(Instant.CHECKPOINT_WRITTEN, s));
+        drill.at(Instant.CHECKPOINTED, step);
         store.commit(position);
+        drill.at(Instant.COMMITTED, step);
       }
       completedSteps = step;
-      listener.accept(new StepReport(step, version, groups.stream().map(TrajectoryGroup::groupId).toList(),
-          dropped, filtered, staleness, metrics));
+      checkFinite(step, metrics);
     }
     publisher.finished();
+  }
+
+  /**
+   * Stops the run once {@code maxNonfiniteSteps} consecutive steps had a non-finite loss or gradient: their
+   * updates were skipped, so the run would otherwise finish "green" without learning anything.
+   */
+  private void checkFinite(int step, Map<String, Double> metrics) {
+    nonfiniteStreak = nonfiniteUpdates > 0 ? nonfiniteStreak + 1 : 0;
+    nonfiniteUpdates = 0;
+    if (nonfiniteStreak >= options.maxNonfiniteSteps()) {
+      throw new TrainingDivergedException("the loss or gradient was not finite for " + nonfiniteStreak
+          + " consecutive steps (trainer.max_nonfinite_steps = " + options.maxNonfiniteSteps() + "), the last at step "
+          + step + ": loss/policy " + metrics.get("loss/policy") + ", train/grad_norm " + metrics.get("train/grad_norm")
+          + "; lower trainer.lr, or check the model's weights and the rewards");
+    }
   }
 
   /** Tells the publisher how many groups left the run untrained, when that number grew. */
@@ -277,8 +332,9 @@ public final class Trainer {
     SequenceWeights weights = SequenceWeights.of(logWeights);
     double effectiveLr = lr * algorithm.learningRate().factor(weights.essRatio());
     double gradNorm = optimizer.gradientNorm();
-    boolean skip = batch.trainedTokens() == 0 || !Double.isFinite(gradNorm) || !Double.isFinite(metrics.get("loss/policy"));
-    if (skip) {
+    boolean nonfinite = !Double.isFinite(gradNorm) || !Double.isFinite(metrics.get("loss/policy"));
+    nonfiniteUpdates += nonfinite ? 1 : 0;
+    if (batch.trainedTokens() == 0 || nonfinite) {
       skippedTotal++;
       optimizer.zeroGradients();
     } else {

@@ -63,7 +63,8 @@ public record JobConfig(
       double temperature, int topK, double topP, int lag) {}
 
   public record TrainerConfig(int steps, int groupsPerStep, int miniBatches, double lr, double weightDecay, double beta1,
-      double beta2, double adamEps, double gradClip, int warmupSteps, String lrSchedule, int checkpointEvery) {}
+      double beta2, double adamEps, double gradClip, int warmupSteps, String lrSchedule, int checkpointEvery,
+      int maxNonfiniteSteps) {}
 
   public record DeviceConfig(String trainer, String rollout, int threads) {}
 
@@ -145,7 +146,7 @@ public record JobConfig(
             s.get(TEMPERATURE), s.get(TOP_K), s.get(TOP_P), s.get(LAG)),
         new TrainerConfig(s.get(STEPS), s.get(GROUPS_PER_STEP), s.get(MINI_BATCHES), s.get(LR), s.get(WEIGHT_DECAY), s.get(BETA1),
             s.get(BETA2), s.get(ADAM_EPS), s.get(GRAD_CLIP), s.get(WARMUP_STEPS), s.get(LR_SCHEDULE),
-            s.get(CHECKPOINT_EVERY)),
+            s.get(CHECKPOINT_EVERY), s.get(MAX_NONFINITE_STEPS)),
         s.get(ALGORITHM),
         new DeviceConfig(s.get(TRAINER_DEVICE), s.get(ROLLOUT_DEVICE), s.get(THREADS)),
         new StoreConfig(s.get(STORE), s.get(STORE_CAPACITY), s.get(KAFKA_BOOTSTRAP),

@@ -127,6 +127,9 @@ public final class JobSchema {
       List.of("constant", "cosine"), "LR after warm-up: constant, or cosine decay to 10% of lr at the last step");
   public static final Setting<Integer> CHECKPOINT_EVERY = Setting.integer("trainer.checkpoint_every", 0,
       "save a checkpoint every N steps (and always at the end); 0 = only at the end").check(v -> v >= 0, NON_NEGATIVE);
+  public static final Setting<Integer> MAX_NONFINITE_STEPS = Setting.integer("trainer.max_nonfinite_steps", 10,
+      "stop the run with an error after this many consecutive steps whose loss or gradient was NaN or infinite "
+      + "(their updates are skipped)").check(v -> v > 0, POSITIVE);
 
   // --- algorithm
   public static final Setting<String> ALGORITHM = Setting.string("algorithm.name", "grpo",
@@ -172,6 +175,7 @@ public final class JobSchema {
       EVAL_EVERY, EVAL_SIZE,
       WORKERS, GROUP_SIZE, GROUPS_PER_BATCH, MAX_NEW_TOKENS, TEMPERATURE, TOP_K, TOP_P, LAG,
       STEPS, GROUPS_PER_STEP, MINI_BATCHES, LR, WEIGHT_DECAY, BETA1, BETA2, ADAM_EPS, GRAD_CLIP, WARMUP_STEPS, LR_SCHEDULE, CHECKPOINT_EVERY,
+      MAX_NONFINITE_STEPS,
       ALGORITHM,
       TRAINER_DEVICE, ROLLOUT_DEVICE, THREADS,
       STORE, STORE_CAPACITY, KAFKA_BOOTSTRAP, KAFKA_TOPIC, KAFKA_PARTITIONS, KAFKA_REPLICATION, KAFKA_COMPRESSION,

@@ -33,7 +33,8 @@ public final class JsonlMetricsSink implements MetricsSink {
   /**
    * Drops the lines of a JSONL file whose {@code "step"} is after {@code lastStep}: a trainer resumed from
    * the checkpoint of {@code lastStep} redoes those steps, and the log must show each step once. A missing
-   * file is left missing.
+   * file is left missing. The kept lines go to a temporary file that replaces the original by an atomic
+   * rename, so a process killed meanwhile leaves the old file or the new one, never a cut one.
    */
   public static void truncateAfter(Path file, long lastStep) {
     if (!Files.exists(file)) {
@@ -54,7 +55,9 @@ public final class JsonlMetricsSink implements MetricsSink {
           // the last line of a killed process may be cut short; it belongs to a step being redone
         }
       }
-      Files.write(file, kept);
+      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+      Files.write(tmp, kept);
+      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot rewrite " + file, e);
     }
