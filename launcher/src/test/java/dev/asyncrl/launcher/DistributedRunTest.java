@@ -93,55 +93,8 @@ class DistributedRunTest {
       assertTrue(output.stream().anyMatch(l -> l.startsWith("[trainer] resumed from") && l.contains("step 20")),
           () -> String.join("\n", output));
 
-      // The ledger and the metrics show each step once: steps redone after the resume replaced the lost ones.
-      ObjectMapper json = new ObjectMapper();
-      List<JsonNode> ledger = new ArrayList<>();
-      for (String line : Files.readAllLines(runDir.resolve("groups.jsonl"))) {
-        ledger.add(json.readTree(line));
-      }
-      assertEquals(STEPS, ledger.size());
-      assertEquals(STEPS, lines(metrics));
-      for (int i = 0; i < STEPS; i++) {
-        assertEquals(i + 1, ledger.get(i).get("step").asInt());
-      }
-      List<Long> trained = ids(ledger, "trained");
-      Set<Long> accounted = new HashSet<>(trained);
-      assertEquals(trained.size(), accounted.size(), "no group trained twice");
-      assertEquals(STEPS * 4, trained.size());
-      for (String kind : List.of("dropped", "filtered")) {
-        List<Long> other = ids(ledger, kind);
-        for (Long id : other) {
-          assertTrue(accounted.add(id), "group " + id + " both trained and " + kind + ", or " + kind + " twice");
-        }
-      }
-
-      // Everything in the log is accounted for: trained, dropped, or after the final checkpoint's position.
-      JsonNode state = json.readTree(runDir.resolve("checkpoints/step-" + STEPS + "/state.json").toFile());
-      long finalOffset = state.get("store_offsets").get("0").asLong();
-      Map<Long, Long> offsetOf = new TreeMap<>();
-      for (ConsumerRecord<byte[], byte[]> r : readLog(broker.bootstrap(), job.datastore().topic())) {
-        TrajectoryGroup g = TrajectoryCodec.decode(r.value());
-        assertNull(offsetOf.put(g.groupId(), r.offset()), "group id " + g.groupId() + " appears twice in the log");
-      }
-      Set<Long> unread = new HashSet<>();
-      offsetOf.forEach((id, offset) -> {
-        if (offset >= finalOffset) {
-          unread.add(id);
-        }
-      });
-      Set<Long> produced = offsetOf.keySet();
-      Set<Long> expected = new HashSet<>(produced);
-      expected.removeAll(unread);
-      assertEquals(expected, accounted, "every produced group before the final position is trained exactly once or dropped");
+      LedgerAudit.assertExactlyOnce(runDir, STEPS, 4, broker.bootstrap(), job.datastore().topic());
     }
-  }
-
-  static List<Long> ids(List<JsonNode> ledger, String kind) {
-    List<Long> out = new ArrayList<>();
-    for (JsonNode line : ledger) {
-      line.path(kind).forEach(n -> out.add(n.asLong()));
-    }
-    return out;
   }
 
   static long lines(Path file) {
@@ -159,22 +112,6 @@ class DistributedRunTest {
         fail("timed out waiting for " + what + "\n" + String.join("\n", output));
       }
       Thread.sleep(100);
-    }
-  }
-
-  static List<ConsumerRecord<byte[], byte[]>> readLog(String bootstrap, String topic) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      TopicPartition tp = new TopicPartition(topic, 0);
-      c.assign(List.of(tp));
-      c.seekToBeginning(List.of(tp));
-      long end = c.endOffsets(List.of(tp)).get(tp);
-      List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-      while (c.position(tp) < end) {
-        c.poll(Duration.ofMillis(500)).forEach(out::add);
-      }
-      return out;
     }
   }
 }
