@@ -12,8 +12,10 @@ import dev.asyncrl.datastore.kafka.KafkaWeightFollower;
 import dev.asyncrl.gpu.Placement;
 import dev.asyncrl.model.PolicyWeights;
 import dev.asyncrl.model.TransformerPolicy;
+import dev.asyncrl.rollout.InvalidRewards;
 import dev.asyncrl.rollout.RolloutPool;
 import dev.asyncrl.rollout.RolloutWorker;
+import dev.asyncrl.trainer.RolloutMonitor;
 import dev.asyncrl.trainer.StepReport;
 import dev.asyncrl.trainer.Trainer;
 import dev.asyncrl.trainer.TrainerCheckpoint;
@@ -64,7 +66,7 @@ final class DistributedRun {
          LocalRun.TrainerParts parts = LocalRun.TrainerParts.create(job, model, algorithm, placement, log)) {
       // Workers may read a version up to rollout.lag behind the newest while the next two are written.
       CheckpointPublisher publisher = new CheckpointPublisher(announcer, weightsDir(job, runDir), job.rollout().lag() + 3, store);
-      Trainer trainer = parts.trainer(checkpoints, store, publisher, Optional::empty, listener);
+      Trainer trainer = parts.trainer(checkpoints, store, publisher, RolloutMonitor.NONE, listener);
       LocalRun.evaluation(job, model, trainer);
       FaultDrill.fromSystemProperty().ifPresent(trainer::drill);
       Optional<Path> latest = TrainerCheckpoint.latestIntact(checkpoints, log);
@@ -99,6 +101,7 @@ final class DistributedRun {
     gate.shareWith(processes);
     WeightChannel<PolicyWeights> channel = new WeightChannel<>(r.lag() + 2, PolicyWeights::close);
     List<TransformerPolicy> policies = new ArrayList<>();
+    InvalidRewards invalidRewards = new InvalidRewards(r.maxInvalidRewards(), log);
     try (JobModel model = JobModel.of(job);
          KafkaWeightFollower follower = new KafkaWeightFollower(kafka);
          KafkaTrajectoryStore store = new KafkaTrajectoryStore(kafka)) {
@@ -113,7 +116,8 @@ final class DistributedRun {
       for (int j = 0; j < r.workers(); j++) {
         TransformerPolicy policy = model.newPolicy(placement.rollout());
         policies.add(policy);
-        workers.add(new RolloutWorker(LocalRun.workerSetup(job, model, process * r.workers() + j, policy, firstSequence),
+        workers.add(new RolloutWorker(LocalRun.workerSetup(job, model, process * r.workers() + j, policy, firstSequence,
+            invalidRewards),
             channel, gate, store));
       }
       log.accept("rollout-worker process " + process + ": " + r.workers() + " worker(s), group ids from sequence "

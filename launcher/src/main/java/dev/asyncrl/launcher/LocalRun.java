@@ -16,17 +16,21 @@ import dev.asyncrl.model.TransformerPolicy;
 import dev.asyncrl.model.hf.HfModel;
 import dev.asyncrl.model.hf.TensorDType;
 import dev.asyncrl.rollout.Evaluator;
+import dev.asyncrl.rollout.InvalidRewards;
 import dev.asyncrl.rollout.RolloutPool;
 import dev.asyncrl.rollout.RolloutWorker;
 import dev.asyncrl.trainer.AdamW;
 import dev.asyncrl.trainer.InProcessPublisher;
 import dev.asyncrl.trainer.LearningRateSchedule;
 import dev.asyncrl.trainer.PolicyPublisher;
+import dev.asyncrl.trainer.RolloutMonitor;
 import dev.asyncrl.trainer.StepReport;
 import dev.asyncrl.trainer.Trainer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -72,16 +76,28 @@ public final class LocalRun {
     // With rollout.lag = k, workers read the version k behind the newest, so k + 1 versions stay published.
     WeightChannel<PolicyWeights> weights = new WeightChannel<>(r.lag() + 2, PolicyWeights::close);
     List<TransformerPolicy> workerPolicies = new ArrayList<>();
+    InvalidRewards invalidRewards = new InvalidRewards(r.maxInvalidRewards(), log);
     try (JobModel model = JobModel.of(job);
          TrainerParts parts = TrainerParts.create(job, model, algorithm, placement, log)) {
       List<RolloutWorker> workers = new ArrayList<>();
       for (int i = 0; i < r.workers(); i++) {
         TransformerPolicy copy = model.newPolicy(placement.rollout());
         workerPolicies.add(copy);
-        workers.add(new RolloutWorker(workerSetup(job, model, i, copy, 0), weights, gate, store));
+        workers.add(new RolloutWorker(workerSetup(job, model, i, copy, 0, invalidRewards), weights, gate, store));
       }
       try (RolloutPool pool = new RolloutPool(workers, gate)) {
-        Trainer trainer = parts.trainer(checkpointDir, store, new InProcessPublisher(weights, gate), pool::failure, listener);
+        RolloutMonitor monitor = new RolloutMonitor() {
+          @Override
+          public Optional<Throwable> failure() {
+            return pool.failure();
+          }
+
+          @Override
+          public Map<String, Double> metrics() {
+            return Map.of("rollout/invalid_rewards", (double) invalidRewards.count());
+          }
+        };
+        Trainer trainer = parts.trainer(checkpointDir, store, new InProcessPublisher(weights, gate), monitor, listener);
         evaluation(job, model, trainer);
         trainer.publishInitial();
         pool.start();
@@ -121,12 +137,12 @@ public final class LocalRun {
    * end when a worker process starts, so a restarted worker never reuses an id).
    */
   static RolloutWorker.Setup workerSetup(JobConfig job, JobModel model, int id, TransformerPolicy policy,
-      long firstSequence) {
+      long firstSequence, InvalidRewards invalidRewards) {
     var r = job.rollout();
     SamplingParams sampling = new SamplingParams(r.maxNewTokens(), r.temperature(), r.topK(), r.topP(),
         model.tokenizer().stopTokens());
     return new RolloutWorker.Setup(id, policy, model.task(), model.prompting(), sampling, r.groupSize(), r.groupsPerBatch(),
-        r.lag(), job.seed() * 1_000_003L + id + 1 + firstSequence, firstSequence);
+        r.lag(), job.seed() * 1_000_003L + id + 1 + firstSequence, firstSequence, invalidRewards);
   }
 
   /** The trainer's side of a job: policy, optional frozen reference, optimizer; closes the models. */
@@ -151,8 +167,8 @@ public final class LocalRun {
       return new TrainerParts(job, algorithm, policy, reference, optimizer);
     }
 
-    Trainer trainer(Path checkpointDir, TrajectoryStore store, PolicyPublisher publisher,
-        java.util.function.Supplier<java.util.Optional<Throwable>> producerFailure, Consumer<StepReport> listener) {
+    Trainer trainer(Path checkpointDir, TrajectoryStore store, PolicyPublisher publisher, RolloutMonitor rollout,
+        Consumer<StepReport> listener) {
       var t = job.trainer();
       var r = job.rollout();
       LearningRateSchedule lr = new LearningRateSchedule(t.lr(), t.warmupSteps(), t.steps(),
@@ -160,7 +176,7 @@ public final class LocalRun {
       // Lagged workers start groups k versions behind, so the drop bound is max_staleness + lag.
       return new Trainer(new Trainer.Options(t.steps(), t.groupsPerStep(), t.miniBatches(),
           job.maxStaleness() + r.lag(), r.temperature(), r.maxNewTokens(), lr, t.gradClip(), t.checkpointEvery(),
-          checkpointDir, t.maxNonfiniteSteps()), policy, reference, optimizer, algorithm, store, publisher, producerFailure, listener);
+          checkpointDir, t.maxNonfiniteSteps()), policy, reference, optimizer, algorithm, store, publisher, rollout, listener);
     }
 
     /**

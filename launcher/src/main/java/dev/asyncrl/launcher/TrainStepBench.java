@@ -11,6 +11,7 @@ import dev.asyncrl.model.TransformerPolicy;
 import dev.asyncrl.trainer.AdamW;
 import dev.asyncrl.trainer.InProcessPublisher;
 import dev.asyncrl.trainer.LearningRateSchedule;
+import dev.asyncrl.trainer.RolloutMonitor;
 import dev.asyncrl.trainer.Trainer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,7 +39,7 @@ final class TrainStepBench {
       Trainer trainer = new Trainer(new Trainer.Options(1, GROUPS, 1, 0, 1.0, responseLen,
           new LearningRateSchedule(1e-4, 0, 1, false), 1.0, 0, null, 10), policy, null,
           new AdamW(policy.parameters(), 0.9, 0.999, 1e-8, 0.01), algorithm, store,
-          new InProcessPublisher(channel, new StalenessGate(0, GROUPS)), Optional::empty, r -> {});
+          new InProcessPublisher(channel, new StalenessGate(0, GROUPS)), RolloutMonitor.NONE, r -> {});
       List<TrajectoryGroup> groups = batch(policy.vocabSize(), promptLen, responseLen);
       return BenchCommand.time(warmup, runs, () -> trainer.update(groups, 1));
     } finally {

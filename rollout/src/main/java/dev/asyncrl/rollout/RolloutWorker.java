@@ -29,9 +29,11 @@ public final class RolloutWorker implements Runnable {
    *
    * @param lag sample with the weights this many versions behind the newest published ({@code rollout.lag})
    * @param firstSequence the sequence number of this worker's first group id
+   * @param invalidRewards shared by the workers of a process: responses whose reward could not be used
    */
   public record Setup(int workerId, TransformerPolicy policy, Task task, Prompting prompting,
-      SamplingParams sampling, int groupSize, int groupsPerBatch, int lag, long seed, long firstSequence) {}
+      SamplingParams sampling, int groupSize, int groupsPerBatch, int lag, long seed, long firstSequence,
+      InvalidRewards invalidRewards) {}
 
   private final Setup setup;
   private final WeightChannel<PolicyWeights> weights;
@@ -108,16 +110,27 @@ public final class RolloutWorker implements Runnable {
       }
       Generation gen = Sampler.generate(setup.policy(), prompts, setup.sampling(), rng);
       long perResponse = (System.nanoTime() - start) / prompts.length;
+      List<TrajectoryGroup> scored = new ArrayList<>(groups);
       for (int g = 0; g < groups; g++) {
         List<Trajectory> responses = new ArrayList<>(k);
-        for (int i = g * k; i < (g + 1) * k; i++) {
-          responses.add(trajectory(instances[g], prompts[i], gen.tokens()[i], gen.logProbs()[i], perResponse));
+        for (int i = g * k; i < (g + 1) * k && responses != null; i++) {
+          Trajectory t = trajectory(instances[g], prompts[i], gen.tokens()[i], gen.logProbs()[i], perResponse);
+          if (t == null) {
+            responses = null; // the group cannot be trained without every reward; its slot is given back
+          } else {
+            responses.add(t);
+          }
         }
-        store.append(new TrajectoryGroup(groupId(setup.workerId(), nextSequence++), setup.task().name(), responses,
-            setup.workerId(), TrajectoryGroup.nowMicros()));
+        if (responses != null) {
+          scored.add(new TrajectoryGroup(groupId(setup.workerId(), nextSequence++), setup.task().name(), responses,
+              setup.workerId(), TrajectoryGroup.nowMicros()));
+        }
+      }
+      for (TrajectoryGroup group : scored) {
+        store.append(group);
       }
       store.flush(); // accepted means durable: admission elsewhere counts what the store holds
-      for (; appended < groups; appended++) {
+      for (; appended < scored.size(); appended++) {
         gate.accepted();
       }
     } finally {
@@ -127,9 +140,21 @@ public final class RolloutWorker implements Runnable {
     }
   }
 
+  /** The scored response, or null when the reward function threw or returned a value that is not finite. */
   private Trajectory trajectory(TaskInstance instance, int[] prompt, int[] response, float[] logProbs, long nanos) {
     boolean terminated = response.length > 0 && setup.sampling().isStop(response[response.length - 1]);
-    double reward = setup.task().reward().score(instance, setup.prompting().tokenizer().decode(response), terminated);
+    String text = setup.prompting().tokenizer().decode(response);
+    double reward;
+    try {
+      reward = setup.task().reward().score(instance, text, terminated);
+    } catch (RuntimeException e) {
+      setup.invalidRewards().record(setup.task(), instance, "threw " + e);
+      return null;
+    }
+    if (!Double.isFinite(reward)) {
+      setup.invalidRewards().record(setup.task(), instance, "returned " + reward);
+      return null;
+    }
     byte[] mask = new byte[response.length];
     Arrays.fill(mask, (byte) 1);
     return new Trajectory(prompt, response, logProbs, mask, reward, version, version, nanos);

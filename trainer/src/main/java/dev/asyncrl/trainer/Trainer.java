@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
  * The training loop. Each step: take {@code B} groups from the store in arrival order (dropping and
@@ -92,7 +91,7 @@ public final class Trainer {
   private final Algorithm algorithm;
   private final TrajectoryStore store;
   private final PolicyPublisher publisher;
-  private final Supplier<Optional<Throwable>> producerFailure;
+  private final RolloutMonitor rollout;
   private final Consumer<StepReport> listener;
   private int completedSteps;
   private long version;
@@ -105,7 +104,7 @@ public final class Trainer {
 
   /** @param reference the frozen reference model for the KL penalty; null when the algorithm needs none */
   public Trainer(Options options, TransformerPolicy policy, TransformerPolicy reference, AdamW optimizer,
-      Algorithm algorithm, TrajectoryStore store, PolicyPublisher publisher, Supplier<Optional<Throwable>> producerFailure, Consumer<StepReport> listener) {
+      Algorithm algorithm, TrajectoryStore store, PolicyPublisher publisher, RolloutMonitor rollout, Consumer<StepReport> listener) {
     if (algorithm.needsReferenceModel() && reference == null) {
       throw new IllegalArgumentException("algorithm " + algorithm.name() + " has a KL penalty but no reference model was given");
     }
@@ -119,7 +118,7 @@ public final class Trainer {
     this.algorithm = algorithm;
     this.store = store;
     this.publisher = publisher;
-    this.producerFailure = producerFailure;
+    this.rollout = rollout;
     this.listener = listener;
   }
 
@@ -187,6 +186,7 @@ public final class Trainer {
       }
       metrics.put("train/filtered_groups", (double) filtered.size());
       metrics.put("train/filtered_groups_total", (double) filteredTotal);
+      metrics.putAll(rollout.metrics());
       describe(groups, staleness, dropped, metrics, (computeStart - waitStart) / 1e9, (now - computeStart) / 1e9,
           (now - lastPublish) / 1e9, (now - runStart) / 1e9);
       lastPublish = now;
@@ -245,9 +245,11 @@ public final class Trainer {
       announceFreed(); // before a poll that may wait: slots freed by the last drop, filter or skip must be open
       TrajectoryGroup g = store.poll(POLL);
       if (g == null) {
-        Optional<Throwable> failure = producerFailure.get();
+        Optional<Throwable> failure = rollout.failure();
         if (failure.isPresent()) {
-          throw new IllegalStateException("a rollout worker failed: " + failure.get(), failure.get());
+          Throwable cause = failure.get();
+          throw new IllegalStateException("a rollout worker failed: "
+              + (cause.getMessage() != null ? cause.getMessage() : cause.toString()), cause);
         }
         continue;
       }

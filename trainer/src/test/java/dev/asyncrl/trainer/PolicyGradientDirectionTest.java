@@ -110,7 +110,7 @@ class PolicyGradientDirectionTest {
       Algorithm algo = AlgorithmRegistry.builtIn().fromYaml("{name: " + name + "}");
       Trainer trainer = new Trainer(new Trainer.Options(steps, 1, 1, 0, 1.0, 1,
           new LearningRateSchedule(1e-2, 0, steps, false), 1.0, 0, null, 10), policy, null, opt, algo, store, new InProcessPublisher(channel, gate),
-          Optional::empty, r -> {});
+          RolloutMonitor.NONE, r -> {});
       trainer.publishInitial();
       trainer.run();
       channel.close();

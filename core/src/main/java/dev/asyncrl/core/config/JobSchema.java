@@ -100,6 +100,10 @@ public final class JobSchema {
       "research control: workers sample with the weights exactly this many versions older than the newest (0 = newest); "
       + "trajectories are then between lag and lag + max_staleness versions old; lag + 2 versions are kept in memory")
       .check(v -> v >= 0 && v <= 256, "must be between 0 and 256");
+  public static final Setting<Integer> MAX_INVALID_REWARDS = Setting.integer("rollout.max_invalid_rewards", 100,
+      "responses whose reward function throws or returns NaN/infinity are counted (rollout/invalid_rewards) and their "
+      + "groups skipped; past this many (per rollout process) the run stops with an error naming the reward function")
+      .check(v -> v >= 0, NON_NEGATIVE);
   public static final Setting<Double> TOP_P = Setting.number("rollout.top_p", 1.0, "nucleus sampling mass; 1 = off")
       .check(v -> v > 0 && v <= 1, "must be in (0, 1]");
 
@@ -173,7 +177,7 @@ public final class JobSchema {
       LORA_RANK, LORA_ALPHA, LORA_DROPOUT, LORA_TARGETS, LORA_SAVE_MERGED,
       TASK, DIGITS, TASK_DATA, TASK_EVAL_DATA, QUESTION_FIELD, ANSWER_FIELD, PROMPT_TEMPLATE, SYSTEM_PROMPT, CHAT_TEMPLATE,
       EVAL_EVERY, EVAL_SIZE,
-      WORKERS, GROUP_SIZE, GROUPS_PER_BATCH, MAX_NEW_TOKENS, TEMPERATURE, TOP_K, TOP_P, LAG,
+      WORKERS, GROUP_SIZE, GROUPS_PER_BATCH, MAX_NEW_TOKENS, TEMPERATURE, TOP_K, TOP_P, LAG, MAX_INVALID_REWARDS,
       STEPS, GROUPS_PER_STEP, MINI_BATCHES, LR, WEIGHT_DECAY, BETA1, BETA2, ADAM_EPS, GRAD_CLIP, WARMUP_STEPS, LR_SCHEDULE, CHECKPOINT_EVERY,
       MAX_NONFINITE_STEPS,
       ALGORITHM,

@@ -1,0 +1,28 @@
+package dev.asyncrl.trainer;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the trainer sees of rollout workers in its own process: the failure that stopped one (the run then
+ * stops with it), and counters it reports with every step (e.g. {@code rollout/invalid_rewards}). Workers in
+ * other processes are seen only through the store: {@link #NONE}.
+ */
+public interface RolloutMonitor {
+
+  RolloutMonitor NONE = new RolloutMonitor() {
+    @Override
+    public Optional<Throwable> failure() {
+      return Optional.empty();
+    }
+
+    @Override
+    public Map<String, Double> metrics() {
+      return Map.of();
+    }
+  };
+
+  Optional<Throwable> failure();
+
+  Map<String, Double> metrics();
+}
