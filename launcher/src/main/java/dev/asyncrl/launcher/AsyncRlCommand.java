@@ -1,12 +1,12 @@
 package dev.asyncrl.launcher;
 
-import dev.asyncrl.core.config.ConfigException;
-import dev.asyncrl.core.config.JobSchema;
+import dev.asyncrl.core.BadInputException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ScopeType;
 
 /** The {@code asyncrl} command. */
-@Command(name = "asyncrl", mixinStandardHelpOptions = true, version = "asyncrl 0.1.0",
+@Command(name = "asyncrl", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, version = "asyncrl 0.1.0",
     description = "Asynchronous RL post-training for language models.",
     subcommands = {TrainCommand.class, LaunchCommand.class, RoleCommands.TrainerRole.class,
         RoleCommands.WorkerRole.class, SweepCommand.class, BenchCommand.class, AsyncRlCommand.ConfigReference.class})
@@ -17,7 +17,8 @@ public final class AsyncRlCommand implements Runnable {
 
   @Override
   public void run() {
-    CommandLine.usage(this, System.out);
+    // A command is required: without one, say so on stderr and exit 2 like every usage error.
+    throw new CommandLine.ParameterException(new CommandLine(this), "a command is required");
   }
 
   @Command(name = "config-reference", description = "Print the job configuration reference (Markdown).")
@@ -29,21 +30,28 @@ public final class AsyncRlCommand implements Runnable {
   }
 
   public static void main(String[] args) {
+    ParentWatch.startIfSupervised();
     System.exit(execute(args));
   }
 
-  /** Runs the command line and returns the exit code (0 ok, 2 bad config or usage, 1 failure). */
+  /** Runs the command line and returns the exit code (0 ok, 2 bad config, input or usage, 1 failure). */
   public static int execute(String... args) {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
         System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
     System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
     CommandLine cli = new CommandLine(new AsyncRlCommand());
+    cli.setParameterExceptionHandler((e, arguments) -> {
+      CommandLine at = e.getCommandLine();
+      at.getErr().println("error: " + e.getMessage() + " (see '" + at.getCommandSpec().qualifiedName() + " --help')");
+      return USAGE_ERROR;
+    });
     cli.setExecutionExceptionHandler((e, line, parsed) -> {
-      if (e instanceof ConfigException) {
-        line.getErr().println("error: " + e.getMessage());
+      BadInputException input = badInput(e);
+      if (input != null) {
+        line.getErr().println("error: " + input.getMessage());
         return USAGE_ERROR;
       }
-      line.getErr().println("error: " + e);
+      line.getErr().println("error: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
       if (Boolean.getBoolean("asyncrl.trace")) {
         e.printStackTrace(line.getErr());
       } else {
@@ -52,5 +60,15 @@ public final class AsyncRlCommand implements Runnable {
       return 1;
     });
     return cli.execute(args);
+  }
+
+  /** The bad input behind {@code e}, also when a worker thread's failure wraps it; null if none. */
+  static BadInputException badInput(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BadInputException b) {
+        return b;
+      }
+    }
+    return null;
   }
 }

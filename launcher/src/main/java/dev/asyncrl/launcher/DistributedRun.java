@@ -20,6 +20,7 @@ import dev.asyncrl.trainer.StepReport;
 import dev.asyncrl.trainer.Trainer;
 import dev.asyncrl.trainer.TrainerCheckpoint;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -47,14 +48,25 @@ final class DistributedRun {
     return configured.isEmpty() ? runDir.resolve("weights") : Path.of(configured);
   }
 
+  /** How long a trainer waits for the run folder's lock held by one that is exiting (e.g. after its launcher died). */
+  static final Duration LOCK_PATIENCE = Duration.ofSeconds(5);
+
   /**
-   * Runs the trainer to the last step, resuming from the newest checkpoint under {@code runDir/checkpoints}
-   * when there is one.
+   * Runs the trainer to the last step, resuming from the newest intact checkpoint under
+   * {@code runDir/checkpoints} when there is one. The trainer holds the run folder's lock throughout, and
+   * fences any earlier trainer of the run out of the weights topic.
    *
    * @param onResume told the step resumed from (0 for a fresh start) before the first step runs
    */
   static void trainer(JobConfig job, Path runDir, Consumer<Integer> onResume, Consumer<StepReport> listener,
       Consumer<String> log) throws InterruptedException {
+    try (RunLock lock = RunLock.acquire(runDir, "trainer", LOCK_PATIENCE)) {
+      trainerHoldingLock(job, runDir, onResume, listener, log);
+    }
+  }
+
+  private static void trainerHoldingLock(JobConfig job, Path runDir, Consumer<Integer> onResume,
+      Consumer<StepReport> listener, Consumer<String> log) throws InterruptedException {
     KafkaSettings kafka = kafka(job);
     Placement placement = LocalRun.placement(job, log);
     Algorithm algorithm = LocalRun.ALGORITHMS.create(job.algorithm(), job.settings());

@@ -2,7 +2,7 @@ package dev.asyncrl.launcher;
 
 import dev.asyncrl.core.config.JobConfig;
 import dev.asyncrl.datastore.kafka.EmbeddedKafkaBroker;
-import java.nio.file.Files;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,7 +76,13 @@ final class LaunchCommand implements Callable<Integer> {
   int launchHere(JobConfig job, List<String> childOverrides, Consumer<String> log, Consumer<Supervisor> started)
       throws Exception {
     Path dir = (runDir != null ? runDir : RoleCommands.defaultRunDir(job)).toAbsolutePath();
-    Files.createDirectories(dir);
+    try (RunLock lock = RunLock.acquire(dir, "launch", Duration.ZERO)) {
+      return superviseHere(dir, job, childOverrides, log, started);
+    }
+  }
+
+  private int superviseHere(Path dir, JobConfig job, List<String> childOverrides, Consumer<String> log,
+      Consumer<Supervisor> started) throws Exception {
     List<String> sets = new ArrayList<>(childOverrides);
     EmbeddedKafkaBroker broker = null;
     if (embeddedKafka) {

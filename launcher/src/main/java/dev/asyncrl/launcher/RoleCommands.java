@@ -39,8 +39,6 @@ final class RoleCommands {
     public Integer call() throws Exception {
       JobConfig job = arguments.load();
       Path dir = runDir != null ? runDir : defaultRunDir(job);
-      Files.createDirectories(dir);
-      Files.writeString(dir.resolve("config.yaml"), job.resolvedYaml());
       RunFolder run = new RunFolder(dir);
       ProgressLine progress = new ProgressLine(System.out, job.trainer().steps(), false);
       if (job.trainer().checkpointEvery() == 0) {
@@ -50,6 +48,7 @@ final class RoleCommands {
       GroupLedger[] ledger = new GroupLedger[1];
       try {
         DistributedRun.trainer(job, dir, resumedStep -> {
+          writeConfig(run, job);
           // Steps after the checkpoint are redone: the logs keep each step once.
           JsonlMetricsSink.truncateAfter(run.metrics(), resumedStep);
           JsonlMetricsSink.truncateAfter(GroupLedger.file(dir), resumedStep);
@@ -71,6 +70,15 @@ final class RoleCommands {
       }
       System.out.println("done: metrics " + run.metrics() + ", plot " + run.plot() + ", checkpoints " + run.checkpoints());
       return 0;
+    }
+  }
+
+  /** The resolved configuration, saved by the trainer once it holds the run folder. */
+  static void writeConfig(RunFolder run, JobConfig job) {
+    try {
+      Files.writeString(run.config(), job.resolvedYaml());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + run.config() + ": " + e.getMessage(), e);
     }
   }
 

@@ -14,9 +14,11 @@ import java.util.function.Consumer;
 
 /**
  * Runs the processes of a distributed job on this machine and keeps them running: a process that dies
- * (a crash, SIGKILL, out of memory) is started again, up to {@code maxRestarts} times each; the trainer
- * resumes from its checkpoint and a worker rejoins. The job is over when the trainer exits normally; the
- * workers then stop on their own (they follow the trainer's last announcement) or are stopped.
+ * (a crash, SIGKILL, out of memory) is started again after a back-off (1 s, doubling up to 30 s), up to
+ * {@code maxRestarts} times each; the trainer resumes from its checkpoint and a worker rejoins. A process that
+ * exits with status 2 (a configuration or input error, which running again cannot fix) stops the job. The
+ * job is over when the trainer exits normally; the workers then stop on their own (they follow the trainer's
+ * last announcement) or are stopped. Children watch this process ({@link ParentWatch}) and stop if it dies.
  * Each process's output is forwarded line by line, prefixed with its name.
  */
 final class Supervisor implements AutoCloseable {
@@ -30,6 +32,7 @@ final class Supervisor implements AutoCloseable {
   private final Map<String, Role> roles = new LinkedHashMap<>();
   private final Map<String, Process> running = new LinkedHashMap<>();
   private final Map<String, Integer> restarts = new LinkedHashMap<>();
+  private final Map<String, Long> restartAt = new LinkedHashMap<>();
   private volatile boolean stopping;
 
   /** @param javaCommand the command that runs {@code asyncrl} in a new JVM, without its arguments */
@@ -71,7 +74,9 @@ final class Supervisor implements AutoCloseable {
     List<String> cmd = new ArrayList<>(javaCommand);
     cmd.addAll(role.args());
     try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
+      builder.environment().put(ParentWatch.ENV, String.valueOf(ProcessHandle.current().pid()));
+      Process p = builder.start();
       running.put(role.name(), p);
       Thread pump = new Thread(() -> forward(role.name(), p), "output-" + role.name());
       pump.setDaemon(true);
@@ -102,9 +107,10 @@ final class Supervisor implements AutoCloseable {
 
   /**
    * Supervises until the process named {@code finisher} exits with status 0; restarts any process that exits
-   * otherwise.
+   * otherwise, except with status 2.
    *
-   * @return 0, or 1 when a process failed more than {@code maxRestarts} times (everything is then stopped)
+   * @return 0; 2 when a process stopped with a configuration or input error; 1 when a process failed more
+   *     than {@code maxRestarts} times (everything is then stopped)
    */
   int awaitCompletion(String finisher) throws InterruptedException {
     while (!stopping) {
@@ -117,7 +123,7 @@ final class Supervisor implements AutoCloseable {
     return 1;
   }
 
-  /** Handles every process that has exited since the last check; a non-null result ends the job. */
+  /** Handles every process that has exited since the last check, and due restarts; a non-null result ends the job. */
   private synchronized Integer checkExits(String finisher) {
     for (Map.Entry<String, Process> e : new ArrayList<>(running.entrySet())) {
       if (e.getValue().isAlive()) {
@@ -133,16 +139,34 @@ final class Supervisor implements AutoCloseable {
         }
         continue;
       }
+      if (code == AsyncRlCommand.USAGE_ERROR) {
+        out.accept("[launch] " + name + " stopped with a configuration or input error (status 2, above); not restarting; "
+            + "stopping the job");
+        return AsyncRlCommand.USAGE_ERROR;
+      }
       int n = restarts.merge(name, 1, Integer::sum);
       if (n > maxRestarts) {
         out.accept("[launch] " + name + " exited with status " + code + " after " + maxRestarts
             + " restarts; stopping the job");
         return 1;
       }
-      out.accept("[launch] " + name + " exited with status " + code + "; restarting (" + n + " of " + maxRestarts + ")");
-      start(roles.get(name));
+      long delayMs = backoffMillis(n);
+      out.accept("[launch] " + name + " exited with status " + code + "; restarting in " + delayMs / 1000.0 + " s ("
+          + n + " of " + maxRestarts + ")");
+      restartAt.put(name, System.nanoTime() + delayMs * 1_000_000);
+    }
+    for (Map.Entry<String, Long> due : new ArrayList<>(restartAt.entrySet())) {
+      if (System.nanoTime() >= due.getValue()) {
+        restartAt.remove(due.getKey());
+        start(roles.get(due.getKey()));
+      }
     }
     return null;
+  }
+
+  /** The wait before the {@code n}-th restart of a process: 1 s, doubling, at most 30 s. */
+  static long backoffMillis(int n) {
+    return Math.min(30_000L, 1000L << Math.min(n - 1, 5));
   }
 
   /** Waits up to {@code seconds} for the remaining processes to exit on their own. */

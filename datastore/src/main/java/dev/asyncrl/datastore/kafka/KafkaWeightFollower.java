@@ -38,6 +38,7 @@ public final class KafkaWeightFollower implements AutoCloseable {
     Properties p = settings.properties();
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"); // a fenced trainer's announcements never commit
     consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
     TopicPartition weights = new TopicPartition(settings.weightsTopic(), 0);
     consumer.assign(List.of(weights));
