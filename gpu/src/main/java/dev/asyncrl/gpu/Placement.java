@@ -11,9 +11,14 @@ import ai.djl.engine.Engine;
  */
 public record Placement(Device trainer, Device rollout, int threads, int gpuCount) {
 
+  /** How many GPUs the engine sees. */
+  public static int visibleGpus() {
+    return Engine.getInstance().getGpuCount();
+  }
+
   /** Resolves the configured names against the GPUs the engine sees. */
   public static Placement resolve(String trainerSpec, String rolloutSpec, int threads) {
-    int gpus = Engine.getInstance().getGpuCount();
+    int gpus = visibleGpus();
     int resolvedThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
     return new Placement(DeviceSpec.resolve(trainerSpec, gpus), DeviceSpec.resolve(rolloutSpec, gpus),
         resolvedThreads, gpus);

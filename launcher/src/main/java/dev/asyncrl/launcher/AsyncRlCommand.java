@@ -38,6 +38,12 @@ public final class AsyncRlCommand implements Runnable {
   public static int execute(String... args) {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
         System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
+    // Kafka clients log a WARN line per failed connection attempt; the errors that matter are reported by us.
+    System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka",
+        System.getProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error"));
+    // DJL warns "Failed to detect GPU count" on every machine without CUDA; the placement line says what was found.
+    System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils",
+        System.getProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error"));
     System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
     CommandLine cli = new CommandLine(new AsyncRlCommand());
     cli.setParameterExceptionHandler((e, arguments) -> {

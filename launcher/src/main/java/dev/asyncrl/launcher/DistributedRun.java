@@ -42,6 +42,16 @@ final class DistributedRun {
     return new KafkaSettings(d.bootstrap(), d.topic(), d.partitions(), (short) d.replication(), d.compression(), d.client());
   }
 
+  /** Fails within {@code datastore.connect_timeout_s}, naming {@code datastore.bootstrap}, when no broker answers. */
+  static void checkReachable(JobConfig job, KafkaSettings kafka) {
+    try {
+      kafka.checkReachable(Duration.ofSeconds(job.datastore().connectTimeoutS()));
+    } catch (IllegalStateException e) {
+      throw job.settings().error(JobSchema.KAFKA_BOOTSTRAP, e.getMessage() + "; is the broker running, and is "
+          + "datastore.bootstrap its address?");
+    }
+  }
+
   /** The weights folder: {@code datastore.weights_dir}, or {@code <run folder>/weights}. */
   static Path weightsDir(JobConfig job, Path runDir) {
     String configured = job.datastore().weightsDir();
@@ -60,14 +70,17 @@ final class DistributedRun {
    */
   static void trainer(JobConfig job, Path runDir, Consumer<Integer> onResume, Consumer<StepReport> listener,
       Consumer<String> log) throws InterruptedException {
+    KafkaSettings kafka = kafka(job);
+    checkReachable(job, kafka);
+    LocalRun.checkDevices(job);
+    LocalRun.validate(job); // before the run folder is touched
     try (RunLock lock = RunLock.acquire(runDir, "trainer", LOCK_PATIENCE)) {
-      trainerHoldingLock(job, runDir, onResume, listener, log);
+      trainerHoldingLock(job, kafka, runDir, onResume, listener, log);
     }
   }
 
-  private static void trainerHoldingLock(JobConfig job, Path runDir, Consumer<Integer> onResume,
+  private static void trainerHoldingLock(JobConfig job, KafkaSettings kafka, Path runDir, Consumer<Integer> onResume,
       Consumer<StepReport> listener, Consumer<String> log) throws InterruptedException {
-    KafkaSettings kafka = kafka(job);
     Placement placement = LocalRun.placement(job, log);
     Algorithm algorithm = LocalRun.ALGORITHMS.create(job.algorithm(), job.settings());
     kafka.ensureTopics();
@@ -106,6 +119,7 @@ final class DistributedRun {
    */
   static void workers(JobConfig job, int process, int processes, Consumer<String> log) throws InterruptedException {
     KafkaSettings kafka = kafka(job);
+    checkReachable(job, kafka);
     Placement placement = LocalRun.placement(job, log);
     kafka.ensureTopics();
     var r = job.rollout();

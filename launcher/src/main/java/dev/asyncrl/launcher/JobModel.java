@@ -2,14 +2,17 @@ package dev.asyncrl.launcher;
 
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
-import dev.asyncrl.core.config.ConfigException;
 import dev.asyncrl.core.config.JobConfig;
 import dev.asyncrl.core.config.JobSchema;
+import dev.asyncrl.model.Architecture;
 import dev.asyncrl.model.CharTokenizer;
+import dev.asyncrl.model.GptArchitecture;
 import dev.asyncrl.model.LoraSpec;
 import dev.asyncrl.model.Tokenizer;
 import dev.asyncrl.model.TransformerPolicy;
+import dev.asyncrl.model.hf.HfConfig;
 import dev.asyncrl.model.hf.HfModel;
+import dev.asyncrl.model.hf.LlamaArchitecture;
 import dev.asyncrl.model.hf.HfTokenizer;
 import dev.asyncrl.rollout.MathTask;
 import dev.asyncrl.rollout.Prompting;
@@ -73,7 +76,9 @@ final class JobModel implements AutoCloseable {
               t.answerField(), t.promptTemplate(), t.evalSize())
           : Task.named(t.name(), t.digits());
     } catch (IllegalArgumentException e) {
-      throw job.settings().error(t.name().equals("math") ? JobSchema.TASK_DATA : JobSchema.TASK, e.getMessage());
+      boolean eval = !t.evalData().isEmpty() && e.getMessage().startsWith(t.evalData());
+      throw job.settings().error(!t.name().equals("math") ? JobSchema.TASK : eval ? JobSchema.TASK_EVAL_DATA
+          : JobSchema.TASK_DATA, e.getMessage());
     }
     int longest;
     try {
@@ -87,6 +92,30 @@ final class JobModel implements AutoCloseable {
           + "rollout.max_new_tokens " + job.rollout().maxNewTokens() + " = " + needed + ", got " + job.model().maxSeqLen());
     }
     return loaded;
+  }
+
+  /**
+   * The architecture the job will build, from its configuration alone (no weights are read or allocated);
+   * fails naming {@code model.path} when the folder's config.json cannot serve this run.
+   */
+  Architecture architecture() {
+    if (!job.pretrained().isSet()) {
+      return new GptArchitecture(job.model(), tokenizer.vocabSize());
+    }
+    Path dir = Path.of(job.pretrained().path());
+    try {
+      HfConfig config = HfConfig.read(dir);
+      config.checkSequenceLength(job.model().maxSeqLen(), dir.resolve("config.json"));
+      return new LlamaArchitecture(config, job.model().maxSeqLen());
+    } catch (IllegalArgumentException e) {
+      throw job.settings().error(JobSchema.MODEL_PATH, e.getMessage());
+    }
+  }
+
+  /** Checks that the job's model fits this machine ({@link ModelFootprint}). */
+  void checkFootprint(boolean klReference) {
+    ModelFootprint.of(job, architecture(), klReference).check(job, ModelFootprint.sizingKey(job),
+        ModelFootprint.machineBytes());
   }
 
   Task task() {
@@ -131,7 +160,7 @@ final class JobModel implements AutoCloseable {
     try {
       return HfModel.load(Path.of(job.pretrained().path()), device, dtype, job.model().maxSeqLen());
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(JobSchema.MODEL_PATH.path() + ": " + e.getMessage());
+      throw job.settings().error(JobSchema.MODEL_PATH, e.getMessage());
     }
   }
 

@@ -9,8 +9,11 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code asyncrl launch CONFIG --workers N [--embedded-kafka]}: the trainer and N rollout-worker processes
@@ -41,35 +44,44 @@ final class LaunchCommand implements Callable<Integer> {
   @Option(names = "--max-restarts", paramLabel = "N", description = "restarts allowed per process (default ${DEFAULT-VALUE})")
   int maxRestarts = 10;
 
-  @Option(names = "--target", paramLabel = "TARGET", description = "local (default), slurm or k8s")
-  String target = "local";
+  /** Where the job runs: here, supervised, or as files for a cluster scheduler. */
+  enum Target { local, slurm, k8s }
+
+  @Option(names = "--target", paramLabel = "TARGET", description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
+  Target target = Target.local;
+
+  @Spec
+  CommandSpec spec;
 
   @Option(names = "--out", paramLabel = "DIR", description = "where --target slurm|k8s writes its files")
   Path out;
 
   @Override
   public Integer call() throws Exception {
-    if (workers < 1) {
-      throw new IllegalArgumentException("--workers must be >= 1, got " + workers);
+    if (workers < 1 || workers > 1024) {
+      throw new ParameterException(spec.commandLine(), "--workers must be between 1 and 1024, got " + workers);
+    }
+    if (maxRestarts < 0) {
+      throw new ParameterException(spec.commandLine(), "--max-restarts must be >= 0, got " + maxRestarts);
+    }
+    if (target != Target.local && out == null) {
+      throw new ParameterException(spec.commandLine(), "--target " + target + " needs --out DIR");
     }
     List<String> kafkaOverrides = new ArrayList<>(arguments.overrides);
     kafkaOverrides.add(KAFKA);
     JobConfig job = arguments.load(KAFKA);
     LocalRun.validate(job);
-    switch (target) {
-      case "local" -> {
-        return launchHere(job, kafkaOverrides, System.out::println, s -> {});
-      }
-      case "slurm", "k8s" -> {
-        if (out == null) {
-          throw new IllegalArgumentException("--target " + target + " needs --out DIR");
-        }
-        List<Path> files = ClusterFiles.write(target, arguments.config, arguments.overrides, job, workers, out);
-        files.forEach(f -> System.out.println("wrote " + f));
-        return 0;
-      }
-      default -> throw new IllegalArgumentException("--target must be local, slurm or k8s, got '" + target + "'");
+    if (target != Target.local) {
+      List<Path> files = ClusterFiles.write(target.name(), arguments.config, arguments.overrides, job, workers, out);
+      files.forEach(f -> System.out.println("wrote " + f));
+      return 0;
     }
+    RunFolder.checkOutputDir(job);
+    LocalRun.checkDevices(job);
+    if (!embeddedKafka) {
+      DistributedRun.checkReachable(job, DistributedRun.kafka(job)); // before any process starts
+    }
+    return launchHere(job, kafkaOverrides, System.out::println, s -> {});
   }
 
   /** Starts (optionally) a broker, the trainer and the workers; supervises until the trainer finishes. */

@@ -2,13 +2,14 @@ package dev.asyncrl.launcher;
 
 import dev.asyncrl.algorithms.Algorithm;
 import dev.asyncrl.algorithms.AlgorithmRegistry;
-import dev.asyncrl.core.config.ConfigException;
+import dev.asyncrl.core.config.JobSchema;
 import dev.asyncrl.core.config.JobConfig;
 import dev.asyncrl.datastore.InMemoryTrajectoryStore;
 import dev.asyncrl.datastore.StalenessGate;
 import dev.asyncrl.datastore.TrajectoryStore;
 import dev.asyncrl.datastore.WeightChannel;
 import dev.asyncrl.gpu.ComputeThread;
+import dev.asyncrl.gpu.DeviceSpec;
 import dev.asyncrl.gpu.Placement;
 import dev.asyncrl.model.PolicyWeights;
 import dev.asyncrl.model.SamplingParams;
@@ -50,7 +51,10 @@ public final class LocalRun {
 
   /** Checks that need more than one key (see {@link JobModel}); one-line errors naming the key. */
   static void validate(JobConfig job) {
-    JobModel.of(job).close();
+    boolean kl = ALGORITHMS.create(job.algorithm(), job.settings()).needsReferenceModel();
+    try (JobModel model = JobModel.of(job)) {
+      model.checkFootprint(kl);
+    }
   }
 
   /**
@@ -121,15 +125,23 @@ public final class LocalRun {
 
   /** Where the trainer and the rollout workers compute, from {@code devices}; sets the thread count. */
   static Placement placement(JobConfig job, Consumer<String> log) {
-    Placement placement;
-    try {
-      placement = Placement.resolve(job.devices().trainer(), job.devices().rollout(), job.devices().threads());
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException("devices: " + e.getMessage());
-    }
+    checkDevices(job);
+    Placement placement = Placement.resolve(job.devices().trainer(), job.devices().rollout(), job.devices().threads());
     ComputeThread.setIntraOpThreads(placement.threads());
     log.accept(placement.report());
     return placement;
+  }
+
+  /** Each {@code devices.*} name against the GPUs this machine shows; a missing one is an error naming the key. */
+  static void checkDevices(JobConfig job) {
+    int gpus = Placement.visibleGpus();
+    for (var key : List.of(JobSchema.TRAINER_DEVICE, JobSchema.ROLLOUT_DEVICE)) {
+      try {
+        DeviceSpec.resolve(job.settings().get(key), gpus);
+      } catch (IllegalArgumentException e) {
+        throw job.settings().error(key, e.getMessage());
+      }
+    }
   }
 
   /**

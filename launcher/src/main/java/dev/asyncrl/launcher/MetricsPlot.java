@@ -39,7 +39,22 @@ final class MetricsPlot {
       sm.setYAxisGroup(1);
       BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot render " + png, e);
+      throw new UncheckedIOException("cannot render " + png + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Renders when {@code metricsJsonl} exists; a failure is reported to {@code warn} instead of thrown, so that
+   * it never hides the error that ended a run (a full disk shows first where it happened).
+   */
+  static void renderIfPossible(Path metricsJsonl, Path png, String title, java.util.function.Consumer<String> warn) {
+    if (!java.nio.file.Files.exists(metricsJsonl)) {
+      return;
+    }
+    try {
+      render(metricsJsonl, png, title);
+    } catch (RuntimeException e) {
+      warn.accept("warning: " + e.getMessage());
     }
   }
 }

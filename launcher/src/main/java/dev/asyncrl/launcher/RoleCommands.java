@@ -65,9 +65,8 @@ final class RoleCommands {
           ledger[0].close();
         }
       }
-      if (Files.exists(run.metrics())) {
-        MetricsPlot.render(run.metrics(), run.plot(), job.name() + " (distributed, max_staleness " + job.maxStaleness() + ")");
-      }
+      MetricsPlot.renderIfPossible(run.metrics(), run.plot(), job.name() + " (distributed, max_staleness "
+          + job.maxStaleness() + ")", System.err::println);
       System.out.println("done: metrics " + run.metrics() + ", plot " + run.plot() + ", checkpoints " + run.checkpoints());
       return 0;
     }

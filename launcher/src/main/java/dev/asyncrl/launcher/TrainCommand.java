@@ -3,9 +3,6 @@ package dev.asyncrl.launcher;
 import dev.asyncrl.core.config.JobConfig;
 import dev.asyncrl.core.metrics.JsonlMetricsSink;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -21,25 +18,39 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     JobConfig job = this.job.load();
+    // Everything that can be checked is checked before the run folder exists, so a bad job leaves nothing behind.
+    RunFolder.checkOutputDir(job);
+    LocalRun.validate(job);
+    LocalRun.checkDevices(job);
     RunFolder run = RunFolder.create(job.outputDir(), job.name());
     Files.writeString(run.config(), job.resolvedYaml());
     System.out.println("run folder: " + run.dir());
     ProgressLine progress = new ProgressLine(System.out, job.trainer().steps(), System.console() != null);
     double[] last = new double[2];
+    int[] steps = new int[1];
     try (JsonlMetricsSink metrics = new JsonlMetricsSink(run.metrics())) {
       LocalRun.train(job, run.checkpoints(), report -> {
         metrics.record(report.step(), report.metrics());
         progress.update(report);
         last[0] = report.metrics().get("rollout/reward_mean");
         last[1] = report.metrics().get("time/elapsed_s");
+        steps[0] = report.step();
       }, System.out::println);
-    } finally {
-      if (Files.exists(run.metrics())) {
-        MetricsPlot.render(run.metrics(), run.plot(), job.name() + " (max_staleness " + job.maxStaleness() + ")");
+    } catch (Exception | Error e) {
+      if (steps[0] == 0) {
+        run.delete(); // the run never trained a step: nothing worth keeping
+      } else {
+        MetricsPlot.renderIfPossible(run.metrics(), run.plot(), title(job), System.err::println);
       }
+      throw e;
     }
+    MetricsPlot.renderIfPossible(run.metrics(), run.plot(), title(job), System.err::println);
     System.out.printf(Locale.ROOT, "done: final reward %.3f in %s; metrics %s, plot %s, checkpoints %s%n", last[0],
         ProgressLine.duration(last[1]), run.metrics(), run.plot(), run.checkpoints());
     return 0;
+  }
+
+  private static String title(JobConfig job) {
+    return job.name() + " (max_staleness " + job.maxStaleness() + ")";
   }
 }

@@ -1,7 +1,9 @@
 package dev.asyncrl.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The forward computation of one model family over named {@link Weights}. {@link TransformerPolicy} owns
@@ -19,6 +21,9 @@ public interface Architecture {
   int maxSeqLen();
 
   int vocabSize();
+
+  /** Every parameter's name and shape (no memory is allocated): for size checks before a model is built. */
+  Map<String, Shape> parameterShapes();
 
   /** Every projection computed through {@link Weights#linear} (names without {@code .weight}): what LoRA can adapt. */
   List<String> projections();

@@ -62,41 +62,56 @@ public final class GptArchitecture implements Architecture {
     return out;
   }
 
+  /** Every parameter's name and shape, in the order {@link #initialize} draws them. */
+  @Override
+  public Map<String, Shape> parameterShapes() {
+    Map<String, Shape> p = new LinkedHashMap<>();
+    ModelConfig c = config;
+    long d = c.dModel();
+    p.put("tok_emb", new Shape(vocabSize, d));
+    p.put("pos_emb", new Shape(c.maxSeqLen(), d));
+    for (int l = 0; l < c.nLayers(); l++) {
+      String b = "blocks." + l + ".";
+      p.put(b + "ln1.weight", new Shape(d));
+      p.put(b + "ln1.bias", new Shape(d));
+      p.put(b + "attn.qkv.weight", new Shape(3 * d, d));
+      p.put(b + "attn.qkv.bias", new Shape(3 * d));
+      p.put(b + "attn.proj.weight", new Shape(d, d));
+      p.put(b + "attn.proj.bias", new Shape(d));
+      p.put(b + "ln2.weight", new Shape(d));
+      p.put(b + "ln2.bias", new Shape(d));
+      p.put(b + "mlp.fc.weight", new Shape(c.dFf(), d));
+      p.put(b + "mlp.fc.bias", new Shape(c.dFf()));
+      p.put(b + "mlp.proj.weight", new Shape(d, c.dFf()));
+      p.put(b + "mlp.proj.bias", new Shape(d));
+    }
+    p.put("ln_f.weight", new Shape(d));
+    p.put("ln_f.bias", new Shape(d));
+    p.put("lm_head.weight", new Shape(vocabSize, d));
+    return p;
+  }
+
   /**
    * Fresh weights, deterministic in {@code seed}: N(0, 0.02) for matrices and embeddings, N(0, 0.02/√(2L))
    * for the projections that write into the residual stream, zero biases, unit LayerNorm gains.
    */
   Map<String, NDArray> initialize(NDManager m, long seed, DataType dtype) {
     SplittableRandom rng = new SplittableRandom(seed);
+    double residualStd = 0.02 / Math.sqrt(2.0 * config.nLayers());
     Map<String, NDArray> p = new LinkedHashMap<>();
-    ModelConfig c = config;
-    int d = c.dModel();
-    double residualStd = 0.02 / Math.sqrt(2.0 * c.nLayers());
-    p.put("tok_emb", normal(m, rng, 0.02, dtype, vocabSize, d));
-    p.put("pos_emb", normal(m, rng, 0.02, dtype, c.maxSeqLen(), d));
-    for (int l = 0; l < c.nLayers(); l++) {
-      String b = "blocks." + l + ".";
-      p.put(b + "ln1.weight", m.ones(new Shape(d), dtype));
-      p.put(b + "ln1.bias", m.zeros(new Shape(d), dtype));
-      p.put(b + "attn.qkv.weight", normal(m, rng, 0.02, dtype, 3L * d, d));
-      p.put(b + "attn.qkv.bias", m.zeros(new Shape(3L * d), dtype));
-      p.put(b + "attn.proj.weight", normal(m, rng, residualStd, dtype, d, d));
-      p.put(b + "attn.proj.bias", m.zeros(new Shape(d), dtype));
-      p.put(b + "ln2.weight", m.ones(new Shape(d), dtype));
-      p.put(b + "ln2.bias", m.zeros(new Shape(d), dtype));
-      p.put(b + "mlp.fc.weight", normal(m, rng, 0.02, dtype, c.dFf(), d));
-      p.put(b + "mlp.fc.bias", m.zeros(new Shape(c.dFf()), dtype));
-      p.put(b + "mlp.proj.weight", normal(m, rng, residualStd, dtype, d, c.dFf()));
-      p.put(b + "mlp.proj.bias", m.zeros(new Shape(d), dtype));
+    for (Map.Entry<String, Shape> e : parameterShapes().entrySet()) {
+      String name = e.getKey();
+      Shape shape = e.getValue();
+      if (name.endsWith(".bias")) {
+        p.put(name, m.zeros(shape, dtype));
+      } else if (name.startsWith("ln") || name.contains(".ln")) {
+        p.put(name, m.ones(shape, dtype));
+      } else {
+        boolean residual = name.endsWith("attn.proj.weight") || name.endsWith("mlp.proj.weight");
+        p.put(name, RandomInit.normal(m, rng, residual ? residualStd : 0.02, dtype, shape));
+      }
     }
-    p.put("ln_f.weight", m.ones(new Shape(d), dtype));
-    p.put("ln_f.bias", m.zeros(new Shape(d), dtype));
-    p.put("lm_head.weight", normal(m, rng, 0.02, dtype, vocabSize, d));
     return p;
-  }
-
-  private static NDArray normal(NDManager m, SplittableRandom rng, double std, DataType dtype, long... dims) {
-    return RandomInit.normal(m, rng, std, dtype, new Shape(dims));
   }
 
   @Override

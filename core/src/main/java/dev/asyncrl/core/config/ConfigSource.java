@@ -51,12 +51,18 @@ public final class ConfigSource {
     try (JsonParser p = factory.createParser(reader)) {
       JsonToken first = p.nextToken();
       if (first == null) {
-        return source; // an empty file: every default applies
+        // Running every default from an empty file hides a wrong path or an unsaved editor buffer.
+        throw new ConfigException(sourceName + ": the file has no keys (empty or only comments); a job config is a YAML "
+            + "mapping, e.g. 'trainer: {steps: 100}'");
       }
       if (first != JsonToken.START_OBJECT) {
         throw new ConfigException(origin(p, sourceName) + ": the top level of a job config must be a mapping");
       }
       source.readMapping(p, "", sourceName);
+      if (p.nextToken() != null) {
+        throw new ConfigException(origin(p, sourceName) + ": a second YAML document (after '---'); a job config is one "
+            + "document");
+      }
     } catch (JsonParseException e) {
       String msg = e.getOriginalMessage().lines().findFirst().orElse("syntax error");
       JsonLocation loc = e.getLocation();

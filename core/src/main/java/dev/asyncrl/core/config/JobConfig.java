@@ -72,8 +72,8 @@ public record JobConfig(
    * @param topic  the Kafka trajectory topic (defaulted to {@code asyncrl.<name>})
    * @param client Kafka client properties from {@code datastore.client}, passed through unchanged
    */
-  public record StoreConfig(String type, int capacity, String bootstrap, String topic, int partitions, int replication,
-      String compression, String weightsDir, Map<String, String> client) {
+  public record StoreConfig(String type, int capacity, String bootstrap, int connectTimeoutS, String topic,
+      int partitions, int replication, String compression, String weightsDir, Map<String, String> client) {
 
     public StoreConfig {
       client = Map.copyOf(client);
@@ -149,7 +149,7 @@ public record JobConfig(
             s.get(CHECKPOINT_EVERY), s.get(MAX_NONFINITE_STEPS)),
         s.get(ALGORITHM),
         new DeviceConfig(s.get(TRAINER_DEVICE), s.get(ROLLOUT_DEVICE), s.get(THREADS)),
-        new StoreConfig(s.get(STORE), s.get(STORE_CAPACITY), s.get(KAFKA_BOOTSTRAP),
+        new StoreConfig(s.get(STORE), s.get(STORE_CAPACITY), s.get(KAFKA_BOOTSTRAP), s.get(KAFKA_CONNECT_TIMEOUT),
             s.get(KAFKA_TOPIC).isEmpty() ? "asyncrl." + s.get(NAME) : s.get(KAFKA_TOPIC), s.get(KAFKA_PARTITIONS),
             s.get(KAFKA_REPLICATION), s.get(KAFKA_COMPRESSION), s.get(WEIGHTS_DIR), kafkaClient),
         s);

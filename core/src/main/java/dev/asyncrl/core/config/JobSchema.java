@@ -14,8 +14,21 @@ public final class JobSchema {
   private static final String POSITIVE = "must be > 0";
   private static final String NON_NEGATIVE = "must be >= 0";
 
+  /** A check that an integer lies in [lo, hi]: sizes beyond any real job are typos, not jobs. */
+  private static Setting<Integer> within(Setting<Integer> s, int lo, int hi) {
+    return s.check(v -> v >= lo && v <= hi, "must be between " + lo + " and " + hi);
+  }
+
+  /** A run name becomes a folder under output_dir: one plain path segment. */
+  static final String NAME_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]{0,127}";
+
+  /** Where a component computes. Whether a named GPU exists is checked when the job starts. */
+  static final String DEVICE_PATTERN = "(?i)auto|cpu|(cuda|gpu):[0-9]{1,3}";
+
   // --- top level
-  public static final Setting<String> NAME = Setting.string("name", "run", "run name; the run folder is <output_dir>/<name>-<timestamp>");
+  public static final Setting<String> NAME = Setting.string("name", "run", "run name; the run folder is <output_dir>/<name>-<timestamp>")
+      .check(v -> v.matches(NAME_PATTERN), "must be a folder name (letters, digits, '.', '_', '-'; starting with a letter or "
+          + "digit; at most 128 characters)");
   public static final Setting<Long> SEED = Setting.longValue("seed", 0, "seed for weights init, prompts and sampling");
   public static final Setting<Integer> MAX_STALENESS = Setting.integer("max_staleness", 2,
       "η: no trajectory is trained more than this many policy versions after the one that sampled it; 0 = synchronous on-policy")
@@ -23,17 +36,13 @@ public final class JobSchema {
   public static final Setting<String> OUTPUT_DIR = Setting.string("output_dir", "runs", "folder that receives run folders");
 
   // --- model
-  public static final Setting<Integer> D_MODEL = Setting.integer("model.d_model", 64, "width of the residual stream")
-      .check(v -> v > 0, POSITIVE);
-  public static final Setting<Integer> N_LAYERS = Setting.integer("model.n_layers", 2, "transformer blocks")
-      .check(v -> v > 0, POSITIVE);
-  public static final Setting<Integer> N_HEADS = Setting.integer("model.n_heads", 4, "attention heads; must divide d_model")
-      .check(v -> v > 0, POSITIVE);
-  public static final Setting<Integer> D_FF = Setting.integer("model.d_ff", 0, "MLP hidden width; 0 = 4 × d_model")
-      .check(v -> v >= 0, NON_NEGATIVE);
-  public static final Setting<Integer> MAX_SEQ_LEN = Setting.integer("model.max_seq_len", 64,
+  public static final Setting<Integer> D_MODEL = within(Setting.integer("model.d_model", 64, "width of the residual stream"), 1, 65536);
+  public static final Setting<Integer> N_LAYERS = within(Setting.integer("model.n_layers", 2, "transformer blocks"), 1, 1024);
+  public static final Setting<Integer> N_HEADS = within(Setting.integer("model.n_heads", 4, "attention heads; must divide d_model"), 1, 1024);
+  public static final Setting<Integer> D_FF = within(Setting.integer("model.d_ff", 0, "MLP hidden width; 0 = 4 × d_model"), 0, 1048576);
+  public static final Setting<Integer> MAX_SEQ_LEN = within(Setting.integer("model.max_seq_len", 64,
       "longest prompt + response the model accepts (built-in: learned positions; a Hugging Face model: at most its "
-      + "max_position_embeddings)").check(v -> v > 0, POSITIVE);
+      + "max_position_embeddings)"), 1, 1048576);
   public static final Setting<String> MODEL_PATH = Setting.string("model.path", "",
       "a Hugging Face model folder (config.json, safetensors weights, tokenizer.json; Llama/Qwen2/Mistral); "
       + "'' = the built-in model shaped by d_model, n_layers, n_heads, d_ff");
@@ -84,14 +93,13 @@ public final class JobSchema {
       "use only the first N held-out problems; 0 = all").check(v -> v >= 0, NON_NEGATIVE);
 
   // --- rollout
-  public static final Setting<Integer> WORKERS = Setting.integer("rollout.workers", 2, "rollout worker threads")
-      .check(v -> v > 0, POSITIVE);
-  public static final Setting<Integer> GROUP_SIZE = Setting.integer("rollout.group_size", 8,
-      "K: responses sampled per prompt (one group)").check(v -> v > 0, POSITIVE);
-  public static final Setting<Integer> GROUPS_PER_BATCH = Setting.integer("rollout.groups_per_batch", 1,
-      "groups a worker samples together in one batched generation").check(v -> v > 0, POSITIVE);
-  public static final Setting<Integer> MAX_NEW_TOKENS = Setting.integer("rollout.max_new_tokens", 8,
-      "response length limit; a response that reaches it without a stop token is truncated").check(v -> v > 0, POSITIVE);
+  public static final Setting<Integer> WORKERS = within(Setting.integer("rollout.workers", 2, "rollout worker threads"), 1, 1024);
+  public static final Setting<Integer> GROUP_SIZE = within(Setting.integer("rollout.group_size", 8,
+      "K: responses sampled per prompt (one group)"), 1, 4096);
+  public static final Setting<Integer> GROUPS_PER_BATCH = within(Setting.integer("rollout.groups_per_batch", 1,
+      "groups a worker samples together in one batched generation"), 1, 4096);
+  public static final Setting<Integer> MAX_NEW_TOKENS = within(Setting.integer("rollout.max_new_tokens", 8,
+      "response length limit; a response that reaches it without a stop token is truncated"), 1, 1048576);
   public static final Setting<Double> TEMPERATURE = Setting.number("rollout.temperature", 1.0,
       "sampling temperature; behaviour log-probs are those of the tempered distribution").check(v -> v > 0, POSITIVE);
   public static final Setting<Integer> TOP_K = Setting.integer("rollout.top_k", 0, "sample only from the k most likely tokens; 0 = off")
@@ -110,11 +118,11 @@ public final class JobSchema {
   // --- trainer
   public static final Setting<Integer> STEPS = Setting.integer("trainer.steps", 100, "optimizer steps (policy versions published)")
       .check(v -> v > 0, POSITIVE);
-  public static final Setting<Integer> GROUPS_PER_STEP = Setting.integer("trainer.groups_per_step", 8,
-      "B: groups in one optimizer batch").check(v -> v > 0, POSITIVE);
-  public static final Setting<Integer> MINI_BATCHES = Setting.integer("trainer.mini_batches", 1,
+  public static final Setting<Integer> GROUPS_PER_STEP = within(Setting.integer("trainer.groups_per_step", 8,
+      "B: groups in one optimizer batch"), 1, 1000000);
+  public static final Setting<Integer> MINI_BATCHES = within(Setting.integer("trainer.mini_batches", 1,
       "optimizer updates per step: the B groups are split into this many mini-batches (must divide groups_per_step); "
-      + "the proximal log-probs ℓold are those before the first").check(v -> v > 0, POSITIVE);
+      + "the proximal log-probs ℓold are those before the first"), 1, 1000000);
   public static final Setting<Double> LR = Setting.number("trainer.lr", 1e-3, "peak learning rate (AdamW)").check(v -> v > 0, POSITIVE);
   public static final Setting<Double> WEIGHT_DECAY = Setting.number("trainer.weight_decay", 0.0,
       "decoupled weight decay (AdamW), applied to matrices only").check(v -> v >= 0, NON_NEGATIVE);
@@ -140,8 +148,12 @@ public final class JobSchema {
       "registered algorithm; its parameters are listed below under algorithm.name: <name>");
 
   // --- devices
-  public static final Setting<String> TRAINER_DEVICE = Setting.string("devices.trainer", "auto", "auto, cpu or cuda:N");
-  public static final Setting<String> ROLLOUT_DEVICE = Setting.string("devices.rollout", "auto", "auto, cpu or cuda:N");
+  public static final Setting<String> TRAINER_DEVICE = Setting.string("devices.trainer", "auto",
+      "where the trainer computes: auto (cuda:0 when a GPU is visible, else the CPU), cpu or cuda:N")
+      .check(v -> v.strip().matches(DEVICE_PATTERN), "must be auto, cpu or cuda:N");
+  public static final Setting<String> ROLLOUT_DEVICE = Setting.string("devices.rollout", "auto",
+      "where the rollout workers compute: auto, cpu or cuda:N")
+      .check(v -> v.strip().matches(DEVICE_PATTERN), "must be auto, cpu or cuda:N");
   public static final Setting<Integer> THREADS = Setting.integer("devices.threads", 1,
       "PyTorch intra-op threads per component (trainer, each worker); 0 = all cores").check(v -> v >= 0, NON_NEGATIVE);
 
@@ -149,19 +161,20 @@ public final class JobSchema {
   public static final Setting<String> STORE = Setting.choice("datastore.type", "memory", List.of("memory", "kafka"),
       "trajectory store: memory (in-process, bounded) or kafka (a durable log; trainer and rollout workers may run as "
       + "separate processes: asyncrl launch / trainer / rollout-worker)");
-  public static final Setting<Integer> STORE_CAPACITY = Setting.integer("datastore.capacity", 64,
-      "groups the store holds before append blocks (backpressure)").check(v -> v > 0, POSITIVE);
+  public static final Setting<Integer> STORE_CAPACITY = within(Setting.integer("datastore.capacity", 64,
+      "groups the store holds before append blocks (backpressure)"), 1, 1000000);
 
   /** Every base key, in the order of the resolved YAML. */
   public static final Setting<String> KAFKA_BOOTSTRAP = Setting.string("datastore.bootstrap", "localhost:9092",
       "kafka: bootstrap.servers of the cluster (asyncrl launch --embedded-kafka sets it)");
+  public static final Setting<Integer> KAFKA_CONNECT_TIMEOUT = within(Setting.integer("datastore.connect_timeout_s", 30,
+      "kafka: a process that cannot reach the broker within this many seconds stops with an error"), 1, 3600);
   public static final Setting<String> KAFKA_TOPIC = Setting.string("datastore.topic", "",
       "kafka: the trajectory topic; '' = asyncrl.<name>. Also uses <topic>.dead-letter and <topic>.weights (compacted)");
-  public static final Setting<Integer> KAFKA_PARTITIONS = Setting.integer("datastore.partitions", 1,
+  public static final Setting<Integer> KAFKA_PARTITIONS = within(Setting.integer("datastore.partitions", 1,
       "kafka: partitions of the trajectory topic when asyncrl creates it (records are keyed by group id). One keeps the "
       + "trainer reading in append order; more raise throughput but interleave partitions, so more groups may arrive "
-      + "late and be dropped as stale")
-      .check(v -> v > 0, POSITIVE);
+      + "late and be dropped as stale"), 1, 10000);
   public static final Setting<Integer> KAFKA_REPLICATION = Setting.integer("datastore.replication", 1,
       "kafka: replication factor of the topics asyncrl creates").check(v -> v > 0 && v <= Short.MAX_VALUE, POSITIVE);
   public static final Setting<String> KAFKA_COMPRESSION = Setting.choice("datastore.compression", "lz4",
@@ -182,7 +195,7 @@ public final class JobSchema {
       MAX_NONFINITE_STEPS,
       ALGORITHM,
       TRAINER_DEVICE, ROLLOUT_DEVICE, THREADS,
-      STORE, STORE_CAPACITY, KAFKA_BOOTSTRAP, KAFKA_TOPIC, KAFKA_PARTITIONS, KAFKA_REPLICATION, KAFKA_COMPRESSION,
+      STORE, STORE_CAPACITY, KAFKA_BOOTSTRAP, KAFKA_CONNECT_TIMEOUT, KAFKA_TOPIC, KAFKA_PARTITIONS, KAFKA_REPLICATION, KAFKA_COMPRESSION,
       WEIGHTS_DIR);
 
   /** The job schema with {@code algorithms} as the choices of {@code algorithm.name}. */

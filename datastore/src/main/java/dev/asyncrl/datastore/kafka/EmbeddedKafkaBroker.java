@@ -43,6 +43,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   /** Starts a broker on the given ports ({@code port} for clients), with its log in {@code dataDir}. */
   public static EmbeddedKafkaBroker start(Path dataDir, int port, int controllerPort) {
     EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dataDir.toAbsolutePath(), port, controllerPort);
+    // A broker that cannot go on (its log folder failed: a full disk) halts its JVM; say why before it does.
+    org.apache.kafka.common.utils.Exit.setHaltProcedure((status, message) -> {
+      System.err.println("error: the embedded Kafka broker stopped this process (status " + status + ")"
+          + (message == null ? "" : ": " + message) + "; its log folder is " + broker.dataDir
+          + " (is the disk full?)");
+      System.err.flush();
+      Runtime.getRuntime().halt(status);
+    });
     broker.startServer();
     return broker;
   }

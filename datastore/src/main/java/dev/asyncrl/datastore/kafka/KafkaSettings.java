@@ -7,7 +7,11 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.CommonClientConfigs;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
@@ -40,6 +44,30 @@ public record KafkaSettings(String bootstrap, String topic, int partitions, shor
     p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.putAll(client);
     return p;
+  }
+
+  /**
+   * Fails within {@code timeout} when no broker answers at {@code bootstrap}, instead of the client's minutes of
+   * retries.
+   *
+   * @throws IllegalStateException "cannot reach Kafka at host:port within N s"
+   */
+  public void checkReachable(Duration timeout) {
+    Properties p = properties();
+    int ms = (int) timeout.toMillis();
+    p.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(ms));
+    p.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(ms));
+    p.put(CommonClientConfigs.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, String.valueOf(Math.min(ms, 10_000)));
+    try (Admin admin = Admin.create(p)) {
+      admin.describeCluster(new DescribeClusterOptions().timeoutMs(ms)).nodes().get(ms, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while connecting to Kafka at " + bootstrap, e);
+    } catch (ExecutionException | TimeoutException | KafkaException e) {
+      Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+      throw new IllegalStateException("cannot reach Kafka at " + bootstrap + " within " + timeout.toSeconds() + " s ("
+          + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()) + ")", cause);
+    }
   }
 
   /** Creates the run's three topics when missing (idempotent; several processes may race to do it). */

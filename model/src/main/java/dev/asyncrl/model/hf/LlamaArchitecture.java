@@ -79,6 +79,7 @@ public final class LlamaArchitecture implements Architecture {
   }
 
   /** Every parameter's name and shape, in checkpoint order; {@code lm_head.weight} only when not tied. */
+  @Override
   public Map<String, Shape> parameterShapes() {
     Map<String, Shape> p = new LinkedHashMap<>();
     long d = c.hiddenSize();
