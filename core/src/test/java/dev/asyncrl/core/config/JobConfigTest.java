@@ -73,7 +73,7 @@ class JobConfigTest {
   @Test
   void outOfRangeNamesTheRequirement() {
     assertEquals("trainer.lr at job.yaml:1:11: must be > 0, got '-1'", error("trainer: {lr: -1}"));
-    assertEquals("max_staleness at --set max_staleness=-2: must be >= 0, got '-2'", error("", "max_staleness=-2"));
+    assertEquals("max_staleness at --set max_staleness=-2: must be >= 0, got '-2'", error("{}", "max_staleness=-2"));
     assertEquals("task.name at job.yaml:1:8: must be one of reverse, modsum, addition, math, got 'chess'", error("task: {name: chess}"));
   }
 
@@ -132,7 +132,7 @@ class JobConfigTest {
     JobConfig j = parse("algorithm: {name: vcpo, cap: 4}\n");
     assertEquals("vcpo", j.algorithm());
     assertEquals(4.0, j.settings().get(CAP));
-    assertEquals(0.2, parse("").settings().get(CLIP), "the default variant's defaults apply");
+    assertEquals(0.2, parse("{}").settings().get(CLIP), "the default variant's defaults apply");
     assertThrows(IllegalArgumentException.class, () -> j.settings().get(CLIP), "grpo's clip is not part of a vcpo job");
     assertTrue(j.resolvedYaml().contains("algorithm:\n  name: vcpo\n  cap: 4.0\n  rule: sqrt\n"), j.resolvedYaml());
   }

@@ -2,60 +2,61 @@ package dev.asyncrl.model.hf;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.hubspot.jinjava.Jinjava;
-import com.hubspot.jinjava.JinjavaConfig;
-import com.hubspot.jinjava.LegacyOverrides;
-import com.hubspot.jinjava.interpret.RenderResult;
-import com.hubspot.jinjava.interpret.TemplateError;
-import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
+import dev.asyncrl.model.jinja.Strftime;
+import dev.asyncrl.model.jinja.Template;
+import dev.asyncrl.model.jinja.TemplateException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
-import java.time.format.DateTimeFormatter;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
- * A model's chat template (the {@code chat_template} of its {@code tokenizer_config.json}) rendered with
- * Jinjava, configured as Hugging Face renders them ({@code trim_blocks} and {@code lstrip_blocks} on;
- * {@code raise_exception} and {@code strftime_now} available), so prompts are formatted exactly as the model
- * was trained.
+ * A model's chat template (the {@code chat_template} of its {@code tokenizer_config.json}), rendered as
+ * transformers' {@code apply_chat_template} renders it: by {@link Template}, which follows Python Jinja2,
+ * with {@code messages}, {@code tools}, {@code add_generation_prompt}, {@code bos_token}, {@code eos_token},
+ * any extra variables ({@code enable_thinking}, ...), {@code raise_exception} and {@code strftime_now}.
+ * Message contents are data: a {@code {{2}}} in a math problem stays {@code {{2}}}.
  */
 public final class ChatTemplate {
 
-  /** One chat turn. */
-  public record Message(String role, String content) {}
+  /** One plain text turn. */
+  public record Message(String role, String content) {
+    Map<String, Object> asMap() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("role", role);
+      m.put("content", content);
+      return m;
+    }
+  }
 
   private final String source;
-  private final String template;
+  private final Template template;
   private final String bosToken;
   private final String eosToken;
-  private final Jinjava jinjava;
+  private final Supplier<LocalDateTime> clock;
 
+  /** @param source names the template in errors (its file) */
   public ChatTemplate(String template, String bosToken, String eosToken, String source) {
-    this.template = template;
+    this(template, bosToken, eosToken, source, LocalDateTime::now);
+  }
+
+  /** @param clock what {@code strftime_now} reads (a fixed date makes renders reproducible) */
+  public ChatTemplate(String template, String bosToken, String eosToken, String source, Supplier<LocalDateTime> clock) {
+    this.source = source;
     this.bosToken = bosToken == null ? "" : bosToken;
     this.eosToken = eosToken == null ? "" : eosToken;
-    this.source = source;
-    JinjavaConfig config = JinjavaConfig.newBuilder().withTrimBlocks(true).withLstripBlocks(true)
-        .withFailOnUnknownTokens(false)
-        .withLegacyOverrides(LegacyOverrides.newBuilder()
-            .withUseTrimmingForNotesAndExpressions(true) // {{- ... -}} trims as in Python's Jinja
-            .withParseWhitespaceControlStrictly(true)
-            .withUseNaturalOperatorPrecedence(true)
-            .withKeepNullableLoopValues(true)
-            .build())
-        .build();
-    this.jinjava = new Jinjava(config);
-    jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception", ChatTemplate.class,
-        "raiseException", String.class));
-    jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "strftime_now", ChatTemplate.class,
-        "strftimeNow", String.class));
+    this.clock = clock;
+    try {
+      this.template = Template.parse(template);
+    } catch (TemplateException e) {
+      throw new IllegalArgumentException(source + ": chat_template line " + e.line() + ": " + e.getMessage());
+    }
   }
 
   /**
@@ -102,56 +103,55 @@ public final class ChatTemplate {
     return eosToken;
   }
 
-  /** Renders {@code messages}; with {@code addGenerationPrompt} the text ends where the assistant's reply starts. */
+  /** Renders plain text turns; with {@code addGenerationPrompt} the text ends where the assistant's reply starts. */
   public String render(List<Message> messages, boolean addGenerationPrompt) {
-    List<Map<String, Object>> turns = new ArrayList<>();
-    for (Message m : messages) {
-      Map<String, Object> turn = new LinkedHashMap<>();
-      turn.put("role", m.role());
-      turn.put("content", m.content());
-      turns.add(turn);
-    }
-    Map<String, Object> context = new HashMap<>();
-    context.put("messages", turns);
-    context.put("add_generation_prompt", addGenerationPrompt);
-    context.put("bos_token", bosToken);
-    context.put("eos_token", eosToken);
-    context.put("tools", null);
-    RenderResult result = jinjava.renderForResult(template, context);
-    for (TemplateError e : result.getErrors()) {
-      if (e.getSeverity() == TemplateError.ErrorType.FATAL) {
-        throw new IllegalArgumentException(source + ": chat_template line " + e.getLineno() + ": " + reason(e));
-      }
-    }
-    return result.getOutput();
+    List<Map<String, ?>> turns = new ArrayList<>();
+    messages.forEach(m -> turns.add(m.asMap()));
+    return render(turns, null, addGenerationPrompt, Map.of());
   }
 
-  /** The template's own message for {@code raise_exception}, else Jinjava's. */
-  private static String reason(TemplateError e) {
-    for (Throwable t = e.getException(); t != null; t = t.getCause()) {
-      if (t instanceof TemplateRejection) {
-        return t.getMessage();
-      }
-    }
-    return e.getMessage();
-  }
-
-  /** What {@code raise_exception} throws. */
-  static final class TemplateRejection extends RuntimeException {
-    TemplateRejection(String message) {
-      super(message);
+  /**
+   * Renders a conversation in transformers' message format.
+   *
+   * @param messages turns as maps: {@code role}, {@code content}, and where used {@code tool_calls} (each
+   *                 {@code {"type": "function", "function": {"name", "arguments"}}}), {@code tool_call_id},
+   *                 {@code name}, {@code reasoning_content}
+   * @param tools    JSON-schema tool descriptions, or null
+   * @param extra    more template variables, e.g. {@code enable_thinking}
+   * @throws IllegalArgumentException naming the template file and line, or the template's own message when it
+   *     rejects the conversation ({@code raise_exception})
+   */
+  public String render(List<? extends Map<String, ?>> messages, List<? extends Map<String, ?>> tools,
+      boolean addGenerationPrompt, Map<String, ?> extra) {
+    Map<String, Object> variables = new LinkedHashMap<>(extra);
+    variables.put("messages", messages);
+    variables.put("tools", tools);
+    variables.put("add_generation_prompt", addGenerationPrompt);
+    variables.put("bos_token", bosToken);
+    variables.put("eos_token", eosToken);
+    Map<String, Function<List<Object>, Object>> functions =
+        Map.of("strftime_now", args -> Strftime.format(String.valueOf(args.get(0)), clock.get()));
+    try {
+      return template.render(variables, functions);
+    } catch (TemplateException e) {
+      throw new IllegalArgumentException(e.raised() ? source + ": the chat template rejects this conversation: "
+          + e.getMessage() : source + ": chat_template line " + e.line() + ": " + e.getMessage());
     }
   }
 
-  /** {@code raise_exception(message)} as templates call it to reject a conversation. */
-  public static String raiseException(String message) {
-    throw new TemplateRejection(message);
-  }
-
-  /** {@code strftime_now(format)} (Llama 3.1+ templates date their system prompt). */
-  public static String strftimeNow(String format) {
-    String java = format.replace("%d", "dd").replace("%b", "MMM").replace("%B", "MMMM").replace("%Y", "yyyy")
-        .replace("%m", "MM").replace("%y", "yy");
-    return LocalDate.now().format(DateTimeFormatter.ofPattern(java, Locale.ROOT));
+  /**
+   * What the template writes right after an assistant turn's text (e.g. {@code <|eot_id|>},
+   * {@code <|im_end|>\n}): it starts with the token that ends a model's turn. Empty when the template does
+   * not render a short user/assistant exchange.
+   */
+  public String assistantTurnEnd() {
+    String marker = "\u0001asyncrl-turn-end\u0001";
+    try {
+      String text = render(List.of(new Message("user", "hello"), new Message("assistant", marker)), false);
+      int at = text.lastIndexOf(marker);
+      return at < 0 ? "" : text.substring(at + marker.length());
+    } catch (IllegalArgumentException e) {
+      return "";
+    }
   }
 }

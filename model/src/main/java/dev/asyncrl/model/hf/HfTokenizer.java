@@ -18,7 +18,8 @@ import java.util.Set;
 /**
  * A model folder's {@code tokenizer.json} through DJL's Hugging Face tokenizers (native, offline; no
  * truncation, no padding, no special tokens added), with what the folder says about special tokens:
- * stop tokens are the union of {@code eos_token_id} in config.json and generation_config.json and the
+ * stop tokens are the union of {@code eos_token_id} in config.json and generation_config.json, the special
+ * token that ends an assistant turn in the chat template, and the
  * {@code eos_token} of tokenizer_config.json; the chat template comes from tokenizer_config.json.
  */
 public final class HfTokenizer implements Tokenizer, AutoCloseable {
@@ -108,8 +109,26 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
     int padId = pad != null && added.containsKey(pad) ? added.get(pad)
         : stops.isEmpty() ? 0 : stops.iterator().next();
     ChatTemplate template = tokenizerConfig.has("chat_template") ? ChatTemplate.fromTokenizerConfig(configFile) : null;
+    if (template != null) {
+      turnEndToken(template.assistantTurnEnd(), added).ifPresent(stops::add);
+    }
     return new HfTokenizer(dir, hf, maxId + 1, Map.copyOf(added), stops.stream().mapToInt(Integer::intValue).toArray(),
         padId, template);
+  }
+
+  /**
+   * The special token that starts {@code turnEnd} (what the chat template writes after an assistant's text):
+   * the model ends its turn with it, so generation stops there even when config.json and
+   * generation_config.json name only the end-of-text token (Llama 3 folders without generation_config.json).
+   */
+  static Optional<Integer> turnEndToken(String turnEnd, Map<String, Integer> added) {
+    String best = null;
+    for (String token : added.keySet()) {
+      if (!token.isEmpty() && turnEnd.startsWith(token) && (best == null || token.length() > best.length())) {
+        best = token;
+      }
+    }
+    return Optional.ofNullable(best).map(added::get);
   }
 
   private static JsonNode readOptional(ObjectMapper json, Path file) {

@@ -35,6 +35,30 @@ class HfTokenizerTest {
     }
   }
 
+  /**
+   * A Llama 3 instruct folder whose config names only <|end_of_text|> and that has no generation_config.json:
+   * the chat template ends assistant turns with <|eot_id|>, so generation must stop there too.
+   */
+  @Test
+  void theTokenThatEndsAnAssistantTurnInTheChatTemplateStopsGeneration() throws Exception {
+    var goldens = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+        HfTokenizerTest.class.getResourceAsStream("/golden/chat-templates.json"));
+    var config = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+    config.put("chat_template", goldens.get("templates").get("llama3").get("chat_template").asText());
+    config.put("bos_token", "<|begin_of_text|>");
+    config.put("eos_token", "<|end_of_text|>");
+    List<String> specials = List.of("<|begin_of_text|>", "<|end_of_text|>", "<|start_header_id|>", "<|end_header_id|>",
+        "<|eot_id|>");
+    Path dir = TinyTokenizers.write(tmp, specials, config.toString());
+    java.nio.file.Files.writeString(dir.resolve("config.json"), "{\"eos_token_id\": 259}");
+    try (HfTokenizer tok = HfTokenizer.load(dir)) {
+      int eot = tok.specialToken("<|eot_id|>").orElseThrow();
+      assertEquals(262, eot);
+      assertArrayEquals(new int[] {259, eot}, tok.stopTokens());
+      assertEquals("42", tok.decode(new int[] {'4', '2', eot, '<'}));
+    }
+  }
+
   @Test
   void aTokenizerLargerThanTheModelVocabularyIsRejected() throws Exception {
     Path dir = TinyCheckpoints.writeCase(tmp, "llama3-f32"); // vocab_size 96

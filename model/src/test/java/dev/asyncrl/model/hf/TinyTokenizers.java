@@ -50,6 +50,19 @@ public final class TinyTokenizers {
   }
 
   public static Path writeQwenStyle(Path dir) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    try (InputStream in = TinyTokenizers.class.getResourceAsStream("/templates/qwen2.5-tokenizer_config.json")) {
+      write(dir, List.of("<|endoftext|>", "<|im_start|>", "<|im_end|>"), json.readTree(in).toString());
+    }
+    Files.writeString(dir.resolve("generation_config.json"), "{\"eos_token_id\": [" + IM_END + ", " + ENDOFTEXT + "]}");
+    return dir;
+  }
+
+  /**
+   * The byte-level tokenizer with {@code specials} as added tokens (ids from 258 on) and {@code tokenizerConfig}
+   * as tokenizer_config.json; no generation_config.json.
+   */
+  public static Path write(Path dir, List<String> specials, String tokenizerConfig) throws IOException {
     Files.createDirectories(dir);
     ObjectMapper json = new ObjectMapper();
     ObjectNode root = json.createObjectNode();
@@ -57,9 +70,8 @@ public final class TinyTokenizers {
     root.putNull("truncation");
     root.putNull("padding");
     ArrayNode added = root.putArray("added_tokens");
-    String[] specials = {"<|endoftext|>", "<|im_start|>", "<|im_end|>"};
-    for (int i = 0; i < specials.length; i++) {
-      added.addObject().put("id", ENDOFTEXT + i).put("content", specials[i]).put("single_word", false)
+    for (int i = 0; i < specials.size(); i++) {
+      added.addObject().put("id", ENDOFTEXT + i).put("content", specials.get(i)).put("single_word", false)
           .put("lstrip", false).put("rstrip", false).put("normalized", false).put("special", true);
     }
     root.putNull("normalizer");
@@ -86,11 +98,7 @@ public final class TinyTokenizers {
     vocab.put("he", 257);
     model.putArray("merges").add(space + " t").add("h e");
     Files.writeString(dir.resolve("tokenizer.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(root));
-    try (InputStream in = TinyTokenizers.class.getResourceAsStream("/templates/qwen2.5-tokenizer_config.json")) {
-      ObjectNode config = (ObjectNode) json.readTree(in);
-      Files.writeString(dir.resolve("tokenizer_config.json"), json.writeValueAsString(config));
-    }
-    Files.writeString(dir.resolve("generation_config.json"), "{\"eos_token_id\": [" + IM_END + ", " + ENDOFTEXT + "]}");
+    Files.writeString(dir.resolve("tokenizer_config.json"), tokenizerConfig);
     return dir;
   }
 }
