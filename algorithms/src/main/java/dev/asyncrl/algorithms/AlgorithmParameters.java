@@ -20,7 +20,7 @@ final class AlgorithmParameters {
 
   static Setting<String> aggregation(String defaultValue) {
     return Setting.choice(PREFIX + "aggregation", defaultValue, LossAggregation.configNames(),
-        "how per-token losses become one number (ALGORITHMS.md, Aggregation)");
+        "how per-token losses become one number (README, Algorithms)");
   }
 
   static LossAggregation aggregation(Settings s, Setting<String> setting) {

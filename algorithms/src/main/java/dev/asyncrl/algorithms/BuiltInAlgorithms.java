@@ -10,7 +10,7 @@ import dev.asyncrl.core.config.Setting;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** The algorithms of ALGORITHMS.md, each with its parameters and defaults. */
+/** The built-in algorithms (README, Algorithms), each with its parameters and defaults. */
 final class BuiltInAlgorithms {
   private BuiltInAlgorithms() {}
 
@@ -118,7 +118,7 @@ final class BuiltInAlgorithms {
     Setting<String> agg = AlgorithmParameters.aggregation("seq-mean-token-mean");
     Kl kl = Kl.declare();
     r.register("vcpo", "VCPO: truncated sequence IS with an ESS-scaled learning rate and the off-policy optimal "
-            + "baseline (ALGORITHMS.md, VCPO).",
+            + "baseline.",
         concat(List.of(cap, rule, base, baseline, weights, agg), kl.settings()),
         s -> new Algorithm("vcpo", GroupFilter.NONE,
             new OptimalBaselineAdvantage(enumValue(OptimalBaselineAdvantage.Baseline.class, s.get(baseline)),

@@ -2,7 +2,7 @@ package dev.asyncrl.algorithms;
 
 /**
  * A per-step factor on the learning rate, from the mini-batch's ESS ratio {@code ρ} (see
- * {@link EffectiveSampleSize}). VCPO (ALGORITHMS.md, VCPO 2): {@code η_eff = η·sqrt(min(1, ρ/base))}
+ * {@link EffectiveSampleSize}). VCPO's ESS-scaled step size: {@code η_eff = η·sqrt(min(1, ρ/base))}
  * ({@link Rule#SQRT}) or {@code η·min(1, ρ/base)} ({@link Rule#LINEAR}); the base rate is restored after the
  * step.
  */

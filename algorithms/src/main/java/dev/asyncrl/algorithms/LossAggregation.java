@@ -3,8 +3,9 @@ package dev.asyncrl.algorithms;
 import ai.djl.ndarray.NDArray;
 
 /**
- * How per-token losses {@code ℓ [B, T]} become one number, over the whole mini-batch (ALGORITHMS.md,
- * Aggregation, and LOOP's fixed divisor). Masked tokens ({@code m = 0}) never count. A batch without any unmasked
+ * How per-token losses {@code ℓ [B, T]} become one number, over the whole mini-batch (the modes verl and
+ * Dr. GRPO name token-mean, seq-mean-token-mean, seq-mean-token-sum and seq-mean-token-sum-norm, and LOOP's
+ * fixed divisor). Masked tokens ({@code m = 0}) never count. A batch without any unmasked
  * token gives 0.
  */
 public enum LossAggregation {

@@ -4,7 +4,7 @@ import dev.asyncrl.core.metrics.Statistics;
 import java.util.Map;
 
 /**
- * VCPO's advantage (ALGORITHMS.md, VCPO 3): {@code A_i = (R_i − b_g) / σ_g}, σ_g the population std of
+ * VCPO's advantage (variance-controlled off-policy RL, its optimal-baseline advantage): {@code A_i = (R_i − b_g) / σ_g}, σ_g the population std of
  * the group's rewards (no division when {@code σ_g ≤ 1e-8}), with the off-policy optimal baseline
  *
  * <pre>

@@ -5,7 +5,7 @@ import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * Per-thread engine settings. Autograd mode is thread-local in PyTorch: a rollout thread that does not turn
- * it off silently records graphs on trainable weights (STACK.md, pitfall 3).
+ * it off silently records graphs on trainable weights.
  */
 public final class ComputeThread {
   private ComputeThread() {}

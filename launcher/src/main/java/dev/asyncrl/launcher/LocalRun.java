@@ -31,7 +31,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -90,17 +89,8 @@ public final class LocalRun {
         workers.add(new RolloutWorker(workerSetup(job, model, i, copy, 0, invalidRewards), weights, gate, store));
       }
       try (RolloutPool pool = new RolloutPool(workers, gate)) {
-        RolloutMonitor monitor = new RolloutMonitor() {
-          @Override
-          public Optional<Throwable> failure() {
-            return pool.failure();
-          }
-
-          @Override
-          public Map<String, Double> metrics() {
-            return Map.of("rollout/invalid_rewards", (double) invalidRewards.count());
-          }
-        };
+        RolloutMonitor monitor = RolloutMonitor.of(pool::failure,
+            () -> Map.of("rollout/invalid_rewards", (double) invalidRewards.count()));
         Trainer trainer = parts.trainer(checkpointDir, store, new InProcessPublisher(weights, gate), monitor, listener);
         evaluation(job, model, trainer);
         trainer.publishInitial();

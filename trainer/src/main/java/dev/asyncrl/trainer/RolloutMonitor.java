@@ -2,6 +2,7 @@ package dev.asyncrl.trainer;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * What the trainer sees of rollout workers in its own process: the failure that stopped one (the run then
@@ -10,19 +11,23 @@ import java.util.Optional;
  */
 public interface RolloutMonitor {
 
-  RolloutMonitor NONE = new RolloutMonitor() {
-    @Override
-    public Optional<Throwable> failure() {
-      return Optional.empty();
-    }
-
-    @Override
-    public Map<String, Double> metrics() {
-      return Map.of();
-    }
-  };
+  RolloutMonitor NONE = of(Optional::empty, Map::of);
 
   Optional<Throwable> failure();
 
   Map<String, Double> metrics();
+
+  static RolloutMonitor of(Supplier<Optional<Throwable>> failure, Supplier<Map<String, Double>> metrics) {
+    return new RolloutMonitor() {
+      @Override
+      public Optional<Throwable> failure() {
+        return failure.get();
+      }
+
+      @Override
+      public Map<String, Double> metrics() {
+        return metrics.get();
+      }
+    };
+  }
 }
