@@ -22,6 +22,11 @@ public interface Architecture {
 
   int vocabSize();
 
+  /** Key/value heads per layer (fewer than the query heads under grouped-query attention). */
+  int kvHeads();
+
+  int headDim();
+
   /** Every parameter's name and shape (no memory is allocated): for size checks before a model is built. */
   Map<String, Shape> parameterShapes();
 
@@ -31,7 +36,8 @@ public interface Architecture {
   /**
    * Logits for {@code tokens [B, S]} at positions {@code cache.length() ..}.
    *
-   * @param cache null for a whole-sequence forward; otherwise extended with this call's keys and values
+   * @param cache null for a whole-sequence forward; otherwise extended with this call's keys and values,
+   *     and its {@link KvCache#rowStarts()} take the place of {@code leftPad}
    * @param leftPad per row, how many leading columns are padding (prompts of different lengths in one
    *     batch); null when no row is padded on the left. Padded columns are never attended to and positions
    *     count from each row's first real token.

@@ -39,6 +39,18 @@ public final class AttentionMask {
     return dtype == DataType.FLOAT32 ? f : f.toType(dtype, false);
   }
 
+  /** The longest sequence among the rows after {@code steps} more tokens: what must fit the model's limit. */
+  public static int longestRow(int steps, int offset, int[] rowStarts) {
+    int earliest = 0;
+    if (rowStarts != null) {
+      earliest = Integer.MAX_VALUE;
+      for (int s : rowStarts) {
+        earliest = Math.min(earliest, s);
+      }
+    }
+    return offset + steps - earliest;
+  }
+
   /** Position of each new token, {@code [B, S]} int64: {@code offset + s − leftPad[b]}, at least 0. */
   public static NDArray positions(NDManager m, int batch, int steps, int offset, int[] leftPad) {
     long[] pos = new long[batch * steps];

@@ -51,6 +51,16 @@ public final class GptArchitecture implements Architecture {
   }
 
   @Override
+  public int kvHeads() {
+    return config.nHeads();
+  }
+
+  @Override
+  public int headDim() {
+    return headDim;
+  }
+
+  @Override
   public List<String> projections() {
     List<String> out = new ArrayList<>();
     for (int l = 0; l < config.nLayers(); l++) {
@@ -119,17 +129,19 @@ public final class GptArchitecture implements Architecture {
     int batch = Math.toIntExact(tokens.getShape().get(0));
     int steps = Math.toIntExact(tokens.getShape().get(1));
     int offset = cache == null ? 0 : cache.length();
-    if (offset + steps > config.maxSeqLen()) {
-      throw new IllegalArgumentException("sequence of " + (offset + steps) + " tokens exceeds model.max_seq_len "
+    int[] starts = cache != null ? cache.rowStarts() : leftPad;
+    int longest = AttentionMask.longestRow(steps, offset, cache != null ? starts : null);
+    if (longest > config.maxSeqLen()) {
+      throw new IllegalArgumentException("sequence of " + longest + " tokens exceeds model.max_seq_len "
           + config.maxSeqLen());
     }
     NDManager m = tokens.getManager();
     NDArray posEmb = params.get("pos_emb");
     NDArray emb = embed(tokens, params.get("tok_emb"));                                     // [B, S, D]
-    NDArray x = leftPad == null
+    NDArray x = starts == null
         ? emb.add(posEmb.get(new NDIndex("{}:{}", offset, offset + steps)))
-        : emb.add(embed(AttentionMask.positions(m, batch, steps, offset, leftPad), posEmb)); // [B, S, D]
-    NDArray mask = AttentionMask.additive(m, posEmb.getDataType(), batch, steps, offset, leftPad);
+        : emb.add(embed(AttentionMask.positions(m, batch, steps, offset, starts), posEmb)); // [B, S, D]
+    NDArray mask = AttentionMask.additive(m, posEmb.getDataType(), batch, steps, offset, starts);
     for (int l = 0; l < config.nLayers(); l++) {
       x = block(params, l, x, mask, cache, batch, steps);
     }

@@ -68,6 +68,16 @@ public final class LlamaArchitecture implements Architecture {
   }
 
   @Override
+  public int kvHeads() {
+    return c.kvHeads();
+  }
+
+  @Override
+  public int headDim() {
+    return c.headDim();
+  }
+
+  @Override
   public List<String> projections() {
     List<String> out = new ArrayList<>();
     for (String name : parameterShapes().keySet()) {
@@ -146,16 +156,17 @@ public final class LlamaArchitecture implements Architecture {
     int batch = Math.toIntExact(tokens.getShape().get(0));
     int steps = Math.toIntExact(tokens.getShape().get(1));
     int offset = cache == null ? 0 : cache.length();
-    if (offset + steps > maxSeqLen) {
-      throw new IllegalArgumentException("sequence of " + (offset + steps) + " tokens exceeds the model's limit of "
-          + maxSeqLen);
+    int[] starts = cache != null ? cache.rowStarts() : leftPad;
+    int longest = AttentionMask.longestRow(steps, offset, cache != null ? starts : null);
+    if (longest > maxSeqLen) {
+      throw new IllegalArgumentException("sequence of " + longest + " tokens exceeds the model's limit of " + maxSeqLen);
     }
     NDManager m = tokens.getManager();
     NDArray embedding = p.get("model.embed_tokens.weight");
     DataType dtype = embedding.getDataType();
     NDArray x = tokens.getNDArrayInternal().embedding(tokens, embedding, SparseFormat.DENSE).singletonOrThrow(); // [B,S,D]
-    NDArray[] rotary = rotary(m, batch, steps, offset, leftPad, dtype);                    // [B, 1, S, dh] each
-    NDArray mask = AttentionMask.additive(m, dtype, batch, steps, offset, leftPad);
+    NDArray[] rotary = rotary(m, batch, steps, offset, starts, dtype);                     // [B, 1, S, dh] each
+    NDArray mask = AttentionMask.additive(m, dtype, batch, steps, offset, starts);
     for (int l = 0; l < c.layers(); l++) {
       x = layer(p, l, x, rotary, mask, cache, batch, steps);
     }

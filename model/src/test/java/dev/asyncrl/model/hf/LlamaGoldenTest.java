@@ -12,7 +12,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.asyncrl.gpu.ComputeThread;
-import dev.asyncrl.model.KvCache;
+import dev.asyncrl.model.SlotKvCache;
 import dev.asyncrl.model.TransformerPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,14 +88,17 @@ class LlamaGoldenTest {
          NDManager m = NDManager.newBaseManager()) {
       long[] seq = {5, 17, 42, 8, 91, 33};
       NDArray full = policy.forward(m.create(seq, new Shape(1, 6)), null);                    // [1, 6, V]
-      // Prompt of 4 through the cache, then one token at a time.
-      KvCache cache = new KvCache(policy.architecture().layers());
-      NDArray first = policy.forward(m.create(new long[] {5, 17, 42, 8}, new Shape(1, 4)), cache);
-      NDArray fifth = policy.forward(m.create(new long[] {91}, new Shape(1, 1)), cache);
-      NDArray sixth = policy.forward(m.create(new long[] {33}, new Shape(1, 1)), cache);
-      assertClose(full.get(new NDIndex(":, :4, :")), first);
-      assertClose(full.get(new NDIndex(":, 4:5, :")), fifth);
-      assertClose(full.get(new NDIndex(":, 5:6, :")), sixth);
+      // Prompt of 4 prefilled into the preallocated cache, then one token at a time.
+      var arch = policy.architecture();
+      try (SlotKvCache cache = new SlotKvCache(policy.manager(), arch.layers(), 1, arch.kvHeads(), arch.headDim(), 16, 4,
+          DataType.FLOAT32)) {
+        NDArray first = policy.forward(m.create(new long[] {5, 17, 42, 8}, new Shape(1, 4)), cache.prefill(0, 4));
+        NDArray fifth = policy.forward(m.create(new long[] {91}, new Shape(1, 1)), cache);
+        NDArray sixth = policy.forward(m.create(new long[] {33}, new Shape(1, 1)), cache);
+        assertClose(full.get(new NDIndex(":, :4, :")), first);
+        assertClose(full.get(new NDIndex(":, 4:5, :")), fifth);
+        assertClose(full.get(new NDIndex(":, 5:6, :")), sixth);
+      }
       // The same sequence left-padded by 3 in a batch with an unpadded row: identical logits for its tokens.
       long[] batch = {0, 0, 0, 5, 17, 42, 8, 91, 33, 60, 2, 77, 14, 50, 23, 11, 3, 95};
       NDArray padded = policy.forward(m.create(batch, new Shape(2, 9)), null, new int[] {3, 0});

@@ -1,0 +1,229 @@
+package dev.asyncrl.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Continuous batching: up to {@code slots} sequences decode together, one batched forward per token, over a
+ * {@link SlotKvCache} allocated once. A finished sequence frees its slot at once, and the next request takes
+ * it (a prefill of that slot only) while the others keep decoding, so no slot waits for the longest response.
+ *
+ * <p>Tokens are drawn on the device ({@link DeviceSampler}); per step only the ids and log-probs reach the
+ * host. Each sequence draws from its own random stream ({@link Request#seed}), so its tokens do not depend on
+ * which other sequences share the batch. Every token records the policy version that produced it: after
+ * {@link #weightsChanged} the live sequences are re-encoded with the new weights and continue, so each token's
+ * log-prob is exactly that of the version recorded with it.
+ */
+public final class GenerationEngine implements AutoCloseable {
+
+  /** A sequence to generate. {@code tag} comes back with its completion. */
+  public record Request(int[] prompt, long seed, Object tag) {}
+
+  /** A finished sequence: response tokens, their behaviour log-probs and the version that drew each. */
+  public record Completion(Object tag, int[] prompt, int[] tokens, float[] logProbs, long[] versions) {}
+
+  private static final class Slot {
+    final Request request;
+    final SplittableRandom rng;
+    final int[] tokens;
+    final float[] logProbs;
+    final long[] versions;
+    int length;
+
+    Slot(Request request, int maxNew) {
+      this.request = request;
+      this.rng = new SplittableRandom(request.seed());
+      this.tokens = new int[maxNew];
+      this.logProbs = new float[maxNew];
+      this.versions = new long[maxNew];
+    }
+
+    /** In (0, 1]: the point at which this sequence's next token inverts the distribution. */
+    float uniform() {
+      return (float) (1.0 - rng.nextDouble());
+    }
+  }
+
+  private final TransformerPolicy policy;
+  private final SamplingParams params;
+  private final SlotKvCache cache;
+  private final Slot[] slots;
+  private final int maxPromptLen;
+  private long version;
+
+  /** @param maxPromptLen the longest prompt any request will have */
+  public GenerationEngine(TransformerPolicy policy, SamplingParams params, int slots, int maxPromptLen) {
+    this.policy = policy;
+    this.params = params;
+    this.maxPromptLen = maxPromptLen;
+    this.slots = new Slot[slots];
+    Architecture arch = policy.architecture();
+    int longest = maxPromptLen + params.maxNewTokens();
+    // A live sequence is re-encoded whole after new weights, so the reserve covers prompt + response; twice
+    // that makes compaction happen at most once per response length.
+    this.cache = new SlotKvCache(policy.manager(), arch.layers(), slots, arch.kvHeads(), arch.headDim(), 2 * longest,
+        longest, policy.dataType());
+  }
+
+  /** Bytes of the key/value cache: slots × 2 × (prompt + max_new_tokens) columns per layer. */
+  public long cacheBytes() {
+    return cache.bytes();
+  }
+
+  /** How often the cache made room by shifting its columns (at most once per response length). */
+  public int compactions() {
+    return cache.compactions();
+  }
+
+  public int slots() {
+    return slots.length;
+  }
+
+  public int freeSlots() {
+    int n = 0;
+    for (Slot s : slots) {
+      n += s == null ? 1 : 0;
+    }
+    return n;
+  }
+
+  public boolean idle() {
+    return freeSlots() == slots.length;
+  }
+
+  /** The version tag the next tokens get (the weights the policy holds). */
+  public void setVersion(long version) {
+    this.version = version;
+  }
+
+  /**
+   * The policy's weights changed (now {@code version}): live sequences are re-encoded (prompt and tokens so
+   * far) with them, so every later token is drawn exactly from the new policy.
+   */
+  public void weightsChanged(long version) {
+    this.version = version;
+    try (NDScope ignored = new NDScope()) {
+      for (int i = 0; i < slots.length; i++) {
+        Slot s = slots[i];
+        if (s != null) {
+          int[] seen = Arrays.copyOf(s.request.prompt(), s.request.prompt().length + s.length - 1);
+          System.arraycopy(s.tokens, 0, seen, s.request.prompt().length, s.length - 1);
+          prefill(i, seen);
+        }
+      }
+    }
+  }
+
+  /**
+   * Starts requests that share one prompt: one prefill, copied to each request's slot, and each request's
+   * first token drawn. Returns the requests already finished (a first token that stops, or max_new_tokens 1).
+   *
+   * @throws IllegalStateException when fewer slots are free than requests
+   */
+  public List<Completion> start(List<Request> samePrompt) {
+    if (samePrompt.isEmpty()) {
+      return List.of();
+    }
+    int[] prompt = samePrompt.get(0).prompt();
+    if (prompt.length == 0 || prompt.length > maxPromptLen) {
+      throw new IllegalArgumentException("a prompt of " + prompt.length + " tokens; this engine takes 1.."
+          + maxPromptLen);
+    }
+    int[] free = new int[samePrompt.size()];
+    int found = 0;
+    for (int i = 0; i < slots.length && found < free.length; i++) {
+      if (slots[i] == null) {
+        free[found++] = i;
+      }
+    }
+    if (found < free.length) {
+      throw new IllegalStateException(free.length + " requests but " + found + " free slots");
+    }
+    List<Completion> done = new ArrayList<>();
+    try (NDScope ignored = new NDScope()) {
+      NDArray last = prefill(free[0], prompt);                                                   // [1, V]
+      float[] u = new float[free.length];
+      for (int r = 0; r < free.length; r++) {
+        Request request = samePrompt.get(r);
+        if (!Arrays.equals(request.prompt(), prompt)) {
+          throw new IllegalArgumentException("start() takes requests with one prompt");
+        }
+        if (r > 0) {
+          cache.copySlot(free[0], free[r]);
+        }
+        slots[free[r]] = new Slot(request, params.maxNewTokens());
+        u[r] = slots[free[r]].uniform();
+      }
+      NDArray rows = free.length == 1 ? last : last.repeat(0, free.length);                        // [n, V]
+      DeviceSampler.Draw draw = DeviceSampler.sample(rows, params, u);
+      for (int r = 0; r < free.length; r++) {
+        record(free[r], (int) draw.tokens()[r], draw.logProbs()[r], done);
+      }
+    }
+    return done;
+  }
+
+  /** One decode step for every live sequence; returns those that finished with it. */
+  public List<Completion> step() {
+    List<Completion> done = new ArrayList<>();
+    if (idle()) {
+      return done;
+    }
+    boolean[] live = new boolean[slots.length];
+    long[] fed = new long[slots.length];
+    float[] u = new float[slots.length];
+    for (int i = 0; i < slots.length; i++) {
+      Slot s = slots[i];
+      live[i] = s != null;
+      fed[i] = s == null ? 0 : s.tokens[s.length - 1];
+      u[i] = s == null ? 1f : s.uniform();
+    }
+    try (NDScope ignored = new NDScope()) {
+      cache.compact(1, live);
+      NDArray tokens = policy.manager().create(fed, new Shape(slots.length, 1));
+      NDArray logits = policy.forward(tokens, cache).squeeze(1);                                  // [slots, V]
+      DeviceSampler.Draw draw = DeviceSampler.sample(logits, params, u);
+      for (int i = 0; i < slots.length; i++) {
+        if (live[i]) {
+          record(i, (int) draw.tokens()[i], draw.logProbs()[i], done);
+        }
+      }
+    }
+    return done;
+  }
+
+  /** Encodes {@code tokens} into {@code slot} (below the current column); returns the last position's logits. */
+  private NDArray prefill(int slot, int[] tokens) {
+    long[] ids = new long[tokens.length];
+    for (int t = 0; t < tokens.length; t++) {
+      ids[t] = tokens[t];
+    }
+    NDArray input = policy.manager().create(ids, new Shape(1, tokens.length));
+    NDArray logits = policy.forward(input, cache.prefill(slot, tokens.length));                    // [1, L, V]
+    return logits.get(":, -1, :");                                                                  // [1, V]
+  }
+
+  private void record(int i, int token, float logProb, List<Completion> done) {
+    Slot s = slots[i];
+    s.tokens[s.length] = token;
+    s.logProbs[s.length] = logProb;
+    s.versions[s.length] = version;
+    s.length++;
+    if (params.isStop(token) || s.length == params.maxNewTokens()) {
+      done.add(new Completion(s.request.tag(), s.request.prompt(), Arrays.copyOf(s.tokens, s.length),
+          Arrays.copyOf(s.logProbs, s.length), Arrays.copyOf(s.versions, s.length)));
+      slots[i] = null;
+      cache.release(i);
+    }
+  }
+
+  @Override
+  public void close() {
+    cache.close();
+  }
+}

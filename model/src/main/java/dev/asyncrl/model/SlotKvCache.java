@@ -1,0 +1,203 @@
+package dev.asyncrl.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
+
+/**
+ * A key/value cache allocated once for {@code slots} sequences: per layer {@code [slots, KV, capacity, dh]},
+ * written in place; nothing is copied or allocated per token.
+ *
+ * <p>All slots write the same column at each decode step (one batched forward), and each slot remembers the
+ * column its current sequence starts at; attention never sees a slot's earlier columns. A new sequence's
+ * prompt is written into its slot just below the current column ({@link #prefill}). When the columns run out,
+ * {@link #compact} shifts everything left past the columns no live sequence needs, so a slot can be reused
+ * forever while memory stays {@code slots × capacity} entries per layer.
+ */
+public final class SlotKvCache implements KvCache, AutoCloseable {
+
+  private final NDManager manager;
+  private final NDArray[] keys;
+  private final NDArray[] values;
+  private final int capacity;
+  private final int reserve;
+  private final int[] starts;
+  private int column;
+  private int compactions;
+
+  /**
+   * @param reserve columns kept free below the current one for a new prompt (the longest prompt)
+   * @param capacity columns per slot; at least the longest prompt plus the longest response, more makes
+   *                 {@link #compact} rarer
+   */
+  public SlotKvCache(NDManager parent, int layers, int slots, int kvHeads, int headDim, int capacity, int reserve,
+      DataType dtype) {
+    if (capacity <= reserve) {
+      throw new IllegalArgumentException("capacity " + capacity + " must exceed the prompt reserve " + reserve);
+    }
+    this.manager = parent.newSubManager();
+    this.keys = new NDArray[layers];
+    this.values = new NDArray[layers];
+    Shape shape = new Shape(slots, kvHeads, capacity, headDim);
+    for (int l = 0; l < layers; l++) {
+      keys[l] = manager.zeros(shape, dtype);
+      values[l] = manager.zeros(shape, dtype);
+    }
+    this.capacity = capacity;
+    this.reserve = reserve;
+    this.column = reserve;
+    this.starts = new int[slots];
+    Arrays.fill(starts, column);
+  }
+
+  public int slots() {
+    return starts.length;
+  }
+
+  /** Bytes held by the keys and values of every layer. */
+  public long bytes() {
+    long per = keys[0].size() * keys[0].getDataType().getNumOfBytes();
+    return 2 * per * keys.length;
+  }
+
+  @Override
+  public int length() {
+    return column;
+  }
+
+  @Override
+  public int[] rowStarts() {
+    return starts;
+  }
+
+  /** How many times {@link #compact} shifted the columns. */
+  public int compactions() {
+    return compactions;
+  }
+
+  /** Columns left before {@link #compact} is needed. */
+  public int free() {
+    return capacity - column;
+  }
+
+  /** Marks {@code slot} as empty: it attends only to the current column until a sequence is prefilled. */
+  public void release(int slot) {
+    starts[slot] = column;
+  }
+
+  @Override
+  public NDArray[] append(int layer, NDArray k, NDArray v) {
+    int steps = Math.toIntExact(k.getShape().get(2));
+    if (column + steps > capacity) {
+      throw new IllegalStateException("the cache is full: compact() before the next step");
+    }
+    NDIndex at = new NDIndex(":, :, {}:{}", column, column + steps);
+    keys[layer].set(at, k);
+    values[layer].set(at, v);
+    NDIndex seen = new NDIndex(":, :, :{}", column + steps);
+    return new NDArray[] {keys[layer].get(seen), values[layer].get(seen)};
+  }
+
+  @Override
+  public void advance(int tokens) {
+    column += tokens;
+  }
+
+  /**
+   * The cache a forward over one slot's prompt writes to: its keys and values go to columns
+   * {@code length() − promptLength .. length()} of {@code slot}, and it attends to the prompt only.
+   * The slot's sequence then starts there.
+   */
+  public KvCache prefill(int slot, int promptLength) {
+    if (promptLength > reserve) {
+      throw new IllegalArgumentException("a prompt of " + promptLength + " tokens exceeds the reserve of " + reserve);
+    }
+    int first = column - promptLength;
+    starts[slot] = first;
+    return new KvCache() {
+      private int offset;
+
+      @Override
+      public int length() {
+        return offset;
+      }
+
+      @Override
+      public int[] rowStarts() {
+        return null;
+      }
+
+      @Override
+      public NDArray[] append(int layer, NDArray k, NDArray v) {
+        int steps = Math.toIntExact(k.getShape().get(2));
+        NDIndex at = new NDIndex("{}:{}, :, {}:{}", slot, slot + 1, first + offset, first + offset + steps);
+        keys[layer].set(at, k);
+        values[layer].set(at, v);
+        return new NDArray[] {k, v};
+      }
+
+      @Override
+      public void advance(int tokens) {
+        offset += tokens;
+      }
+    };
+  }
+
+  /** Copies {@code from}'s sequence so far into {@code to} (same prompt, one prefill for a whole group). */
+  public void copySlot(int from, int to) {
+    NDIndex src = new NDIndex("{}:{}, :, {}:{}", from, from + 1, starts[from], column);
+    NDIndex dst = new NDIndex("{}:{}, :, {}:{}", to, to + 1, starts[from], column);
+    for (int l = 0; l < keys.length; l++) {
+      keys[l].set(dst, keys[l].get(src));
+      values[l].set(dst, values[l].get(src));
+    }
+    starts[to] = starts[from];
+  }
+
+  /**
+   * Makes room when fewer than {@code needed} columns are left: shifts every slot left by as many columns
+   * as no live sequence uses, keeping {@code reserve} columns below the current one for new prompts.
+   *
+   * @param live which slots hold a sequence
+   */
+  public void compact(int needed, boolean[] live) {
+    if (free() >= needed) {
+      return;
+    }
+    int oldest = column;
+    for (int s = 0; s < starts.length; s++) {
+      if (live[s]) {
+        oldest = Math.min(oldest, starts[s]);
+      }
+    }
+    int shift = Math.min(oldest, column - reserve);
+    if (shift <= 0 || capacity - (column - shift) < needed) {
+      throw new IllegalStateException("the cache cannot make room: capacity " + capacity + " is too small");
+    }
+    try (NDManager scratch = manager.newSubManager()) {
+      NDIndex src = new NDIndex(":, :, {}:{}", shift, column);
+      NDIndex dst = new NDIndex(":, :, 0:{}", column - shift);
+      for (int l = 0; l < keys.length; l++) {
+        NDArray k = keys[l].get(src).duplicate(); // the ranges overlap: copy before writing
+        NDArray v = values[l].get(src).duplicate();
+        k.attach(scratch);
+        v.attach(scratch);
+        keys[l].set(dst, k);
+        values[l].set(dst, v);
+      }
+    }
+    column -= shift;
+    compactions++;
+    for (int s = 0; s < starts.length; s++) {
+      starts[s] = Math.max(0, starts[s] - shift);
+    }
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}
