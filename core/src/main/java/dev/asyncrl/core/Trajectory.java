@@ -14,9 +14,10 @@ import java.util.Arrays;
  * @param behaviourLogProbs {@code ℓμ_t}: log-probability of each response token under the sampling policy
  * @param lossMask       {@code m_t} in {0, 1}
  * @param reward         the scalar outcome reward {@code R}
- * @param startVersion   policy version that sampled the first response token
- * @param endVersion     policy version that sampled the last response token (equal unless partial rollouts)
+ * @param startVersion   the oldest policy version among the response tokens; staleness counts from it
+ * @param endVersion     the newest (equal to startVersion unless weights changed mid-response: partial rollouts)
  * @param generationNanos wall time spent sampling and scoring this response
+ * @param tokenVersions  the policy version that sampled each response token, between start and end version
  */
 public record Trajectory(
     int[] promptTokens,
@@ -26,9 +27,54 @@ public record Trajectory(
     double reward,
     long startVersion,
     long endVersion,
-    long generationNanos) {
+    long generationNanos,
+    long[] tokenVersions) {
+
+  /** A response sampled by one policy version throughout. */
+  public Trajectory(int[] promptTokens, int[] responseTokens, float[] behaviourLogProbs, byte[] lossMask, double reward,
+      long startVersion, long endVersion, long generationNanos) {
+    this(promptTokens, responseTokens, behaviourLogProbs, lossMask, reward, startVersion, endVersion, generationNanos,
+        uniform(responseTokens.length, startVersion, endVersion));
+  }
+
+  /** A response whose tokens carry their own versions; start and end are their oldest and newest. */
+  public static Trajectory withTokenVersions(int[] promptTokens, int[] responseTokens, float[] behaviourLogProbs,
+      byte[] lossMask, double reward, long generationNanos, long[] tokenVersions) {
+    long start = Arrays.stream(tokenVersions).min().orElse(0);
+    long end = Arrays.stream(tokenVersions).max().orElse(0);
+    return new Trajectory(promptTokens, responseTokens, behaviourLogProbs, lossMask, reward, start, end, generationNanos,
+        tokenVersions);
+  }
+
+  private static long[] uniform(int n, long start, long end) {
+    if (start != end) {
+      throw new IllegalArgumentException("a response sampled by versions " + start + ".." + end
+          + " needs the version of each token");
+    }
+    long[] v = new long[n];
+    Arrays.fill(v, start);
+    return v;
+  }
+
+  /** Σ over response tokens of (trainer version − the token's version): for token-weighted staleness. */
+  public long tokenStaleness(long trainerVersion) {
+    long sum = 0;
+    for (long v : tokenVersions) {
+      sum += trainerVersion - v;
+    }
+    return sum;
+  }
 
   public Trajectory {
+    if (tokenVersions.length != responseTokens.length) {
+      throw new IllegalArgumentException("token versions (" + tokenVersions.length + ") and response tokens ("
+          + responseTokens.length + ") must have the same length");
+    }
+    for (long v : tokenVersions) {
+      if (v < startVersion || v > endVersion) {
+        throw new IllegalArgumentException("token version " + v + " outside " + startVersion + ".." + endVersion);
+      }
+    }
     if (responseTokens.length != behaviourLogProbs.length || responseTokens.length != lossMask.length) {
       throw new IllegalArgumentException("response tokens (" + responseTokens.length + "), behaviour log-probs ("
           + behaviourLogProbs.length + ") and loss mask (" + lossMask.length + ") must have the same length");
@@ -55,7 +101,8 @@ public record Trajectory(
         && Double.compare(reward, t.reward) == 0
         && startVersion == t.startVersion
         && endVersion == t.endVersion
-        && generationNanos == t.generationNanos;
+        && generationNanos == t.generationNanos
+        && Arrays.equals(tokenVersions, t.tokenVersions);
   }
 
   @Override

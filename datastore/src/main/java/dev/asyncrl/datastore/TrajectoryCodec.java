@@ -12,11 +12,12 @@ import java.util.zip.CRC32C;
 
 /**
  * The one binary encoding of a {@link TrajectoryGroup}, used by every store that leaves the process. Format
- * version 1, all integers big-endian (documented in {@code docs/trajectory-format.md}):
+ * version 2, all integers big-endian (documented in {@code docs/trajectory-format.md}); version 1 records
+ * (no per-token versions) still decode:
  *
  * <pre>
  *   magic            4 bytes  "ARLT"
- *   format version   u8       1
+ *   format version   u8       2
  *   flags            u8       0 (reserved)
  *   group id         i64
  *   worker id        i32
@@ -29,6 +30,8 @@ import java.util.zip.CRC32C;
  *     generation time  i64      ns
  *     prompt           i32 length P, then P × i32 token ids
  *     response         i32 length R, then R × i32 token ids, R × f32 behaviour log-probs, R × u8 loss mask
+ *     token versions   u8 0 = every token has the start version; 1 = R × u32: each token's version − start
+ *                      (version 2 only)
  *   checksum         u32      CRC-32C of every byte before it
  * </pre>
  *
@@ -39,10 +42,10 @@ import java.util.zip.CRC32C;
 public final class TrajectoryCodec {
   private TrajectoryCodec() {}
 
-  public static final int FORMAT_VERSION = 1;
+  public static final int FORMAT_VERSION = 2;
   private static final byte[] MAGIC = {'A', 'R', 'L', 'T'};
   private static final int FIXED_HEADER = 4 + 1 + 1 + 8 + 4 + 8 + 2 + 4;
-  private static final int FIXED_PER_TRAJECTORY = 8 + 8 + 8 + 8 + 4 + 4;
+  private static final int FIXED_PER_TRAJECTORY = 8 + 8 + 8 + 8 + 4 + 4; // + 1 flag byte in version 2
   private static final int CHECKSUM = 4;
 
   public static byte[] encode(TrajectoryGroup group) {
@@ -52,7 +55,8 @@ public final class TrajectoryCodec {
     }
     int size = FIXED_HEADER + task.length + CHECKSUM;
     for (Trajectory t : group.trajectories()) {
-      size += FIXED_PER_TRAJECTORY + 4 * t.promptTokens().length + 9 * t.responseTokens().length;
+      size += FIXED_PER_TRAJECTORY + 4 * t.promptTokens().length + 9 * t.responseTokens().length + 1
+          + (t.startVersion() == t.endVersion() ? 0 : 4 * t.responseTokens().length);
     }
     ByteBuffer b = ByteBuffer.allocate(size);
     b.put(MAGIC).put((byte) FORMAT_VERSION).put((byte) 0);
@@ -68,6 +72,14 @@ public final class TrajectoryCodec {
       b.asFloatBuffer().put(t.behaviourLogProbs());
       b.position(b.position() + 4 * t.behaviourLogProbs().length);
       b.put(t.lossMask());
+      if (t.startVersion() == t.endVersion()) {
+        b.put((byte) 0); // every token has the start version
+      } else {
+        b.put((byte) 1);
+        for (long v : t.tokenVersions()) {
+          b.putInt(Math.toIntExact(v - t.startVersion()));
+        }
+      }
     }
     CRC32C crc = new CRC32C();
     crc.update(b.array(), 0, b.position());
@@ -92,9 +104,9 @@ public final class TrajectoryCodec {
           + (FIXED_HEADER + CHECKSUM));
     }
     int version = bytes[4] & 0xFF;
-    if (version != FORMAT_VERSION) {
-      throw new TrajectoryFormatException("trajectory record has format version " + version + "; this build reads version "
-          + FORMAT_VERSION + (version > FORMAT_VERSION ? " (written by a newer asyncrl?)" : ""));
+    if (version < 1 || version > FORMAT_VERSION) {
+      throw new TrajectoryFormatException("trajectory record has format version " + version + "; this build reads versions "
+          + "1 to " + FORMAT_VERSION + (version > FORMAT_VERSION ? " (written by a newer asyncrl?)" : ""));
     }
     ByteBuffer b = ByteBuffer.wrap(bytes);
     int stored = b.getInt(bytes.length - CHECKSUM);
@@ -127,7 +139,14 @@ public final class TrajectoryCodec {
         b.position(b.position() + 4 * r);
         byte[] mask = new byte[r];
         b.get(mask);
-        trajectories.add(new Trajectory(prompt, response, logProbs, mask, reward, start, end, nanos));
+        long[] versions = new long[r];
+        java.util.Arrays.fill(versions, start);
+        if (version >= 2 && b.get() != 0) {
+          for (int t = 0; t < r; t++) {
+            versions[t] = start + b.getInt();
+          }
+        }
+        trajectories.add(new Trajectory(prompt, response, logProbs, mask, reward, start, end, nanos, versions));
       }
       if (b.hasRemaining()) {
         throw new TrajectoryFormatException("trajectory record has " + b.remaining() + " unexpected bytes after its last trajectory");

@@ -75,8 +75,24 @@ public final class WeightChannel<W> {
    * @return the serial now held: the one read, or {@code haveSerial} when nothing newer exists
    */
   public synchronized long readIfNewer(long haveSerial, int lag, Consumer<Published<W>> reader) {
-    if (versions.isEmpty()) {
+    Published<W> target = target(lag);
+    if (target == null || target.serial() <= haveSerial) {
       return haveSerial;
+    }
+    reader.accept(target);
+    return target.serial();
+  }
+
+  /** Whether {@link #readIfNewer} would read something now. */
+  public synchronized boolean hasNewer(long haveSerial, int lag) {
+    Published<W> target = target(lag);
+    return target != null && target.serial() > haveSerial;
+  }
+
+  /** The version {@code lag} behind the newest, or the oldest retained; null before the first publish. */
+  private Published<W> target(int lag) {
+    if (versions.isEmpty()) {
+      return null;
     }
     long wanted = versions.peekLast().version() - lag;
     Published<W> target = versions.peekFirst();
@@ -85,11 +101,7 @@ public final class WeightChannel<W> {
         target = p;
       }
     }
-    if (target.serial() <= haveSerial) {
-      return haveSerial;
-    }
-    reader.accept(target);
-    return target.serial();
+    return target;
   }
 
   /** Blocks until some version is published or the channel closes; returns the newest version or -1. */

@@ -13,8 +13,13 @@ import org.junit.jupiter.api.Test;
 
 public class TrajectoryCodecTest {
 
-  /** A group of {@code k} responses of {@code tokens} tokens with random contents. */
+  /** A group of {@code k} responses of {@code tokens} tokens with random contents, sampled across versions 7..9. */
   public static TrajectoryGroup randomGroup(long id, int k, int tokens, long seed) {
+    return randomGroup(id, k, tokens, seed, true);
+  }
+
+  /** As above; without {@code versionsChange} every token has version 7. */
+  public static TrajectoryGroup randomGroup(long id, int k, int tokens, long seed, boolean versionsChange) {
     SplittableRandom rng = new SplittableRandom(seed);
     List<Trajectory> ts = new ArrayList<>();
     for (int i = 0; i < k; i++) {
@@ -27,7 +32,12 @@ public class TrajectoryCodecTest {
         logProbs[t] = (float) -rng.nextDouble(0, 12);
         mask[t] = (byte) (rng.nextInt(5) == 0 ? 0 : 1);
       }
-      ts.add(new Trajectory(prompt, response, logProbs, mask, rng.nextDouble(-1, 1), 7, 9, rng.nextLong(1, 1L << 40)));
+      long[] versions = new long[len];
+      for (int t = 0; t < len; t++) {
+        versions[t] = !versionsChange ? 7 : t == 0 ? 7 : t == len - 1 ? 9 : 7 + rng.nextInt(3); // new weights mid-response
+      }
+      ts.add(Trajectory.withTokenVersions(prompt, response, logProbs, mask, rng.nextDouble(-1, 1),
+          rng.nextLong(1, 1L << 40), versions));
     }
     return new TrajectoryGroup(id, "réverse", ts, 3, TrajectoryGroup.nowMicros());
   }
@@ -47,7 +57,7 @@ public class TrajectoryCodecTest {
   void roundTripsEmptyResponsesAndExtremeValues() {
     Trajectory empty = new Trajectory(new int[0], new int[0], new float[0], new byte[0], 0, 0, 0, 0);
     Trajectory extreme = new Trajectory(new int[] {Integer.MAX_VALUE}, new int[] {-1}, new float[] {Float.NEGATIVE_INFINITY},
-        new byte[] {1}, -Double.MAX_VALUE, Long.MAX_VALUE - 1, Long.MAX_VALUE, Long.MIN_VALUE);
+        new byte[] {1}, -Double.MAX_VALUE, Long.MAX_VALUE - 1, Long.MAX_VALUE, Long.MIN_VALUE, new long[] {Long.MAX_VALUE});
     TrajectoryGroup g = new TrajectoryGroup(-5, "", List.of(empty, extreme), -1, Long.MIN_VALUE);
     assertEquals(g, TrajectoryCodec.decode(TrajectoryCodec.encode(g)));
   }
@@ -85,14 +95,60 @@ public class TrajectoryCodecTest {
       assertThrows(TrajectoryFormatException.class, () -> TrajectoryCodec.decode(Arrays.copyOf(good, len)), "length " + len);
     }
     byte[] newer = good.clone();
-    newer[4] = 2;
+    newer[4] = 3;
     String message = assertThrows(TrajectoryFormatException.class, () -> TrajectoryCodec.decode(newer)).getMessage();
-    assertEquals("trajectory record has format version 2; this build reads version 1 (written by a newer asyncrl?)", message);
+    assertEquals("trajectory record has format version 3; this build reads versions 1 to 2 (written by a newer asyncrl?)",
+        message);
+  }
+
+  @Test
+  void perTokenVersionsRoundTripAndAVersionOneRecordStillDecodes() {
+    TrajectoryGroup mixed = randomGroup(4, 3, 6, 8);
+    Trajectory t = TrajectoryCodec.decode(TrajectoryCodec.encode(mixed)).trajectories().get(0);
+    assertArrayEquals(mixed.trajectories().get(0).tokenVersions(), t.tokenVersions());
+    assertEquals(7, t.startVersion());
+    assertEquals(9, t.endVersion());
+
+    Trajectory one = new Trajectory(new int[] {1, 2}, new int[] {3, 4, 5}, new float[] {-1f, -2f, -3f},
+        new byte[] {1, 1, 0}, 0.5, 12, 12, 99);
+    TrajectoryGroup old = new TrajectoryGroup(77, "reverse", List.of(one), 2, 123);
+    TrajectoryGroup back = TrajectoryCodec.decode(versionOne(old));
+    assertEquals(old, back);
+    assertArrayEquals(new long[] {12, 12, 12}, back.trajectories().get(0).tokenVersions());
+  }
+
+  /** The documented version-1 layout, written independently of the codec. */
+  static byte[] versionOne(TrajectoryGroup g) {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4096);
+    byte[] task = g.taskName().getBytes(StandardCharsets.UTF_8);
+    b.put(new byte[] {'A', 'R', 'L', 'T', 1, 0}).putLong(g.groupId()).putInt(g.workerId()).putLong(g.createdAtMicros())
+        .putShort((short) task.length).put(task).putInt(g.trajectories().size());
+    for (Trajectory t : g.trajectories()) {
+      b.putDouble(t.reward()).putLong(t.startVersion()).putLong(t.endVersion()).putLong(t.generationNanos());
+      b.putInt(t.promptTokens().length);
+      for (int x : t.promptTokens()) {
+        b.putInt(x);
+      }
+      b.putInt(t.responseTokens().length);
+      for (int x : t.responseTokens()) {
+        b.putInt(x);
+      }
+      for (float x : t.behaviourLogProbs()) {
+        b.putFloat(x);
+      }
+      b.put(t.lossMask());
+    }
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(b.array(), 0, b.position());
+    b.putInt((int) crc.getValue());
+    return Arrays.copyOf(b.array(), b.position());
   }
 
   @Test
   void aGroupOfEightResponsesOfSixtyFourTokensIsAboutFiveKilobytes() {
-    int size = TrajectoryCodec.encode(randomGroup(1, 8, 64, 2)).length;
+    int size = TrajectoryCodec.encode(randomGroup(1, 8, 64, 2, false)).length;
     assertTrue(size > 4_000 && size < 6_000, "size " + size);
+    int partial = TrajectoryCodec.encode(randomGroup(1, 8, 64, 2, true)).length;
+    assertEquals(size + 4 * (8 * 64 - 4), partial, "4 bytes per token when versions change mid-response");
   }
 }

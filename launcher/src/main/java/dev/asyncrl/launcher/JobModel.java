@@ -31,12 +31,14 @@ final class JobModel implements AutoCloseable {
   private final Tokenizer tokenizer;
   private final Prompting prompting;
   private final Task task;
+  private final int longestPrompt;
 
-  private JobModel(JobConfig job, Tokenizer tokenizer, Prompting prompting, Task task) {
+  private JobModel(JobConfig job, Tokenizer tokenizer, Prompting prompting, Task task, int longestPrompt) {
     this.job = job;
     this.tokenizer = tokenizer;
     this.prompting = prompting;
     this.task = task;
+    this.longestPrompt = longestPrompt;
   }
 
   static JobModel of(JobConfig job) {
@@ -58,7 +60,8 @@ final class JobModel implements AutoCloseable {
       prompting = Prompting.raw(tokenizer);
     }
     try {
-      return new JobModel(job, tokenizer, prompting, loadTask(job, prompting));
+      Task task = loadTask(job);
+      return new JobModel(job, tokenizer, prompting, task, longestPrompt(job, task, prompting));
     } catch (RuntimeException e) {
       if (tokenizer instanceof HfTokenizer hf) {
         hf.close();
@@ -67,7 +70,7 @@ final class JobModel implements AutoCloseable {
     }
   }
 
-  private static Task loadTask(JobConfig job, Prompting prompting) {
+  private static Task loadTask(JobConfig job) {
     var t = job.task();
     Task loaded;
     try {
@@ -80,6 +83,11 @@ final class JobModel implements AutoCloseable {
       throw job.settings().error(!t.name().equals("math") ? JobSchema.TASK : eval ? JobSchema.TASK_EVAL_DATA
           : JobSchema.TASK_DATA, e.getMessage());
     }
+    return loaded;
+  }
+
+  /** The longest prompt of {@code task} as the model sees it; it and the response must fit model.max_seq_len. */
+  private static int longestPrompt(JobConfig job, Task loaded, Prompting prompting) {
     int longest;
     try {
       longest = loaded.longestPrompt(p -> prompting.encode(p).length);
@@ -91,7 +99,7 @@ final class JobModel implements AutoCloseable {
       throw job.settings().error(JobSchema.MAX_SEQ_LEN, "must be >= the longest prompt (" + longest + " tokens) + "
           + "rollout.max_new_tokens " + job.rollout().maxNewTokens() + " = " + needed + ", got " + job.model().maxSeqLen());
     }
-    return loaded;
+    return longest;
   }
 
   /**
@@ -120,6 +128,11 @@ final class JobModel implements AutoCloseable {
 
   Task task() {
     return task;
+  }
+
+  /** The longest prompt the task produces, in tokens, as the model sees it (chat template included). */
+  int longestPrompt() {
+    return longestPrompt;
   }
 
   Prompting prompting() {

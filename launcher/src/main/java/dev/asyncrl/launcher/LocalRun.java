@@ -143,8 +143,9 @@ public final class LocalRun {
     var r = job.rollout();
     SamplingParams sampling = new SamplingParams(r.maxNewTokens(), r.temperature(), r.topK(), r.topP(),
         model.tokenizer().stopTokens());
-    return new RolloutWorker.Setup(id, policy, model.task(), model.prompting(), sampling, r.groupSize(), r.groupsPerBatch(),
-        r.lag(), job.seed() * 1_000_003L + id + 1 + firstSequence, firstSequence, invalidRewards);
+    return new RolloutWorker.Setup(id, policy, model.task(), model.prompting(), sampling, r.groupSize(), r.slots(),
+        model.longestPrompt(), r.partial(), r.lag(), job.seed() * 1_000_003L + id + 1 + firstSequence, firstSequence,
+        invalidRewards);
   }
 
   /** The trainer's side of a job: policy, optional frozen reference, optimizer; closes the models. */

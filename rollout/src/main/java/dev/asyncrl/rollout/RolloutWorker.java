@@ -6,40 +6,71 @@ import dev.asyncrl.datastore.StalenessGate;
 import dev.asyncrl.datastore.TrajectoryStore;
 import dev.asyncrl.datastore.WeightChannel;
 import dev.asyncrl.gpu.ComputeThread;
-import dev.asyncrl.model.Generation;
+import dev.asyncrl.model.GenerationEngine;
 import dev.asyncrl.model.PolicyWeights;
-import dev.asyncrl.model.Sampler;
 import dev.asyncrl.model.SamplingParams;
 import dev.asyncrl.model.TransformerPolicy;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * One rollout worker: admission, then the newest weights (or those {@code lag} versions older), then one
- * batched generation of {@code groupsPerBatch} groups of {@code groupSize} responses, scored and appended
- * to the store.
- * Weights change only between batches, so every response of a group has one policy version.
+ * One rollout worker: a {@link GenerationEngine} of {@code slots} sequences kept busy. A group is admitted
+ * (through the staleness gate) while slots are free; its {@code K} responses share one prefill and decode
+ * alongside everything else in flight; when its last response finishes it is scored and appended to the
+ * store, and the freed slots take the next group's responses without waiting for the longest response.
+ *
+ * <p>Weights: with {@code partial} rollouts, a newer version (or the one {@code lag} behind the newest) is
+ * loaded between two decode steps and in-flight responses continue under it; every token records the
+ * version that drew it, and the group's staleness counts from its oldest token. Without, a newer version is
+ * loaded only when no response is in flight, so a response has one version.
  */
 public final class RolloutWorker implements Runnable {
 
   /**
    * What a worker needs; the policy is this worker's own copy.
    *
+   * @param slots sequences decoded together (a multiple of nothing: groups fill whatever slots are free)
+   * @param maxPromptLen the longest prompt the task produces, in tokens
+   * @param partial load new weights mid-response (per-token versions) instead of between responses
    * @param lag sample with the weights this many versions behind the newest published ({@code rollout.lag})
    * @param firstSequence the sequence number of this worker's first group id
    * @param invalidRewards shared by the workers of a process: responses whose reward could not be used
    */
   public record Setup(int workerId, TransformerPolicy policy, Task task, Prompting prompting,
-      SamplingParams sampling, int groupSize, int groupsPerBatch, int lag, long seed, long firstSequence,
-      InvalidRewards invalidRewards) {}
+      SamplingParams sampling, int groupSize, int slots, int maxPromptLen, boolean partial, int lag, long seed,
+      long firstSequence, InvalidRewards invalidRewards) {}
+
+  /** A group in flight: its task instance, prompt, and the responses finished so far. */
+  private static final class Pending {
+    final long groupId;
+    final TaskInstance instance;
+    final int[] prompt;
+    final GenerationEngine.Completion[] done;
+    final long startNanos = System.nanoTime();
+    int finished;
+
+    Pending(long groupId, TaskInstance instance, int[] prompt, int k) {
+      this.groupId = groupId;
+      this.instance = instance;
+      this.prompt = prompt;
+      this.done = new GenerationEngine.Completion[k];
+    }
+  }
+
+  /** Which response of which group a sequence is. */
+  private record Tag(Pending group, int index) {}
 
   private final Setup setup;
   private final WeightChannel<PolicyWeights> weights;
   private final StalenessGate gate;
   private final TrajectoryStore store;
   private final SplittableRandom rng;
+  private final Deque<GenerationEngine.Request> waiting = new ArrayDeque<>();
+  private int inFlight; // admitted groups not yet appended or abandoned
   private long held = WeightChannel.NOTHING;
   private long version = -1;
   private long nextSequence;
@@ -66,97 +97,134 @@ public final class RolloutWorker implements Runnable {
   @Override
   public void run() {
     ComputeThread.inferenceOnly();
-    try {
+    try (GenerationEngine engine = new GenerationEngine(setup.policy(), setup.sampling(), setup.slots(),
+        setup.maxPromptLen())) {
       weights.awaitFirst();
       while (!stopping && !Thread.currentThread().isInterrupted()) {
-        int admitted = admit();
-        if (admitted == 0) {
-          return;
+        // Without partial rollouts a newer version waits for the responses in flight, and nothing new starts
+        // meanwhile: a group sampled with older weights than its admission assumed could be too stale to train.
+        boolean hold = !setup.partial() && newer();
+        if (!hold && !admit(engine)) {
+          return; // the gate closed: the run is over
         }
-        produce(admitted);
+        if (newer() && (setup.partial() || engine.idle())) {
+          load(engine); // after admission, which may have waited for the trainer's next version
+        }
+        if (setup.partial() || !newer()) {
+          startWaiting(engine);
+        }
+        for (GenerationEngine.Completion c : engine.step()) {
+          finish(c);
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  /** Waits for one slot, then takes up to groupsPerBatch − 1 more without waiting. */
-  private int admit() throws InterruptedException {
-    if (!gate.acquire()) {
-      return 0;
-    }
-    int admitted = 1;
-    while (admitted < setup.groupsPerBatch() && gate.tryAcquire()) {
-      admitted++;
-    }
-    return admitted;
-  }
-
-  private void produce(int groups) throws InterruptedException {
-    int appended = 0;
-    try {
-      held = weights.readIfNewer(held, setup.lag(), p -> {
-        setup.policy().loadWeights(p.weights().arrays());
-        version = p.version();
-      });
-      long start = System.nanoTime();
-      int k = setup.groupSize();
-      TaskInstance[] instances = new TaskInstance[groups];
-      int[][] prompts = new int[groups * k][];
-      for (int g = 0; g < groups; g++) {
-        instances[g] = setup.task().next(rng);
-        int[] prompt = setup.prompting().encode(instances[g].prompt());
-        Arrays.fill(prompts, g * k, (g + 1) * k, prompt);
-      }
-      Generation gen = Sampler.generate(setup.policy(), prompts, setup.sampling(), rng);
-      long perResponse = (System.nanoTime() - start) / prompts.length;
-      List<TrajectoryGroup> scored = new ArrayList<>(groups);
-      for (int g = 0; g < groups; g++) {
-        List<Trajectory> responses = new ArrayList<>(k);
-        for (int i = g * k; i < (g + 1) * k && responses != null; i++) {
-          Trajectory t = trajectory(instances[g], prompts[i], gen.tokens()[i], gen.logProbs()[i], perResponse);
-          if (t == null) {
-            responses = null; // the group cannot be trained without every reward; its slot is given back
-          } else {
-            responses.add(t);
-          }
-        }
-        if (responses != null) {
-          scored.add(new TrajectoryGroup(groupId(setup.workerId(), nextSequence++), setup.task().name(), responses,
-              setup.workerId(), TrajectoryGroup.nowMicros()));
-        }
-      }
-      for (TrajectoryGroup group : scored) {
-        store.append(group);
-      }
-      store.flush(); // accepted means durable: admission elsewhere counts what the store holds
-      for (; appended < scored.size(); appended++) {
-        gate.accepted();
-      }
     } finally {
-      for (int i = appended; i < groups; i++) {
+      for (; inFlight > 0; inFlight--) {
         gate.abandoned();
       }
     }
   }
 
+  private boolean newer() {
+    return weights.hasNewer(held, setup.lag());
+  }
+
+  private void load(GenerationEngine engine) {
+    held = weights.readIfNewer(held, setup.lag(), p -> {
+      setup.policy().loadWeights(p.weights().arrays());
+      version = p.version();
+    });
+    engine.weightsChanged(version);
+  }
+
+  /**
+   * Admits groups while slots would otherwise stay free: waits for the gate only when nothing is in flight,
+   * otherwise takes only what the gate grants at once.
+   *
+   * @return false when the gate closed
+   */
+  private boolean admit(GenerationEngine engine) throws InterruptedException {
+    while (waiting.size() < engine.freeSlots()) {
+      boolean granted = inFlight == 0 ? gate.acquire() : gate.tryAcquire();
+      if (!granted) {
+        return inFlight > 0; // a refused wait means the gate closed; a refused try, only that it is full
+      }
+      inFlight++;
+      TaskInstance instance = setup.task().next(rng);
+      int[] prompt = setup.prompting().encode(instance.prompt());
+      Pending group = new Pending(groupId(setup.workerId(), nextSequence++), instance, prompt, setup.groupSize());
+      for (int i = 0; i < setup.groupSize(); i++) {
+        // Each response's own stream: its tokens depend on the run seed, the group and its index only.
+        long seed = new SplittableRandom(setup.seed() * 0x9E3779B97F4A7C15L + group.groupId).nextLong() + i;
+        waiting.add(new GenerationEngine.Request(prompt, seed, new Tag(group, i)));
+      }
+    }
+    return true;
+  }
+
+  /** Starts waiting responses in free slots; consecutive ones with the same prompt share a prefill. */
+  private void startWaiting(GenerationEngine engine) {
+    while (!waiting.isEmpty() && engine.freeSlots() > 0) {
+      List<GenerationEngine.Request> batch = new ArrayList<>();
+      int[] prompt = waiting.peek().prompt();
+      while (!waiting.isEmpty() && batch.size() < engine.freeSlots() && waiting.peek().prompt() == prompt) {
+        batch.add(waiting.poll());
+      }
+      for (GenerationEngine.Completion c : engine.start(batch)) {
+        finish(c);
+      }
+    }
+  }
+
+  private void finish(GenerationEngine.Completion c) {
+    Tag tag = (Tag) c.tag();
+    Pending group = tag.group();
+    group.done[tag.index()] = c;
+    if (++group.finished < group.done.length) {
+      return;
+    }
+    inFlight--;
+    long nanos = (System.nanoTime() - group.startNanos) / group.done.length;
+    List<Trajectory> responses = new ArrayList<>(group.done.length);
+    for (GenerationEngine.Completion done : group.done) {
+      Trajectory t = trajectory(group, done, nanos);
+      if (t == null) {
+        gate.abandoned(); // the group cannot be trained without every reward; its slot is given back
+        return;
+      }
+      responses.add(t);
+    }
+    try {
+      store.append(new TrajectoryGroup(group.groupId, setup.task().name(), responses, setup.workerId(),
+          TrajectoryGroup.nowMicros()));
+      store.flush(); // accepted means durable: admission elsewhere counts what the store holds
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      gate.abandoned();
+      return;
+    }
+    gate.accepted();
+  }
+
   /** The scored response, or null when the reward function threw or returned a value that is not finite. */
-  private Trajectory trajectory(TaskInstance instance, int[] prompt, int[] response, float[] logProbs, long nanos) {
+  private Trajectory trajectory(Pending group, GenerationEngine.Completion c, long nanos) {
+    int[] response = c.tokens();
     boolean terminated = response.length > 0 && setup.sampling().isStop(response[response.length - 1]);
     String text = setup.prompting().tokenizer().decode(response);
     double reward;
     try {
-      reward = setup.task().reward().score(instance, text, terminated);
+      reward = setup.task().reward().score(group.instance, text, terminated);
     } catch (RuntimeException e) {
-      setup.invalidRewards().record(setup.task(), instance, "threw " + e);
+      setup.invalidRewards().record(setup.task(), group.instance, "threw " + e);
       return null;
     }
     if (!Double.isFinite(reward)) {
-      setup.invalidRewards().record(setup.task(), instance, "returned " + reward);
+      setup.invalidRewards().record(setup.task(), group.instance, "returned " + reward);
       return null;
     }
     byte[] mask = new byte[response.length];
     Arrays.fill(mask, (byte) 1);
-    return new Trajectory(prompt, response, logProbs, mask, reward, version, version, nanos);
+    return Trajectory.withTokenVersions(group.prompt, response, c.logProbs(), mask, reward, nanos, c.versions());
   }
 }

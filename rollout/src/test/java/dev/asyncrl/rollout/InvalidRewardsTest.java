@@ -70,7 +70,8 @@ class InvalidRewardsTest {
       channel.publish(0, PolicyWeights.copyOf(policy));
       CharTokenizer tokenizer = new CharTokenizer();
       RolloutWorker worker = new RolloutWorker(new RolloutWorker.Setup(0, policy, new FlakyTask(),
-          Prompting.raw(tokenizer), new SamplingParams(4, 1.0, 0, 1.0, tokenizer.stopTokens()), 4, 1, 0, 7, 0, invalid),
+          Prompting.raw(tokenizer), new SamplingParams(4, 1.0, 0, 1.0, tokenizer.stopTokens()), 4, 4, 8, false, 0, 7, 0,
+          invalid),
           channel, gate, store);
       Throwable[] failure = new Throwable[1];
       Thread t = new Thread(() -> {

@@ -176,6 +176,7 @@ public final class Trainer {
       long computeStart = System.nanoTime();
       Map<String, Double> metrics = update(groups, step);
       List<Long> staleness = groups.stream().map(g -> g.staleness(version)).toList();
+      tokenStaleness(groups, version, metrics);
       version++;
       publisher.publish(version, policy);
       long now = System.nanoTime();
@@ -223,6 +224,28 @@ public final class Trainer {
           + step + ": loss/policy " + metrics.get("loss/policy") + ", train/grad_norm " + metrics.get("train/grad_norm")
           + "; lower trainer.lr, or check the model's weights and the rewards");
     }
+  }
+
+  /**
+   * Staleness by token (partial rollouts give one response tokens of several versions): the token-weighted
+   * mean, and the mean over responses of their newest token's staleness. {@code staleness/mean} and
+   * {@code staleness/max} count from each group's oldest token.
+   */
+  private static void tokenStaleness(List<TrajectoryGroup> groups, long trainerVersion, Map<String, Double> metrics) {
+    long tokens = 0;
+    long sum = 0;
+    double newest = 0;
+    int responses = 0;
+    for (TrajectoryGroup g : groups) {
+      for (Trajectory t : g.trajectories()) {
+        tokens += t.responseTokens().length;
+        sum += t.tokenStaleness(trainerVersion);
+        newest += trainerVersion - t.endVersion();
+        responses++;
+      }
+    }
+    metrics.put("staleness/token_mean", tokens == 0 ? 0 : (double) sum / tokens);
+    metrics.put("staleness/newest_mean", responses == 0 ? 0 : newest / responses);
   }
 
   /** Tells the publisher how many groups left the run untrained, when that number grew. */

@@ -59,8 +59,12 @@ public record JobConfig(
   public record TaskConfig(String name, int digits, String data, String evalData, String questionField,
       String answerField, String promptTemplate, String systemPrompt, boolean chatTemplate, int evalEvery, int evalSize) {}
 
+  /**
+   * @param slots    sequences a worker decodes together (resolved: never 0)
+   * @param partial  new weights between two tokens (resolved from auto)
+   */
   public record RolloutConfig(int workers, int groupSize, int groupsPerBatch, int maxNewTokens,
-      double temperature, int topK, double topP, int lag, int maxInvalidRewards) {}
+      double temperature, int topK, double topP, int lag, int slots, boolean partial, int maxInvalidRewards) {}
 
   public record TrainerConfig(int steps, int groupsPerStep, int miniBatches, double lr, double weightDecay, double beta1,
       double beta2, double adamEps, double gradClip, int warmupSteps, String lrSchedule, int checkpointEvery,
@@ -143,7 +147,10 @@ public record JobConfig(
             s.get(ANSWER_FIELD), s.get(PROMPT_TEMPLATE), s.get(SYSTEM_PROMPT), s.get(CHAT_TEMPLATE), s.get(EVAL_EVERY),
             s.get(EVAL_SIZE)),
         new RolloutConfig(s.get(WORKERS), s.get(GROUP_SIZE), s.get(GROUPS_PER_BATCH), s.get(MAX_NEW_TOKENS),
-            s.get(TEMPERATURE), s.get(TOP_K), s.get(TOP_P), s.get(LAG), s.get(MAX_INVALID_REWARDS)),
+            s.get(TEMPERATURE), s.get(TOP_K), s.get(TOP_P), s.get(LAG),
+            s.get(SLOTS) > 0 ? s.get(SLOTS) : s.get(GROUP_SIZE) * s.get(GROUPS_PER_BATCH),
+            s.get(PARTIAL).equals("auto") ? !s.get(MODEL_PATH).isEmpty() : s.get(PARTIAL).equals("true"),
+            s.get(MAX_INVALID_REWARDS)),
         new TrainerConfig(s.get(STEPS), s.get(GROUPS_PER_STEP), s.get(MINI_BATCHES), s.get(LR), s.get(WEIGHT_DECAY), s.get(BETA1),
             s.get(BETA2), s.get(ADAM_EPS), s.get(GRAD_CLIP), s.get(WARMUP_STEPS), s.get(LR_SCHEDULE),
             s.get(CHECKPOINT_EVERY), s.get(MAX_NONFINITE_STEPS)),

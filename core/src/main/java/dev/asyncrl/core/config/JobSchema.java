@@ -108,6 +108,13 @@ public final class JobSchema {
       "research control: workers sample with the weights exactly this many versions older than the newest (0 = newest); "
       + "trajectories are then between lag and lag + max_staleness versions old; lag + 2 versions are kept in memory")
       .check(v -> v >= 0 && v <= 256, "must be between 0 and 256");
+  public static final Setting<Integer> SLOTS = within(Setting.integer("rollout.slots", 0,
+      "sequences a worker decodes together (continuous batching: a finished response's slot takes the next one at "
+      + "once); 0 = group_size × groups_per_batch"), 0, 65536);
+  public static final Setting<String> PARTIAL = Setting.choice("rollout.partial", "auto", List.of("auto", "true", "false"),
+      "partial rollouts: load a new policy version between two tokens and continue the responses in flight (each "
+      + "token records its version; staleness counts from a response's oldest token); false = only between responses, "
+      + "so a group has one version; auto = true for a Hugging Face model, false for the built-in one");
   public static final Setting<Integer> MAX_INVALID_REWARDS = Setting.integer("rollout.max_invalid_rewards", 100,
       "responses whose reward function throws or returns NaN/infinity are counted (rollout/invalid_rewards) and their "
       + "groups skipped; past this many (per rollout process) the run stops with an error naming the reward function")
@@ -190,7 +197,7 @@ public final class JobSchema {
       LORA_RANK, LORA_ALPHA, LORA_DROPOUT, LORA_TARGETS, LORA_SAVE_MERGED,
       TASK, DIGITS, TASK_DATA, TASK_EVAL_DATA, QUESTION_FIELD, ANSWER_FIELD, PROMPT_TEMPLATE, SYSTEM_PROMPT, CHAT_TEMPLATE,
       EVAL_EVERY, EVAL_SIZE,
-      WORKERS, GROUP_SIZE, GROUPS_PER_BATCH, MAX_NEW_TOKENS, TEMPERATURE, TOP_K, TOP_P, LAG, MAX_INVALID_REWARDS,
+      WORKERS, GROUP_SIZE, GROUPS_PER_BATCH, MAX_NEW_TOKENS, TEMPERATURE, TOP_K, TOP_P, LAG, SLOTS, PARTIAL, MAX_INVALID_REWARDS,
       STEPS, GROUPS_PER_STEP, MINI_BATCHES, LR, WEIGHT_DECAY, BETA1, BETA2, ADAM_EPS, GRAD_CLIP, WARMUP_STEPS, LR_SCHEDULE, CHECKPOINT_EVERY,
       MAX_NONFINITE_STEPS,
       ALGORITHM,
