@@ -36,8 +36,9 @@ final class BenchCommand implements Callable<Integer> {
   int steps = 1500;
 
   @Option(names = "--only", description = "one of: train-step, vcpo-overhead, sampling, handoff, async, "
-      + "kafka-throughput, kafka-latency, weight-broadcast, qwen-sampling, qwen-train-full, qwen-train-lora "
-      + "(run the two qwen-train ones separately: each reports its process's peak memory)")
+      + "kafka-throughput, kafka-latency, weight-broadcast, qwen-sampling, qwen-train-full, qwen-train-lora, "
+      + "engine-decode, engine-longtail, engine-position (run the two qwen-train ones separately: each reports its "
+      + "process's peak memory; engine-decode builds a 0.5B-parameter model and runs only when named)")
   String only;
 
   @Option(names = "--bootstrap", description = "Kafka broker for the kafka-* and weight-broadcast benchmarks "
@@ -76,6 +77,18 @@ final class BenchCommand implements Callable<Integer> {
     }
     if (only != null && only.startsWith("qwen-train-")) {
       qwenTrain(only.equals("qwen-train-lora"));
+    }
+    if ("engine-decode".equals(only)) {
+      System.out.println("engine-decode:");
+      EngineBench.decode();
+    }
+    if (only == null || only.equals("engine-longtail")) {
+      System.out.println("engine-longtail:");
+      EngineBench.longTail();
+    }
+    if (only == null || only.equals("engine-position")) {
+      System.out.println("engine-position:");
+      EngineBench.position();
     }
     return 0;
   }

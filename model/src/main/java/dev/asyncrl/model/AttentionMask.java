@@ -17,10 +17,16 @@ public final class AttentionMask {
    * offset+S]} with; null when nothing would be masked (one new token, no padding).
    */
   public static NDArray additive(NDManager m, DataType dtype, int batch, int steps, int offset, int[] leftPad) {
+    return additive(m, dtype, batch, steps, offset, leftPad, 0);
+  }
+
+  /** As above, for keys from column {@code from} on ({@link KvCache#windowStart()}): {@code [.., S, offset+S−from]}. */
+  public static NDArray additive(NDManager m, DataType dtype, int batch, int steps, int offset, int[] leftPad,
+      int from) {
     if (steps == 1 && leftPad == null) {
       return null;
     }
-    int keys = offset + steps;
+    int keys = offset + steps - from;
     int rows = leftPad == null ? 1 : batch;
     float[] mask = new float[rows * steps * keys];
     for (int b = 0; b < rows; b++) {
@@ -28,7 +34,8 @@ public final class AttentionMask {
       for (int i = 0; i < steps; i++) {
         int base = (b * steps + i) * keys;
         for (int j = 0; j < keys; j++) {
-          if (j > offset + i || j < pad) {
+          int column = from + j;
+          if (column > offset + i || column < pad) {
             mask[base + j] = NEG_INF;
           }
         }

@@ -21,8 +21,16 @@ import java.util.SplittableRandom;
  */
 public final class GenerationEngine implements AutoCloseable {
 
-  /** A sequence to generate. {@code tag} comes back with its completion. */
-  public record Request(int[] prompt, long seed, Object tag) {}
+  /**
+   * A sequence to generate. {@code tag} comes back with its completion.
+   *
+   * @param maxNewTokens this sequence's length limit, at most the engine's; 0 = the engine's
+   */
+  public record Request(int[] prompt, long seed, Object tag, int maxNewTokens) {
+    public Request(int[] prompt, long seed, Object tag) {
+      this(prompt, seed, tag, 0);
+    }
+  }
 
   /** A finished sequence: response tokens, their behaviour log-probs and the version that drew each. */
   public record Completion(Object tag, int[] prompt, int[] tokens, float[] logProbs, long[] versions) {}
@@ -33,10 +41,12 @@ public final class GenerationEngine implements AutoCloseable {
     final int[] tokens;
     final float[] logProbs;
     final long[] versions;
+    final int limit;
     int length;
 
     Slot(Request request, int maxNew) {
       this.request = request;
+      this.limit = request.maxNewTokens() > 0 ? Math.min(request.maxNewTokens(), maxNew) : maxNew;
       this.rng = new SplittableRandom(request.seed());
       this.tokens = new int[maxNew];
       this.logProbs = new float[maxNew];
@@ -174,22 +184,20 @@ public final class GenerationEngine implements AutoCloseable {
     if (idle()) {
       return done;
     }
-    boolean[] live = new boolean[slots.length];
     long[] fed = new long[slots.length];
     float[] u = new float[slots.length];
     for (int i = 0; i < slots.length; i++) {
       Slot s = slots[i];
-      live[i] = s != null;
       fed[i] = s == null ? 0 : s.tokens[s.length - 1];
       u[i] = s == null ? 1f : s.uniform();
     }
     try (NDScope ignored = new NDScope()) {
-      cache.compact(1, live);
+      cache.compact(1);
       NDArray tokens = policy.manager().create(fed, new Shape(slots.length, 1));
       NDArray logits = policy.forward(tokens, cache).squeeze(1);                                  // [slots, V]
       DeviceSampler.Draw draw = DeviceSampler.sample(logits, params, u);
       for (int i = 0; i < slots.length; i++) {
-        if (live[i]) {
+        if (slots[i] != null) {
           record(i, (int) draw.tokens()[i], draw.logProbs()[i], done);
         }
       }
@@ -214,7 +222,7 @@ public final class GenerationEngine implements AutoCloseable {
     s.logProbs[s.length] = logProb;
     s.versions[s.length] = version;
     s.length++;
-    if (params.isStop(token) || s.length == params.maxNewTokens()) {
+    if (params.isStop(token) || s.length == s.limit) {
       done.add(new Completion(s.request.tag(), s.request.prompt(), Arrays.copyOf(s.tokens, s.length),
           Arrays.copyOf(s.logProbs, s.length), Arrays.copyOf(s.versions, s.length)));
       slots[i] = null;

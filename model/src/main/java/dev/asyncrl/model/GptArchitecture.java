@@ -141,7 +141,8 @@ public final class GptArchitecture implements Architecture {
     NDArray x = starts == null
         ? emb.add(posEmb.get(new NDIndex("{}:{}", offset, offset + steps)))
         : emb.add(embed(AttentionMask.positions(m, batch, steps, offset, starts), posEmb)); // [B, S, D]
-    NDArray mask = AttentionMask.additive(m, posEmb.getDataType(), batch, steps, offset, starts);
+    NDArray mask = AttentionMask.additive(m, posEmb.getDataType(), batch, steps, offset, starts,
+        cache == null ? 0 : cache.windowStart());
     for (int l = 0; l < config.nLayers(); l++) {
       x = block(params, l, x, mask, cache, batch, steps);
     }

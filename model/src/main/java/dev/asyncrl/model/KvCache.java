@@ -16,8 +16,17 @@ public interface KvCache {
   int[] rowStarts();
 
   /**
+   * The first column {@link #append} returns: columns before every row's start hold nothing any row
+   * attends, so attention skips them. 0 unless the rows all start later.
+   */
+  default int windowStart() {
+    return 0;
+  }
+
+  /**
    * Stores this forward's keys and values of {@code layer} ({@code [B, KV, S, dh]}) at columns
-   * {@code length() .. length() + S}; returns what the new queries attend to, {@code [B, KV, T, dh]}.
+   * {@code length() .. length() + S}; returns what the new queries attend to, columns {@code windowStart()}
+   * to {@code length() + S}: {@code [B, KV, T, dh]}.
    */
   NDArray[] append(int layer, NDArray k, NDArray v);
 

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import java.util.Arrays;
 
 /**
  * A key/value cache allocated once for {@code slots} sequences: per layer {@code [slots, KV, capacity, dh]},
@@ -25,6 +24,8 @@ public final class SlotKvCache implements KvCache, AutoCloseable {
   private final int capacity;
   private final int reserve;
   private final int[] starts;
+  private final boolean[] used;
+  private final int[] view; // rowStarts(): free slots see only the current column
   private int column;
   private int compactions;
 
@@ -50,7 +51,8 @@ public final class SlotKvCache implements KvCache, AutoCloseable {
     this.reserve = reserve;
     this.column = reserve;
     this.starts = new int[slots];
-    Arrays.fill(starts, column);
+    this.used = new boolean[slots];
+    this.view = new int[slots];
   }
 
   public int slots() {
@@ -70,7 +72,10 @@ public final class SlotKvCache implements KvCache, AutoCloseable {
 
   @Override
   public int[] rowStarts() {
-    return starts;
+    for (int s = 0; s < starts.length; s++) {
+      view[s] = used[s] ? starts[s] : column;
+    }
+    return view;
   }
 
   /** How many times {@link #compact} shifted the columns. */
@@ -85,7 +90,19 @@ public final class SlotKvCache implements KvCache, AutoCloseable {
 
   /** Marks {@code slot} as empty: it attends only to the current column until a sequence is prefilled. */
   public void release(int slot) {
-    starts[slot] = column;
+    used[slot] = false;
+  }
+
+  /** The oldest sequence's start: no row attends to a column before it. */
+  @Override
+  public int windowStart() {
+    int from = column;
+    for (int s = 0; s < starts.length; s++) {
+      if (used[s]) {
+        from = Math.min(from, starts[s]);
+      }
+    }
+    return from;
   }
 
   @Override
@@ -97,7 +114,7 @@ public final class SlotKvCache implements KvCache, AutoCloseable {
     NDIndex at = new NDIndex(":, :, {}:{}", column, column + steps);
     keys[layer].set(at, k);
     values[layer].set(at, v);
-    NDIndex seen = new NDIndex(":, :, :{}", column + steps);
+    NDIndex seen = new NDIndex(":, :, {}:{}", windowStart(), column + steps);
     return new NDArray[] {keys[layer].get(seen), values[layer].get(seen)};
   }
 
@@ -117,6 +134,7 @@ public final class SlotKvCache implements KvCache, AutoCloseable {
     }
     int first = column - promptLength;
     starts[slot] = first;
+    used[slot] = true;
     return new KvCache() {
       private int offset;
 
@@ -155,25 +173,18 @@ public final class SlotKvCache implements KvCache, AutoCloseable {
       values[l].set(dst, values[l].get(src));
     }
     starts[to] = starts[from];
+    used[to] = true;
   }
 
   /**
    * Makes room when fewer than {@code needed} columns are left: shifts every slot left by as many columns
    * as no live sequence uses, keeping {@code reserve} columns below the current one for new prompts.
-   *
-   * @param live which slots hold a sequence
    */
-  public void compact(int needed, boolean[] live) {
+  public void compact(int needed) {
     if (free() >= needed) {
       return;
     }
-    int oldest = column;
-    for (int s = 0; s < starts.length; s++) {
-      if (live[s]) {
-        oldest = Math.min(oldest, starts[s]);
-      }
-    }
-    int shift = Math.min(oldest, column - reserve);
+    int shift = Math.min(windowStart(), column - reserve);
     if (shift <= 0 || capacity - (column - shift) < needed) {
       throw new IllegalStateException("the cache cannot make room: capacity " + capacity + " is too small");
     }
@@ -192,7 +203,9 @@ public final class SlotKvCache implements KvCache, AutoCloseable {
     column -= shift;
     compactions++;
     for (int s = 0; s < starts.length; s++) {
-      starts[s] = Math.max(0, starts[s] - shift);
+      if (used[s]) {
+        starts[s] -= shift;
+      }
     }
   }
 

@@ -229,6 +229,27 @@ class GenerationEngineTest {
     }
   }
 
+  /** A slot left empty while another slot runs sequence after sequence must not count as a long sequence. */
+  @Test
+  void anIdleSlotDoesNotAgeWhileOtherSlotsKeepDecoding() {
+    ModelConfig shortModel = new ModelConfig(32, 1, 2, 64, 12); // prompt 4 + 8 new tokens fit exactly
+    SamplingParams p = new SamplingParams(8, 1.0, 0, 1.0, new int[0]);
+    try (TransformerPolicy policy = TransformerPolicy.initialize(shortModel, VOCAB, 2, Device.cpu(), DataType.FLOAT32);
+         GenerationEngine engine = new GenerationEngine(policy, p, 2, 4)) {
+      engine.start(List.of(new GenerationEngine.Request(prompt(1, 4), 1, "short", 1))); // done at once: slot idle
+      for (int n = 0; n < 5; n++) {
+        GenerationEngine.Request r = new GenerationEngine.Request(prompt(n, 4), n, n);
+        engine.start(List.of(r));
+        List<GenerationEngine.Completion> done = new ArrayList<>();
+        while (!engine.idle()) {
+          done.addAll(engine.step());
+        }
+        assertEquals(8, done.get(0).tokens().length);
+        assertArrayEquals(recompute(policy, r.prompt(), done.get(0).tokens()), done.get(0).logProbs(), 1e-4f);
+      }
+    }
+  }
+
   @Test
   void nativeMemoryStaysFlatOverThousandsOfSteps() {
     SamplingParams p = new SamplingParams(8, 1.0, 3, 0.9, new int[] {STOP});

@@ -166,7 +166,8 @@ public final class LlamaArchitecture implements Architecture {
     DataType dtype = embedding.getDataType();
     NDArray x = tokens.getNDArrayInternal().embedding(tokens, embedding, SparseFormat.DENSE).singletonOrThrow(); // [B,S,D]
     NDArray[] rotary = rotary(m, batch, steps, offset, starts, dtype);                     // [B, 1, S, dh] each
-    NDArray mask = AttentionMask.additive(m, dtype, batch, steps, offset, starts);
+    NDArray mask = AttentionMask.additive(m, dtype, batch, steps, offset, starts,
+        cache == null ? 0 : cache.windowStart());
     for (int l = 0; l < c.layers(); l++) {
       x = layer(p, l, x, rotary, mask, cache, batch, steps);
     }
