@@ -197,17 +197,16 @@ public final class LlamaArchitecture implements Architecture {
       v = kv[1];
     }
     long keys = k.getShape().get(2);
-    // Query head h reads key/value head h / groups: group the query heads, broadcast the shared keys.
-    NDArray qg = q.reshape(batch, c.kvHeads(), groups, steps, dh);                           // [B, KV, G, S, dh]
-    NDArray kg = k.expandDims(2);                                                           // [B, KV, 1, T, dh]
-    NDArray vg = v.expandDims(2);
-    NDArray scores = qg.matMul(kg.transpose(0, 1, 2, 4, 3)).mul(1.0 / Math.sqrt(dh))         // [B, KV, G, S, T]
-        .reshape(batch, c.heads(), steps, keys);                                            // [B, H, S, T]
+    // Query head h reads key/value head h / groups: stack each key/value head's query heads as rows, so the
+    // shared keys and values are read once, never copied per query head.
+    NDArray qg = q.reshape(batch, c.kvHeads(), (long) groups * steps, dh);                   // [B, KV, G·S, dh]
+    NDArray scores = qg.matMul(k.transpose(0, 1, 3, 2)).mul(1.0 / Math.sqrt(dh))             // [B, KV, G·S, T]
+        .reshape(batch, c.kvHeads(), groups, steps, keys);                                   // [B, KV, G, S, T]
     if (mask != null) {
-      scores = scores.add(mask);
+      scores = scores.add(mask.getShape().dimension() == 4 ? mask.expandDims(2) : mask);     // [B,1,1,S,T] or [S,T]
     }
-    NDArray probs = scores.softmax(-1).reshape(batch, c.kvHeads(), groups, steps, keys);
-    NDArray attended = probs.matMul(vg)                                                     // [B, KV, G, S, dh]
+    NDArray probs = scores.softmax(-1).reshape(batch, c.kvHeads(), (long) groups * steps, keys);
+    NDArray attended = probs.matMul(v)                                                      // [B, KV, G·S, dh]
         .reshape(batch, c.heads(), steps, dh).transpose(0, 2, 1, 3)
         .reshape(batch, steps, (long) c.heads() * dh);                                      // [B, S, H·dh]
     x = x.add(p.linear(attended, b + "self_attn.o_proj"));
