@@ -3,42 +3,112 @@ package dev.asyncrl.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
 
 /**
- * Draws one token per row from logits with tensor operations on the logits' device; only the ids and their
- * log-probs reach the host. The behaviour log-prob of a token is under the tempered, untruncated
- * distribution {@code log softmax(z / T)}, as the trainer recomputes it. Top-k and top-p keep the tokens whose
- * probability reaches a per-row threshold: the k-th largest, and the smallest rank whose preceding mass is
- * below top-p. Each row draws by inverting its cumulative distribution at its own uniform {@code u ∈ (0, 1]},
- * so a row's token depends only on its logits and its own random stream, never on the other rows.
+ * Draws one token per row from logits with tensor operations on the logits' device; only the ids, their
+ * log-probs and one accept flag per row reach the host. The behaviour log-prob of a token is under the
+ * tempered, untruncated distribution {@code log softmax(z / T)}, as the trainer recomputes it.
+ *
+ * <p>Each row draws by inverting its cumulative distribution at a uniform from its own stream, so a row's
+ * token depends only on its logits and its stream, never on the other rows. Top-k and top-p keep the tokens
+ * with fewer than k strictly more likely tokens and less than top-p mass strictly above them; they are applied
+ * by rejection: a drawn token outside the kept set is drawn again from the row's next uniform. Accepted draws
+ * follow exactly the renormalised kept distribution, at the cost of one pass over the vocabulary per round
+ * instead of a sort (a row is redrawn with probability 1 − kept mass, at most 5% with top-p 0.95). Rows still
+ * rejected after {@link #ROUNDS} rounds (a tiny kept mass) fall back to an explicit threshold from a sort.
  */
 public final class DeviceSampler {
   private DeviceSampler() {}
 
+  static final int ROUNDS = 8;
+
+  /** A row's random stream: uniforms in (0, 1]. */
+  @FunctionalInterface
+  public interface Uniforms {
+    float next(int row);
+  }
+
   /** The drawn tokens and their behaviour log-probs, one per row. */
   public record Draw(long[] tokens, float[] logProbs) {}
 
-  /**
-   * @param logits   {@code [B, V]}
-   * @param uniforms one per row, in (0, 1]
-   */
-  public static Draw sample(NDArray logits, SamplingParams params, float[] uniforms) {
+  /** @param logits {@code [B, V]} */
+  public static Draw sample(NDArray logits, SamplingParams params, Uniforms uniforms) {
+    int rows = Math.toIntExact(logits.getShape().get(0));
     int vocab = Math.toIntExact(logits.getShape().get(1));
     NDArray z = logits.getDataType() == DataType.FLOAT32 ? logits : logits.toType(DataType.FLOAT32, false);
     NDArray logp = (params.temperature() == 1.0 ? z : z.div(params.temperature())).logSoftmax(-1);   // [B, V]
-    NDArray kept = logp;
+    NDArray p = logp.exp();
+    NDArray cdf = p.cumSum(-1);
+    NDArray total = cdf.get(":, -1:");                                                               // [B, 1]
     boolean topK = params.topK() > 0 && params.topK() < vocab;
-    if (topK || params.topP() < 1.0) {
-      kept = logp.gte(threshold(logp, vocab, params)).toType(DataType.FLOAT32, false).log().add(logp); // -inf outside
+    boolean truncated = topK || params.topP() < 1.0;
+    float[] u = new float[rows];
+    boolean[] pending = new boolean[rows];
+    Arrays.fill(pending, true);
+    long[] tokens = new long[rows];
+    int left = rows;
+    for (int round = 0; round < (truncated ? ROUNDS : 1) && left > 0; round++) {
+      for (int r = 0; r < rows; r++) {
+        if (pending[r]) {
+          u[r] = uniforms.next(r);
+        }
+      }
+      NDArray target = total.mul(logits.getManager().create(u, new Shape(rows, 1)));
+      NDArray index = cdf.lt(target).toType(DataType.INT64, false).sum(new int[] {-1}, true)           // [B, 1]
+          .minimum(vocab - 1);
+      long[] drawn = index.toLongArray();
+      boolean[] accepted = truncated ? kept(p, index, total, params, topK) : null;
+      left = 0;
+      for (int r = 0; r < rows; r++) {
+        if (pending[r]) {
+          tokens[r] = drawn[r];
+          pending[r] = truncated && !accepted[r];
+          left += pending[r] ? 1 : 0;
+        }
+      }
     }
-    NDArray probs = kept.sub(kept.max(new int[] {-1}, true)).exp();                                 // [B, V]
-    NDArray cdf = probs.cumSum(-1);
-    NDArray u = logits.getManager().create(uniforms, new Shape(uniforms.length, 1));
-    NDArray target = cdf.get(":, -1:").mul(u);                                                      // [B, 1]
-    NDArray index = cdf.lt(target).toType(DataType.INT64, false).sum(new int[] {-1}, true)           // [B, 1]
-        .minimum(vocab - 1);
-    NDArray chosen = logp.gather(index, -1);                                                         // [B, 1]
-    return new Draw(index.toLongArray(), chosen.toFloatArray());
+    if (left > 0) {
+      fallback(logp, params, uniforms, pending, tokens);
+    }
+    NDArray chosen = logp.gather(logits.getManager().create(tokens, new Shape(rows, 1)), -1);        // [B, 1]
+    return new Draw(tokens, chosen.toFloatArray());
+  }
+
+  /** Whether each row's drawn token is inside its top-k / top-p set. */
+  private static boolean[] kept(NDArray p, NDArray index, NDArray total, SamplingParams params, boolean topK) {
+    NDArray pt = p.gather(index, -1);                                                                // [B, 1]
+    NDArray higher = p.gt(pt).toType(DataType.FLOAT32, false);                                       // [B, V]
+    NDArray ok = null;
+    if (topK) {
+      ok = higher.sum(new int[] {-1}).lt(params.topK());
+    }
+    if (params.topP() < 1.0) {
+      NDArray massAbove = p.mul(higher).sum(new int[] {-1}).div(total.squeeze(-1));
+      NDArray inNucleus = massAbove.lt(params.topP());
+      ok = ok == null ? inNucleus : ok.logicalAnd(inNucleus);
+    }
+    return ok.toBooleanArray();
+  }
+
+  /** Rows the rejection rounds did not settle: draw from an explicit kept set found by sorting. */
+  private static void fallback(NDArray logp, SamplingParams params, Uniforms uniforms, boolean[] pending, long[] tokens) {
+    int rows = pending.length;
+    int vocab = Math.toIntExact(logp.getShape().get(1));
+    NDArray threshold = threshold(logp, vocab, params);
+    NDArray kept = logp.gte(threshold).toType(DataType.FLOAT32, false).log().add(logp);             // -inf outside
+    NDArray cdf = kept.sub(kept.max(new int[] {-1}, true)).exp().cumSum(-1);
+    float[] u = new float[rows];
+    for (int r = 0; r < rows; r++) {
+      u[r] = pending[r] ? uniforms.next(r) : 1f;
+    }
+    NDArray target = cdf.get(":, -1:").mul(logp.getManager().create(u, new Shape(rows, 1)));
+    long[] drawn = cdf.lt(target).toType(DataType.INT64, false).sum(new int[] {-1}).minimum(vocab - 1).toLongArray();
+    for (int r = 0; r < rows; r++) {
+      if (pending[r]) {
+        tokens[r] = drawn[r];
+      }
+    }
   }
 
   /** The per-row probability floor of top-k / top-p, {@code [B, 1]} in log space. */

@@ -157,7 +157,6 @@ public final class GenerationEngine implements AutoCloseable {
     List<Completion> done = new ArrayList<>();
     try (NDScope ignored = new NDScope()) {
       NDArray last = prefill(free[0], prompt);                                                   // [1, V]
-      float[] u = new float[free.length];
       for (int r = 0; r < free.length; r++) {
         Request request = samePrompt.get(r);
         if (!Arrays.equals(request.prompt(), prompt)) {
@@ -167,10 +166,9 @@ public final class GenerationEngine implements AutoCloseable {
           cache.copySlot(free[0], free[r]);
         }
         slots[free[r]] = new Slot(request, params.maxNewTokens());
-        u[r] = slots[free[r]].uniform();
       }
       NDArray rows = free.length == 1 ? last : last.repeat(0, free.length);                        // [n, V]
-      DeviceSampler.Draw draw = DeviceSampler.sample(rows, params, u);
+      DeviceSampler.Draw draw = DeviceSampler.sample(rows, params, r -> slots[free[r]].uniform());
       for (int r = 0; r < free.length; r++) {
         record(free[r], (int) draw.tokens()[r], draw.logProbs()[r], done);
       }
@@ -185,17 +183,15 @@ public final class GenerationEngine implements AutoCloseable {
       return done;
     }
     long[] fed = new long[slots.length];
-    float[] u = new float[slots.length];
     for (int i = 0; i < slots.length; i++) {
       Slot s = slots[i];
       fed[i] = s == null ? 0 : s.tokens[s.length - 1];
-      u[i] = s == null ? 1f : s.uniform();
     }
     try (NDScope ignored = new NDScope()) {
       cache.compact(1);
       NDArray tokens = policy.manager().create(fed, new Shape(slots.length, 1));
       NDArray logits = policy.forward(tokens, cache).squeeze(1);                                  // [slots, V]
-      DeviceSampler.Draw draw = DeviceSampler.sample(logits, params, u);
+      DeviceSampler.Draw draw = DeviceSampler.sample(logits, params, i -> slots[i] == null ? 1f : slots[i].uniform());
       for (int i = 0; i < slots.length; i++) {
         if (slots[i] != null) {
           record(i, (int) draw.tokens()[i], draw.logProbs()[i], done);
