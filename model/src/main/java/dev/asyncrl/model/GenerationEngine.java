@@ -123,28 +123,24 @@ public final class GenerationEngine implements AutoCloseable {
         if (s != null) {
           int[] seen = Arrays.copyOf(s.request.prompt(), s.request.prompt().length + s.length - 1);
           System.arraycopy(s.tokens, 0, seen, s.request.prompt().length, s.length - 1);
-          prefill(i, seen);
+          prefill(new int[] {i}, List.of(seen));
         }
       }
     }
   }
 
   /**
-   * Starts requests that share one prompt: one prefill, copied to each request's slot, and each request's
-   * first token drawn. Returns the requests already finished (a first token that stops, or max_new_tokens 1).
+   * Starts requests: the distinct prompts are encoded in one batched prefill (left-padded), requests that
+   * share a prompt copy its keys and values, and every request's first token is drawn. Returns the requests
+   * already finished (a first token that stops, or a length limit of 1).
    *
    * @throws IllegalStateException when fewer slots are free than requests
    */
-  public List<Completion> start(List<Request> samePrompt) {
-    if (samePrompt.isEmpty()) {
+  public List<Completion> start(List<Request> requests) {
+    if (requests.isEmpty()) {
       return List.of();
     }
-    int[] prompt = samePrompt.get(0).prompt();
-    if (prompt.length == 0 || prompt.length > maxPromptLen) {
-      throw new IllegalArgumentException("a prompt of " + prompt.length + " tokens; this engine takes 1.."
-          + maxPromptLen);
-    }
-    int[] free = new int[samePrompt.size()];
+    int[] free = new int[requests.size()];
     int found = 0;
     for (int i = 0; i < slots.length && found < free.length; i++) {
       if (slots[i] == null) {
@@ -154,22 +150,42 @@ public final class GenerationEngine implements AutoCloseable {
     if (found < free.length) {
       throw new IllegalStateException(free.length + " requests but " + found + " free slots");
     }
+    // The first request of each distinct prompt is prefilled; the others copy its slot.
+    List<Integer> firsts = new ArrayList<>();
+    int[] source = new int[requests.size()]; // index (into requests) of the request whose prefill each one uses
+    for (int r = 0; r < requests.size(); r++) {
+      int[] prompt = requests.get(r).prompt();
+      if (prompt.length == 0 || prompt.length > maxPromptLen) {
+        throw new IllegalArgumentException("a prompt of " + prompt.length + " tokens; this engine takes 1.."
+            + maxPromptLen);
+      }
+      source[r] = r;
+      for (int f : firsts) {
+        if (Arrays.equals(requests.get(f).prompt(), prompt)) {
+          source[r] = f;
+          break;
+        }
+      }
+      if (source[r] == r) {
+        firsts.add(r);
+      }
+    }
     List<Completion> done = new ArrayList<>();
     try (NDScope ignored = new NDScope()) {
-      NDArray last = prefill(free[0], prompt);                                                   // [1, V]
-      for (int r = 0; r < free.length; r++) {
-        Request request = samePrompt.get(r);
-        if (!Arrays.equals(request.prompt(), prompt)) {
-          throw new IllegalArgumentException("start() takes requests with one prompt");
+      int[] prefillSlots = firsts.stream().mapToInt(f -> free[f]).toArray();
+      List<int[]> prompts = firsts.stream().map(f -> requests.get(f).prompt()).toList();
+      NDArray last = prefill(prefillSlots, prompts);                                              // [P, V]
+      long[] rowOf = new long[requests.size()];
+      for (int r = 0; r < requests.size(); r++) {
+        rowOf[r] = firsts.indexOf(source[r]);
+        if (source[r] != r) {
+          cache.copySlot(free[source[r]], free[r]);
         }
-        if (r > 0) {
-          cache.copySlot(free[0], free[r]);
-        }
-        slots[free[r]] = new Slot(request, params.maxNewTokens());
+        slots[free[r]] = new Slot(requests.get(r), params.maxNewTokens());
       }
-      NDArray rows = free.length == 1 ? last : last.repeat(0, free.length);                        // [n, V]
+      NDArray rows = last.get(policy.manager().create(rowOf));                                     // [n, V]
       DeviceSampler.Draw draw = DeviceSampler.sample(rows, params, r -> slots[free[r]].uniform());
-      for (int r = 0; r < free.length; r++) {
+      for (int r = 0; r < requests.size(); r++) {
         record(free[r], (int) draw.tokens()[r], draw.logProbs()[r], done);
       }
     }
@@ -201,15 +217,24 @@ public final class GenerationEngine implements AutoCloseable {
     return done;
   }
 
-  /** Encodes {@code tokens} into {@code slot} (below the current column); returns the last position's logits. */
-  private NDArray prefill(int slot, int[] tokens) {
-    long[] ids = new long[tokens.length];
-    for (int t = 0; t < tokens.length; t++) {
-      ids[t] = tokens[t];
+  /**
+   * Encodes each of {@code prompts} into its slot (right-aligned below the current column), all in one
+   * left-padded forward; returns each prompt's last-position logits, {@code [P, V]}.
+   */
+  private NDArray prefill(int[] slotsToFill, List<int[]> prompts) {
+    int longest = prompts.stream().mapToInt(p -> p.length).max().orElse(0);
+    long[] ids = new long[prompts.size() * longest];
+    int[] lengths = new int[prompts.size()];
+    for (int r = 0; r < prompts.size(); r++) {
+      int[] p = prompts.get(r);
+      lengths[r] = p.length;
+      for (int t = 0; t < p.length; t++) {
+        ids[r * longest + longest - p.length + t] = p[t];
+      }
     }
-    NDArray input = policy.manager().create(ids, new Shape(1, tokens.length));
-    NDArray logits = policy.forward(input, cache.prefill(slot, tokens.length));                    // [1, L, V]
-    return logits.get(":, -1, :");                                                                  // [1, V]
+    NDArray input = policy.manager().create(ids, new Shape(prompts.size(), longest));
+    NDArray logits = policy.forward(input, cache.prefill(slotsToFill, lengths));                   // [P, L, V]
+    return logits.get(":, -1, :");                                                                  // [P, V]
   }
 
   private void record(int i, int token, float logProb, List<Completion> done) {

@@ -1,15 +1,12 @@
 package dev.asyncrl.model;
 
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Samples one response per prompt with a {@link GenerationEngine} of as many slots as prompts: rows with the
- * same prompt share one prefill, every row draws from its own random stream (seeded from {@code rng} in row
+ * Samples one response per prompt with a {@link GenerationEngine} of as many slots as prompts: one batched
+ * prefill (rows with the same prompt share it), every row draws from its own random stream (seeded from {@code rng} in row
  * order) and stops at its own stop token. Every native array is freed when {@link #generate} returns.
  */
 public final class Sampler {
@@ -28,19 +25,14 @@ public final class Sampler {
       }
       longest = Math.max(longest, p.length);
     }
-    Map<List<Integer>, List<GenerationEngine.Request>> byPrompt = new LinkedHashMap<>();
+    List<GenerationEngine.Request> requests = new ArrayList<>();
     for (int row = 0; row < prompts.length; row++) {
-      List<Integer> key = Arrays.stream(prompts[row]).boxed().toList();
-      byPrompt.computeIfAbsent(key, k -> new ArrayList<>())
-          .add(new GenerationEngine.Request(prompts[row], rng.nextLong(), row));
+      requests.add(new GenerationEngine.Request(prompts[row], rng.nextLong(), row));
     }
     int[][] tokens = new int[prompts.length][];
     float[][] logProbs = new float[prompts.length][];
     try (GenerationEngine engine = new GenerationEngine(policy, params, prompts.length, longest)) {
-      List<GenerationEngine.Completion> done = new ArrayList<>();
-      for (List<GenerationEngine.Request> same : byPrompt.values()) {
-        done.addAll(engine.start(same));
-      }
+      List<GenerationEngine.Completion> done = new ArrayList<>(engine.start(requests));
       while (!engine.idle()) {
         done.addAll(engine.step());
       }

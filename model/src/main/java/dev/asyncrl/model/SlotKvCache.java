@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
 
 /**
  * A key/value cache allocated once for {@code slots} sequences: per layer {@code [slots, KV, capacity, dh]},
@@ -123,18 +124,30 @@ public final class SlotKvCache implements KvCache, AutoCloseable {
     column += tokens;
   }
 
-  /**
-   * The cache a forward over one slot's prompt writes to: its keys and values go to columns
-   * {@code length() − promptLength .. length()} of {@code slot}, and it attends to the prompt only.
-   * The slot's sequence then starts there.
-   */
+  /** {@link #prefill(int[], int[])} of one slot. */
   public KvCache prefill(int slot, int promptLength) {
-    if (promptLength > reserve) {
-      throw new IllegalArgumentException("a prompt of " + promptLength + " tokens exceeds the reserve of " + reserve);
+    return prefill(new int[] {slot}, new int[] {promptLength});
+  }
+
+  /**
+   * The cache a forward over prompts (one row per slot, left-padded to the longest) writes to: row {@code i}'s
+   * keys and values go to columns {@code length() − L .. length()} of {@code slots[i]}, where its own
+   * {@code lengths[i]} tokens end, and each row attends to its own prompt only. The slots' sequences then
+   * start there.
+   */
+  public KvCache prefill(int[] slotsToFill, int[] lengths) {
+    int longest = Arrays.stream(lengths).max().orElse(0);
+    if (longest > reserve) {
+      throw new IllegalArgumentException("a prompt of " + longest + " tokens exceeds the reserve of " + reserve);
     }
-    int first = column - promptLength;
-    starts[slot] = first;
-    used[slot] = true;
+    int first = column - longest;
+    int[] pads = new int[lengths.length];
+    for (int i = 0; i < lengths.length; i++) {
+      pads[i] = longest - lengths[i];
+      starts[slotsToFill[i]] = column - lengths[i];
+      used[slotsToFill[i]] = true;
+    }
+    boolean padded = Arrays.stream(pads).anyMatch(p -> p > 0);
     return new KvCache() {
       private int offset;
 
@@ -145,15 +158,19 @@ public final class SlotKvCache implements KvCache, AutoCloseable {
 
       @Override
       public int[] rowStarts() {
-        return null;
+        return padded ? pads : null;
       }
 
       @Override
       public NDArray[] append(int layer, NDArray k, NDArray v) {
         int steps = Math.toIntExact(k.getShape().get(2));
-        NDIndex at = new NDIndex("{}:{}, :, {}:{}", slot, slot + 1, first + offset, first + offset + steps);
-        keys[layer].set(at, k);
-        values[layer].set(at, v);
+        for (int i = 0; i < slotsToFill.length; i++) {
+          int slot = slotsToFill[i];
+          NDIndex at = new NDIndex("{}:{}, :, {}:{}", slot, slot + 1, first + offset, first + offset + steps);
+          NDIndex row = new NDIndex("{}:{}", i, i + 1);
+          keys[layer].set(at, slotsToFill.length == 1 ? k : k.get(row));
+          values[layer].set(at, slotsToFill.length == 1 ? v : v.get(row));
+        }
         return new NDArray[] {k, v};
       }
 

@@ -163,17 +163,14 @@ public final class RolloutWorker implements Runnable {
     return true;
   }
 
-  /** Starts waiting responses in free slots; consecutive ones with the same prompt share a prefill. */
+  /** Starts waiting responses in the free slots, all in one prefill (a group's responses share their prompt's). */
   private void startWaiting(GenerationEngine engine) {
-    while (!waiting.isEmpty() && engine.freeSlots() > 0) {
-      List<GenerationEngine.Request> batch = new ArrayList<>();
-      int[] prompt = waiting.peek().prompt();
-      while (!waiting.isEmpty() && batch.size() < engine.freeSlots() && waiting.peek().prompt() == prompt) {
-        batch.add(waiting.poll());
-      }
-      for (GenerationEngine.Completion c : engine.start(batch)) {
-        finish(c);
-      }
+    List<GenerationEngine.Request> batch = new ArrayList<>();
+    while (!waiting.isEmpty() && batch.size() < engine.freeSlots()) {
+      batch.add(waiting.poll());
+    }
+    for (GenerationEngine.Completion c : engine.start(batch)) {
+      finish(c);
     }
   }
 
