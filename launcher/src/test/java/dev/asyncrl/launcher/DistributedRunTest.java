@@ -52,7 +52,7 @@ class DistributedRunTest {
         output_dir: %s
         model: {d_model: 32, n_layers: 1, n_heads: 2, max_seq_len: 16}
         task: {name: reverse, digits: 3}
-        rollout: {workers: 1, group_size: 4, groups_per_batch: 2, max_new_tokens: 5}
+        rollout: {workers: 1, group_size: 4, groups_per_batch: 2, max_new_tokens: 5, partial: true}
         trainer: {steps: %d, groups_per_step: 4, lr: 1.0e-3, checkpoint_every: 5}
         datastore: {type: kafka}
         """.formatted(dir.resolve("runs"), STEPS));
@@ -94,6 +94,11 @@ class DistributedRunTest {
           () -> String.join("\n", output));
 
       LedgerAudit.assertExactlyOnce(runDir, STEPS, 4, broker.bootstrap(), job.datastore().topic());
+      // Partial rollouts over Kafka: staleness, counted from each response's oldest token, stays within the bound.
+      for (String line : Files.readAllLines(runDir.resolve("metrics.jsonl"))) {
+        assertTrue(new com.fasterxml.jackson.databind.ObjectMapper().readTree(line).get("staleness/max").asDouble() <= 2,
+            line);
+      }
     }
   }
 

@@ -102,9 +102,10 @@ class LocalRunTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"grpo", "dapo"})
-  void asynchronousRunRespectsTheStalenessBoundAndTrainsEveryGroupExactlyOnce(String algorithm) throws Exception {
-    JobConfig job = job("max_staleness=1", "algorithm.name=" + algorithm);
+  @org.junit.jupiter.params.provider.CsvSource({"grpo, false", "dapo, false", "grpo, true"})
+  void asynchronousRunRespectsTheStalenessBoundAndTrainsEveryGroupExactlyOnce(String algorithm, boolean partial)
+      throws Exception {
+    JobConfig job = job("max_staleness=1", "algorithm.name=" + algorithm, "rollout.partial=" + partial);
     RecordingStore store = new RecordingStore(job.datastore().capacity());
     List<StepReport> reports = run(job, store, null);
     assertEquals(25, reports.size());
@@ -117,6 +118,10 @@ class LocalRunTest {
         assertTrue(s >= 0 && s <= 1, "step " + r.step() + " trained staleness " + s);
       }
       assertTrue(r.metrics().get("staleness/max") <= 1);
+      // Counted from each group's oldest token, the bound also covers every newer token.
+      double max = r.metrics().get("staleness/max");
+      assertTrue(r.metrics().get("staleness/token_mean") <= max && r.metrics().get("staleness/newest_mean") <= max);
+      assertTrue(r.metrics().get("staleness/newest_mean") >= 0);
       trained.addAll(r.trainedGroups());
       dropped.addAll(r.droppedGroups());
       filtered.addAll(r.filteredGroups());
