@@ -3,7 +3,6 @@ package dev.asyncrl.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import java.util.Arrays;
 
 /**
  * Draws one token per row from logits with tensor operations on the logits' device; only the ids, their
@@ -43,32 +42,52 @@ public final class DeviceSampler {
     NDArray total = cdf.get(":, -1:");                                                               // [B, 1]
     boolean topK = params.topK() > 0 && params.topK() < vocab;
     boolean truncated = topK || params.topP() < 1.0;
-    float[] u = new float[rows];
-    boolean[] pending = new boolean[rows];
-    Arrays.fill(pending, true);
     long[] tokens = new long[rows];
-    int left = rows;
-    for (int round = 0; round < (truncated ? ROUNDS : 1) && left > 0; round++) {
-      for (int r = 0; r < rows; r++) {
-        if (pending[r]) {
-          u[r] = uniforms.next(r);
-        }
+    int[] active = new int[rows]; // the rows still drawing; later rounds work on just these rows
+    for (int r = 0; r < rows; r++) {
+      active[r] = r;
+    }
+    NDArray pActive = p;
+    NDArray cdfActive = cdf;
+    NDArray totalActive = total;
+    for (int round = 0; round < (truncated ? ROUNDS : 1) && active.length > 0; round++) {
+      float[] u = new float[active.length];
+      for (int i = 0; i < active.length; i++) {
+        u[i] = uniforms.next(active[i]);
       }
-      NDArray target = total.mul(logits.getManager().create(u, new Shape(rows, 1)));
-      NDArray index = cdf.lt(target).toType(DataType.INT64, false).sum(new int[] {-1}, true)           // [B, 1]
+      NDArray target = totalActive.mul(logits.getManager().create(u, new Shape(active.length, 1)));
+      NDArray index = cdfActive.lt(target).toType(DataType.INT64, false).sum(new int[] {-1}, true)     // [n, 1]
           .minimum(vocab - 1);
       long[] drawn = index.toLongArray();
-      boolean[] accepted = truncated ? kept(p, index, total, params, topK) : null;
-      left = 0;
-      for (int r = 0; r < rows; r++) {
-        if (pending[r]) {
-          tokens[r] = drawn[r];
-          pending[r] = truncated && !accepted[r];
-          left += pending[r] ? 1 : 0;
+      boolean[] accepted = truncated ? kept(pActive, index, totalActive, params, topK) : null;
+      int left = 0;
+      for (int i = 0; i < active.length; i++) {
+        tokens[active[i]] = drawn[i];
+        left += truncated && !accepted[i] ? 1 : 0;
+      }
+      if (left == 0) {
+        active = new int[0];
+        break;
+      }
+      long[] keep = new long[left];
+      int[] next = new int[left];
+      for (int i = 0, j = 0; i < active.length; i++) {
+        if (!accepted[i]) {
+          keep[j] = i;
+          next[j++] = active[i];
         }
       }
+      NDArray select = logits.getManager().create(keep);
+      pActive = pActive.get(select);
+      cdfActive = cdfActive.get(select);
+      totalActive = totalActive.get(select);
+      active = next;
     }
-    if (left > 0) {
+    if (active.length > 0) {
+      boolean[] pending = new boolean[rows];
+      for (int r : active) {
+        pending[r] = true;
+      }
       fallback(logp, params, uniforms, pending, tokens);
     }
     NDArray chosen = logp.gather(logits.getManager().create(tokens, new Shape(rows, 1)), -1);        // [B, 1]
