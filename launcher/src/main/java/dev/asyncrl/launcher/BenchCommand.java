@@ -35,11 +35,26 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--steps", description = "trainer steps per async/sync run (default ${DEFAULT-VALUE})")
   int steps = 1500;
 
-  @Option(names = "--only", description = "one of: train-step, vcpo-overhead, sampling, handoff, async, "
-      + "kafka-throughput, kafka-latency, weight-broadcast, qwen-sampling, qwen-train-full, qwen-train-lora, "
-      + "engine-decode, engine-longtail, engine-position (run the two qwen-train ones separately: each reports its "
-      + "process's peak memory; engine-decode builds a 0.5B-parameter model and runs only when named)")
+  /** Every benchmark {@code --only} accepts. */
+  static final java.util.List<String> BENCHMARKS = java.util.List.of("train-step", "vcpo-overhead", "sampling",
+      "handoff", "async", "kafka-throughput", "kafka-latency", "weight-broadcast", "qwen-sampling", "qwen-train-full",
+      "qwen-train-lora", "engine-decode", "engine-longtail", "engine-position");
+
+  @Option(names = "--only", completionCandidates = Names.class, description = "one of: ${COMPLETION-CANDIDATES} (run "
+      + "the two qwen-train ones separately: each reports its process's peak memory; engine-decode builds a "
+      + "0.5B-parameter model and runs only when named)")
   String only;
+
+  /** The names for picocli's help and completion. */
+  static final class Names implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return BENCHMARKS.iterator();
+    }
+  }
+
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--bootstrap", description = "Kafka broker for the kafka-* and weight-broadcast benchmarks "
       + "(default: a single-node broker started in this JVM)")
@@ -50,6 +65,10 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (only != null && !BENCHMARKS.contains(only)) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--only must be one of "
+          + String.join(", ", BENCHMARKS) + ", got '" + only + "'");
+    }
     ComputeThread.setIntraOpThreads(Integer.getInteger("bench.threads", 2));
     ComputeThread.inferenceOnly();
     System.out.printf(Locale.ROOT, "machine: %d cores, java %s%n", Runtime.getRuntime().availableProcessors(),

@@ -94,6 +94,7 @@ class BadInputTest {
         Arguments.of("launch %J --set datastore.bootstrap=127.0.0.1:9 --set datastore.connect_timeout_s=2",
             "datastore.bootstrap at --set datastore.bootstrap=127.0.0.1:9: cannot reach Kafka at 127.0.0.1:9 within 2 s"),
         Arguments.of("trainer %J", "datastore.type at default: a distributed role needs datastore.type: kafka"),
+        Arguments.of("bench --only handof", "--only must be one of train-step, vcpo-overhead, sampling, handoff"),
         Arguments.of("(no arguments)", "a command is required"));
   }
 
