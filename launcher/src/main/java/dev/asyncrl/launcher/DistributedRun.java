@@ -73,20 +73,19 @@ final class DistributedRun {
     KafkaSettings kafka = kafka(job);
     checkReachable(job, kafka);
     LocalRun.checkDevices(job);
-    LocalRun.validate(job); // before the run folder is touched
-    try (RunLock lock = RunLock.acquire(runDir, "trainer", LOCK_PATIENCE)) {
-      trainerHoldingLock(job, kafka, runDir, onResume, listener, log);
+    try (JobModel model = JobModel.of(job); // checked before the run folder is touched
+         RunLock lock = RunLock.acquire(runDir, "trainer", LOCK_PATIENCE)) {
+      trainerHoldingLock(job, model, kafka, runDir, onResume, listener, log);
     }
   }
 
-  private static void trainerHoldingLock(JobConfig job, KafkaSettings kafka, Path runDir, Consumer<Integer> onResume,
-      Consumer<StepReport> listener, Consumer<String> log) throws InterruptedException {
+  private static void trainerHoldingLock(JobConfig job, JobModel model, KafkaSettings kafka, Path runDir,
+      Consumer<Integer> onResume, Consumer<StepReport> listener, Consumer<String> log) throws InterruptedException {
     Placement placement = LocalRun.placement(job, log);
     Algorithm algorithm = LocalRun.ALGORITHMS.create(job.algorithm(), job.settings());
     kafka.ensureTopics();
     Path checkpoints = runDir.resolve("checkpoints");
-    try (JobModel model = JobModel.of(job);
-         KafkaTrajectoryStore store = new KafkaTrajectoryStore(kafka);
+    try (KafkaTrajectoryStore store = new KafkaTrajectoryStore(kafka);
          KafkaWeightAnnouncer announcer = new KafkaWeightAnnouncer(kafka);
          LocalRun.TrainerParts parts = LocalRun.TrainerParts.create(job, model, algorithm, placement, log)) {
       // Workers may read a version up to rollout.lag behind the newest while the next two are written.

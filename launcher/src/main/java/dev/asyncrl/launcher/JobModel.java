@@ -41,6 +41,11 @@ final class JobModel implements AutoCloseable {
     this.longestPrompt = longestPrompt;
   }
 
+  /**
+   * Builds the job's tokenizer, prompting and task, and checks everything that needs more than one key:
+   * prompt + response within model.max_seq_len, the tokenizer within the vocabulary, the model within this
+   * machine ({@link ModelFootprint}). Errors are one line naming the key.
+   */
   static JobModel of(JobConfig job) {
     Tokenizer tokenizer;
     Prompting prompting;
@@ -61,7 +66,11 @@ final class JobModel implements AutoCloseable {
     }
     try {
       Task task = loadTask(job);
-      return new JobModel(job, tokenizer, prompting, task, longestPrompt(job, task, prompting));
+      JobModel model = new JobModel(job, tokenizer, prompting, task, longestPrompt(job, task, prompting));
+      boolean klReference = LocalRun.ALGORITHMS.create(job.algorithm(), job.settings()).needsReferenceModel();
+      ModelFootprint.of(job, model.architecture(), klReference).check(job, ModelFootprint.sizingKey(job),
+          ModelFootprint.machineBytes());
+      return model;
     } catch (RuntimeException e) {
       if (tokenizer instanceof HfTokenizer hf) {
         hf.close();
@@ -118,12 +127,6 @@ final class JobModel implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       throw job.settings().error(JobSchema.MODEL_PATH, e.getMessage());
     }
-  }
-
-  /** Checks that the job's model fits this machine ({@link ModelFootprint}). */
-  void checkFootprint(boolean klReference) {
-    ModelFootprint.of(job, architecture(), klReference).check(job, ModelFootprint.sizingKey(job),
-        ModelFootprint.machineBytes());
   }
 
   Task task() {

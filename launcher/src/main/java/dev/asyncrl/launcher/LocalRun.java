@@ -48,12 +48,9 @@ public final class LocalRun {
     return JobConfig.load(file, overrides, ALGORITHMS.jobSchema());
   }
 
-  /** Checks that need more than one key (see {@link JobModel}); one-line errors naming the key. */
+  /** Checks that need more than one key (see {@link JobModel#of}); one-line errors naming the key. */
   static void validate(JobConfig job) {
-    boolean kl = ALGORITHMS.create(job.algorithm(), job.settings()).needsReferenceModel();
-    try (JobModel model = JobModel.of(job)) {
-      model.checkFootprint(kl);
-    }
+    JobModel.of(job).close();
   }
 
   /**
@@ -72,6 +69,21 @@ public final class LocalRun {
   /** As above, with a given trajectory store (which the caller closes). */
   public static void train(JobConfig job, Path checkpointDir, Consumer<StepReport> listener, Consumer<String> log,
       TrajectoryStore store) throws InterruptedException {
+    try (JobModel model = JobModel.of(job)) {
+      train(job, model, checkpointDir, listener, log, store);
+    }
+  }
+
+  /** As above, with the job's model already built (and checked) by the caller, who closes it. */
+  static void train(JobConfig job, JobModel model, Path checkpointDir, Consumer<StepReport> listener,
+      Consumer<String> log) throws InterruptedException {
+    try (InMemoryTrajectoryStore store = new InMemoryTrajectoryStore(job.datastore().capacity())) {
+      train(job, model, checkpointDir, listener, log, store);
+    }
+  }
+
+  private static void train(JobConfig job, JobModel model, Path checkpointDir, Consumer<StepReport> listener,
+      Consumer<String> log, TrajectoryStore store) throws InterruptedException {
     Placement placement = placement(job, log);
     Algorithm algorithm = ALGORITHMS.create(job.algorithm(), job.settings());
     var r = job.rollout();
@@ -80,8 +92,7 @@ public final class LocalRun {
     WeightChannel<PolicyWeights> weights = new WeightChannel<>(r.lag() + 2, PolicyWeights::close);
     List<TransformerPolicy> workerPolicies = new ArrayList<>();
     InvalidRewards invalidRewards = new InvalidRewards(r.maxInvalidRewards(), log);
-    try (JobModel model = JobModel.of(job);
-         TrainerParts parts = TrainerParts.create(job, model, algorithm, placement, log)) {
+    try (TrainerParts parts = TrainerParts.create(job, model, algorithm, placement, log)) {
       List<RolloutWorker> workers = new ArrayList<>();
       for (int i = 0; i < r.workers(); i++) {
         TransformerPolicy copy = model.newPolicy(placement.rollout());

@@ -20,8 +20,13 @@ final class TrainCommand implements Callable<Integer> {
     JobConfig job = this.job.load();
     // Everything that can be checked is checked before the run folder exists, so a bad job leaves nothing behind.
     RunFolder.checkOutputDir(job);
-    LocalRun.validate(job);
-    LocalRun.checkDevices(job);
+    try (JobModel model = JobModel.of(job)) {
+      LocalRun.checkDevices(job);
+      return train(job, model);
+    }
+  }
+
+  private Integer train(JobConfig job, JobModel model) throws Exception {
     RunFolder run = RunFolder.create(job.outputDir(), job.name());
     Files.writeString(run.config(), job.resolvedYaml());
     System.out.println("run folder: " + run.dir());
@@ -29,7 +34,7 @@ final class TrainCommand implements Callable<Integer> {
     double[] last = new double[2];
     int[] steps = new int[1];
     try (JsonlMetricsSink metrics = new JsonlMetricsSink(run.metrics())) {
-      LocalRun.train(job, run.checkpoints(), report -> {
+      LocalRun.train(job, model, run.checkpoints(), report -> {
         metrics.record(report.step(), report.metrics());
         progress.update(report);
         last[0] = report.metrics().get("rollout/reward_mean");

@@ -41,7 +41,10 @@ public interface Architecture {
    * @param leftPad per row, how many leading columns are padding (prompts of different lengths in one
    *     batch); null when no row is padded on the left. Padded columns are never attended to and positions
    *     count from each row's first real token.
-   * @return {@code [B, S, V]}; row {@code s} predicts the token after {@code tokens[:, s]}
+   * @param lastOnly compute logits for the last position only (sampling needs no more; the output projection
+   *     is the largest matrix product of a step)
+   * @return {@code [B, S, V]}, or {@code [B, 1, V]} with {@code lastOnly}; row {@code s} predicts the token
+   *     after {@code tokens[:, s]}
    */
-  NDArray forward(Weights weights, NDArray tokens, KvCache cache, int[] leftPad);
+  NDArray forward(Weights weights, NDArray tokens, KvCache cache, int[] leftPad, boolean lastOnly);
 }

@@ -55,9 +55,7 @@ public final class DeviceSampler {
       for (int i = 0; i < active.length; i++) {
         u[i] = uniforms.next(active[i]);
       }
-      NDArray target = totalActive.mul(logits.getManager().create(u, new Shape(active.length, 1)));
-      NDArray index = cdfActive.lt(target).toType(DataType.INT64, false).sum(new int[] {-1}, true)     // [n, 1]
-          .minimum(vocab - 1);
+      NDArray index = invert(cdfActive, totalActive, u, vocab);                                        // [n, 1]
       long[] drawn = index.toLongArray();
       boolean[] accepted = truncated ? kept(pActive, index, totalActive, params, topK) : null;
       int left = 0;
@@ -94,6 +92,15 @@ public final class DeviceSampler {
     return new Draw(tokens, chosen.toFloatArray());
   }
 
+  /**
+   * Inverse-CDF draw, {@code [n, 1]}: per row, the first token whose cumulative mass reaches {@code u × total}
+   * (a token without mass never does).
+   */
+  private static NDArray invert(NDArray cdf, NDArray total, float[] u, int vocab) {
+    NDArray target = total.mul(cdf.getManager().create(u, new Shape(u.length, 1)));
+    return cdf.lt(target).toType(DataType.INT64, false).sum(new int[] {-1}, true).minimum(vocab - 1);
+  }
+
   /** Whether each row's drawn token is inside its top-k / top-p set. */
   private static boolean[] kept(NDArray p, NDArray index, NDArray total, SamplingParams params, boolean topK) {
     NDArray pt = p.gather(index, -1);                                                                // [B, 1]
@@ -121,8 +128,7 @@ public final class DeviceSampler {
     for (int r = 0; r < rows; r++) {
       u[r] = pending[r] ? uniforms.next(r) : 1f;
     }
-    NDArray target = cdf.get(":, -1:").mul(logp.getManager().create(u, new Shape(rows, 1)));
-    long[] drawn = cdf.lt(target).toType(DataType.INT64, false).sum(new int[] {-1}).minimum(vocab - 1).toLongArray();
+    long[] drawn = invert(cdf, cdf.get(":, -1:"), u, vocab).toLongArray();
     for (int r = 0; r < rows; r++) {
       if (pending[r]) {
         tokens[r] = drawn[r];

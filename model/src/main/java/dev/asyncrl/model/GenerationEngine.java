@@ -90,10 +90,6 @@ public final class GenerationEngine implements AutoCloseable {
     return cache.compactions();
   }
 
-  public int slots() {
-    return slots.length;
-  }
-
   public int freeSlots() {
     int n = 0;
     for (Slot s : slots) {
@@ -106,25 +102,26 @@ public final class GenerationEngine implements AutoCloseable {
     return freeSlots() == slots.length;
   }
 
-  /** The version tag the next tokens get (the weights the policy holds). */
-  public void setVersion(long version) {
-    this.version = version;
-  }
-
   /**
    * The policy's weights changed (now {@code version}): live sequences are re-encoded (prompt and tokens so
    * far) with them, so every later token is drawn exactly from the new policy.
    */
   public void weightsChanged(long version) {
     this.version = version;
-    try (NDScope ignored = new NDScope()) {
-      for (int i = 0; i < slots.length; i++) {
-        Slot s = slots[i];
-        if (s != null) {
-          int[] seen = Arrays.copyOf(s.request.prompt(), s.request.prompt().length + s.length - 1);
-          System.arraycopy(s.tokens, 0, seen, s.request.prompt().length, s.length - 1);
-          prefill(new int[] {i}, List.of(seen));
-        }
+    List<Integer> live = new ArrayList<>();
+    List<int[]> seen = new ArrayList<>(); // what each live sequence has fed so far: its prompt and tokens but the last
+    for (int i = 0; i < slots.length; i++) {
+      Slot s = slots[i];
+      if (s != null) {
+        int[] fed = Arrays.copyOf(s.request.prompt(), s.request.prompt().length + s.length - 1);
+        System.arraycopy(s.tokens, 0, fed, s.request.prompt().length, s.length - 1);
+        live.add(i);
+        seen.add(fed);
+      }
+    }
+    if (!live.isEmpty()) {
+      try (NDScope ignored = new NDScope()) {
+        prefill(live.stream().mapToInt(Integer::intValue).toArray(), seen);
       }
     }
   }
@@ -206,7 +203,7 @@ public final class GenerationEngine implements AutoCloseable {
     try (NDScope ignored = new NDScope()) {
       cache.compact(1);
       NDArray tokens = policy.manager().create(fed, new Shape(slots.length, 1));
-      NDArray logits = policy.forward(tokens, cache).squeeze(1);                                  // [slots, V]
+      NDArray logits = policy.nextTokenLogits(tokens, cache);                                      // [slots, V]
       DeviceSampler.Draw draw = DeviceSampler.sample(logits, params, i -> slots[i] == null ? 1f : slots[i].uniform());
       for (int i = 0; i < slots.length; i++) {
         if (slots[i] != null) {
@@ -233,8 +230,7 @@ public final class GenerationEngine implements AutoCloseable {
       }
     }
     NDArray input = policy.manager().create(ids, new Shape(prompts.size(), longest));
-    NDArray logits = policy.forward(input, cache.prefill(slotsToFill, lengths));                   // [P, L, V]
-    return logits.get(":, -1, :");                                                                  // [P, V]
+    return policy.nextTokenLogits(input, cache.prefill(slotsToFill, lengths));                     // [P, V]
   }
 
   private void record(int i, int token, float logProb, List<Completion> done) {

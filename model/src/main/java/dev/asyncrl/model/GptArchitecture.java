@@ -125,7 +125,7 @@ public final class GptArchitecture implements Architecture {
   }
 
   @Override
-  public NDArray forward(Weights params, NDArray tokens, KvCache cache, int[] leftPad) {
+  public NDArray forward(Weights params, NDArray tokens, KvCache cache, int[] leftPad, boolean lastOnly) {
     int batch = Math.toIntExact(tokens.getShape().get(0));
     int steps = Math.toIntExact(tokens.getShape().get(1));
     int offset = cache == null ? 0 : cache.length();
@@ -149,8 +149,8 @@ public final class GptArchitecture implements Architecture {
     if (cache != null) {
       cache.advance(steps);
     }
-    NDArray h = layerNorm(params, x, "ln_f");
-    return params.linear(h, "lm_head");                                       // [B, S, V]
+    NDArray h = layerNorm(params, lastOnly ? x.get(":, -1:, :") : x, "ln_f");
+    return params.linear(h, "lm_head");                                       // [B, S or 1, V]
   }
 
   static NDArray embed(NDArray ids, NDArray table) {

@@ -56,10 +56,6 @@ public final class SlotKvCache implements KvCache, AutoCloseable {
     this.view = new int[slots];
   }
 
-  public int slots() {
-    return starts.length;
-  }
-
   /** Bytes held by the keys and values of every layer. */
   public long bytes() {
     long per = keys[0].size() * keys[0].getDataType().getNumOfBytes();
@@ -124,11 +120,6 @@ public final class SlotKvCache implements KvCache, AutoCloseable {
     column += tokens;
   }
 
-  /** {@link #prefill(int[], int[])} of one slot. */
-  public KvCache prefill(int slot, int promptLength) {
-    return prefill(new int[] {slot}, new int[] {promptLength});
-  }
-
   /**
    * The cache a forward over prompts (one row per slot, left-padded to the longest) writes to: row {@code i}'s
    * keys and values go to columns {@code length() − L .. length()} of {@code slots[i]}, where its own
@@ -168,8 +159,8 @@ public final class SlotKvCache implements KvCache, AutoCloseable {
           int slot = slotsToFill[i];
           NDIndex at = new NDIndex("{}:{}, :, {}:{}", slot, slot + 1, first + offset, first + offset + steps);
           NDIndex row = new NDIndex("{}:{}", i, i + 1);
-          keys[layer].set(at, slotsToFill.length == 1 ? k : k.get(row));
-          values[layer].set(at, slotsToFill.length == 1 ? v : v.get(row));
+          keys[layer].set(at, k.get(row));
+          values[layer].set(at, v.get(row));
         }
         return new NDArray[] {k, v};
       }

@@ -151,9 +151,17 @@ public final class TransformerPolicy implements AutoCloseable {
 
   /** {@link Architecture#forward}: logits {@code [B, S, V]}. */
   public NDArray forward(NDArray tokens, KvCache cache, int[] leftPad) {
-    Weights weights = lora == null ? new Weights(params, Map.of(), 0, 0)
+    return architecture.forward(weights(), tokens, cache, leftPad, false);
+  }
+
+  /** The logits of the last position only, {@code [B, V]}: what sampling the next token needs. */
+  public NDArray nextTokenLogits(NDArray tokens, KvCache cache) {
+    return architecture.forward(weights(), tokens, cache, null, true).squeeze(1);
+  }
+
+  private Weights weights() {
+    return lora == null ? new Weights(params, Map.of(), 0, 0)
         : new Weights(params, adapters, lora.scale(), training ? (float) lora.dropout() : 0f);
-    return architecture.forward(weights, tokens, cache, leftPad);
   }
 
   /**

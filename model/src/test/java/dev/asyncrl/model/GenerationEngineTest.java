@@ -200,7 +200,7 @@ class GenerationEngineTest {
     try (TransformerPolicy policy = model(5); TransformerPolicy v0 = model(5); TransformerPolicy v1 = model(6)) {
       List<GenerationEngine.Completion> done = new ArrayList<>();
       try (GenerationEngine engine = new GenerationEngine(policy, p, 2, 12)) {
-        engine.setVersion(0);
+        engine.weightsChanged(0); // nothing in flight yet: only the version tag
         done.addAll(engine.start(List.of(new GenerationEngine.Request(prompt(1, 5), 7, "a"),
             new GenerationEngine.Request(prompt(1, 5), 8, "b"))));
         for (int i = 0; i < 6; i++) {

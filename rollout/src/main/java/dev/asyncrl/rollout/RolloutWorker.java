@@ -107,15 +107,15 @@ public final class RolloutWorker implements Runnable {
         if (!hold && !admit(engine)) {
           return; // the gate closed: the run is over
         }
-        if (newer() && (setup.partial() || engine.idle())) {
-          load(engine); // after admission, which may have waited for the trainer's next version
+        boolean current = !newer(); // after admission, which may have waited for the trainer's next version
+        if (!current && (setup.partial() || engine.idle())) {
+          load(engine);
+          current = true;
         }
-        if (setup.partial() || !newer()) {
-          startWaiting(engine);
+        if (current || setup.partial()) {
+          finish(startWaiting(engine));
         }
-        for (GenerationEngine.Completion c : engine.step()) {
-          finish(c);
-        }
+        finish(engine.step());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -154,54 +154,72 @@ public final class RolloutWorker implements Runnable {
       TaskInstance instance = setup.task().next(rng);
       int[] prompt = setup.prompting().encode(instance.prompt());
       Pending group = new Pending(groupId(setup.workerId(), nextSequence++), instance, prompt, setup.groupSize());
+      // Each response's own stream: its tokens depend on the run seed, the group and its index only.
+      long seed = new SplittableRandom(setup.seed() * 0x9E3779B97F4A7C15L + group.groupId).nextLong();
       for (int i = 0; i < setup.groupSize(); i++) {
-        // Each response's own stream: its tokens depend on the run seed, the group and its index only.
-        long seed = new SplittableRandom(setup.seed() * 0x9E3779B97F4A7C15L + group.groupId).nextLong() + i;
-        waiting.add(new GenerationEngine.Request(prompt, seed, new Tag(group, i)));
+        waiting.add(new GenerationEngine.Request(prompt, seed + i, new Tag(group, i)));
       }
     }
     return true;
   }
 
   /** Starts waiting responses in the free slots, all in one prefill (a group's responses share their prompt's). */
-  private void startWaiting(GenerationEngine engine) {
+  private List<GenerationEngine.Completion> startWaiting(GenerationEngine engine) {
     List<GenerationEngine.Request> batch = new ArrayList<>();
     while (!waiting.isEmpty() && batch.size() < engine.freeSlots()) {
       batch.add(waiting.poll());
     }
-    for (GenerationEngine.Completion c : engine.start(batch)) {
-      finish(c);
+    return engine.start(batch);
+  }
+
+  /**
+   * Files finished responses with their groups; groups whose last response is among them are scored and
+   * appended, then the store is flushed once and each appended group counts as accepted.
+   */
+  private void finish(List<GenerationEngine.Completion> completions) throws InterruptedException {
+    int appended = 0;
+    try {
+      for (GenerationEngine.Completion c : completions) {
+        Tag tag = (Tag) c.tag();
+        Pending group = tag.group();
+        group.done[tag.index()] = c;
+        if (++group.finished == group.done.length) {
+          inFlight--;
+          appended++; // counted first, so an interrupted append gives its slot back too
+          if (!append(group)) {
+            appended--;
+            gate.abandoned(); // the group cannot be trained without every reward; its slot is given back
+          }
+        }
+      }
+      if (appended > 0) {
+        store.flush(); // accepted means durable: admission elsewhere counts what the store holds
+      }
+    } catch (InterruptedException e) {
+      for (; appended > 0; appended--) {
+        gate.abandoned();
+      }
+      throw e;
+    }
+    for (; appended > 0; appended--) {
+      gate.accepted();
     }
   }
 
-  private void finish(GenerationEngine.Completion c) {
-    Tag tag = (Tag) c.tag();
-    Pending group = tag.group();
-    group.done[tag.index()] = c;
-    if (++group.finished < group.done.length) {
-      return;
-    }
-    inFlight--;
+  /** Scores {@code group} and appends it to the store; false when a reward could not be used. */
+  private boolean append(Pending group) throws InterruptedException {
     long nanos = (System.nanoTime() - group.startNanos) / group.done.length;
     List<Trajectory> responses = new ArrayList<>(group.done.length);
     for (GenerationEngine.Completion done : group.done) {
       Trajectory t = trajectory(group, done, nanos);
       if (t == null) {
-        gate.abandoned(); // the group cannot be trained without every reward; its slot is given back
-        return;
+        return false;
       }
       responses.add(t);
     }
-    try {
-      store.append(new TrajectoryGroup(group.groupId, setup.task().name(), responses, setup.workerId(),
-          TrajectoryGroup.nowMicros()));
-      store.flush(); // accepted means durable: admission elsewhere counts what the store holds
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      gate.abandoned();
-      return;
-    }
-    gate.accepted();
+    store.append(new TrajectoryGroup(group.groupId, setup.task().name(), responses, setup.workerId(),
+        TrajectoryGroup.nowMicros()));
+    return true;
   }
 
   /** The scored response, or null when the reward function threw or returned a value that is not finite. */

@@ -92,7 +92,7 @@ class LlamaGoldenTest {
       var arch = policy.architecture();
       try (SlotKvCache cache = new SlotKvCache(policy.manager(), arch.layers(), 1, arch.kvHeads(), arch.headDim(), 16, 4,
           DataType.FLOAT32)) {
-        NDArray first = policy.forward(m.create(new long[] {5, 17, 42, 8}, new Shape(1, 4)), cache.prefill(0, 4));
+        NDArray first = policy.forward(m.create(new long[] {5, 17, 42, 8}, new Shape(1, 4)), cache.prefill(new int[] {0}, new int[] {4}));
         NDArray fifth = policy.forward(m.create(new long[] {91}, new Shape(1, 1)), cache);
         NDArray sixth = policy.forward(m.create(new long[] {33}, new Shape(1, 1)), cache);
         assertClose(full.get(new NDIndex(":, :4, :")), first);
