@@ -176,7 +176,6 @@ public final class Trainer {
       long computeStart = System.nanoTime();
       Map<String, Double> metrics = update(groups, step);
       List<Long> staleness = groups.stream().map(g -> g.staleness(version)).toList();
-      tokenStaleness(groups, version, metrics);
       version++;
       publisher.publish(version, policy);
       long now = System.nanoTime();
@@ -224,28 +223,6 @@ public final class Trainer {
           + step + ": loss/policy " + metrics.get("loss/policy") + ", train/grad_norm " + metrics.get("train/grad_norm")
           + "; lower trainer.lr, or check the model's weights and the rewards");
     }
-  }
-
-  /**
-   * Staleness by token (partial rollouts give one response tokens of several versions): the token-weighted
-   * mean, and the mean over responses of their newest token's staleness. {@code staleness/mean} and
-   * {@code staleness/max} count from each group's oldest token.
-   */
-  private static void tokenStaleness(List<TrajectoryGroup> groups, long trainerVersion, Map<String, Double> metrics) {
-    long tokens = 0;
-    long sum = 0;
-    double newest = 0;
-    int responses = 0;
-    for (TrajectoryGroup g : groups) {
-      for (Trajectory t : g.trajectories()) {
-        tokens += t.responseTokens().length;
-        sum += t.tokenStaleness(trainerVersion);
-        newest += trainerVersion - t.endVersion();
-        responses++;
-      }
-    }
-    metrics.put("staleness/token_mean", tokens == 0 ? 0 : (double) sum / tokens);
-    metrics.put("staleness/newest_mean", responses == 0 ? 0 : newest / responses);
   }
 
   /** Tells the publisher how many groups left the run untrained, when that number grew. */
@@ -414,6 +391,9 @@ public final class Trainer {
     double rewardSq = 0;
     int solved = 0;
     long responseTokens = 0;
+    long trainedAt = version - 1; // the version these groups were trained against (this step published version)
+    long tokenStaleness = 0;
+    double newestStaleness = 0;
     for (TrajectoryGroup g : groups) {
       for (Trajectory t : g.trajectories()) {
         responses++;
@@ -421,6 +401,8 @@ public final class Trainer {
         rewardSq += t.reward() * t.reward();
         solved += t.reward() >= 1.0 ? 1 : 0;
         responseTokens += t.responseTokens().length;
+        tokenStaleness += t.tokenStaleness(trainedAt);
+        newestStaleness += trainedAt - t.endVersion();
       }
     }
     double mean = rewardSum / responses;
@@ -431,6 +413,9 @@ public final class Trainer {
     metrics.put("rollout/response_len_mean", (double) responseTokens / responses);
     metrics.put("staleness/mean", staleness.stream().mapToLong(Long::longValue).average().orElse(0));
     metrics.put("staleness/max", (double) staleness.stream().mapToLong(Long::longValue).max().orElse(0));
+    // Partial rollouts give a response tokens of several versions; the two above count from each group's oldest.
+    metrics.put("staleness/token_mean", responseTokens == 0 ? 0 : (double) tokenStaleness / responseTokens);
+    metrics.put("staleness/newest_mean", newestStaleness / responses);
     metrics.put("staleness/dropped", (double) dropped.size());
     metrics.put("staleness/dropped_total", (double) droppedTotal);
     metrics.put("store/buffered", (double) store.buffered());

@@ -203,13 +203,7 @@ final class Attributes {
         String pad = "0".repeat(Math.max(0, width - s.length()));
         yield (sign ? s.substring(0, 1) : "") + pad + body;
       }
-      case "center", "ljust", "rjust" -> {
-        int width = (int) a.integer(0, "width", 0);
-        String fill = a.string(1, "fillchar", " ");
-        int total = Math.max(0, width - s.length());
-        int left = name.equals("ljust") ? 0 : name.equals("rjust") ? total : total / 2 + (total & width & 1);
-        yield fill.repeat(left) + s + fill.repeat(total - left);
-      }
+      case "center", "ljust", "rjust" -> PyStr.pad(s, (int) a.integer(0, "width", 0), a.string(1, "fillchar", " "), name);
       case "removeprefix" -> {
         String p = a.string(0, "prefix", "");
         yield s.startsWith(p) ? s.substring(p.length()) : s;

@@ -38,12 +38,7 @@ final class Builtins {
     FILTERS.put("abs", (v, a) -> v instanceof Double d ? (Object) Math.abs(d) : (Object) Math.abs(Py.toLong(v)));
     FILTERS.put("attr", (v, a) -> Attributes.getattr(v, a.string(0, "name", ""), a.line()));
     FILTERS.put("capitalize", (v, a) -> PyStr.capitalize(Py.str(v)));
-    FILTERS.put("center", (v, a) -> {
-      String s = Py.str(v);
-      int total = Math.max(0, (int) a.integer(0, "width", 80) - s.length());
-      int left = total / 2 + (total & (int) a.integer(0, "width", 80) & 1);
-      return " ".repeat(left) + s + " ".repeat(total - left);
-    });
+    FILTERS.put("center", (v, a) -> PyStr.pad(Py.str(v), (int) a.integer(0, "width", 80), " ", "center"));
     FILTERS.put("default", (v, a) -> {
       boolean useIfFalse = a.flag(1, "boolean", false);
       return v instanceof Undefined || useIfFalse && !Py.truthy(v) ? a.get(0, "default_value", "") : v;
@@ -413,10 +408,5 @@ final class Builtins {
     }
     parts.add(s.substring(last));
     return parts;
-  }
-
-  /** {@code dict(**kwargs)}. */
-  static Object dict(Map<String, Object> kwargs) {
-    return new LinkedHashMap<Object, Object>(kwargs);
   }
 }

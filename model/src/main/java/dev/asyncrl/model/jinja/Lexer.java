@@ -57,16 +57,7 @@ final class Lexer {
       char sign = start + 2 < src.length() ? src.charAt(start + 2) : 0;
       boolean hasSign = sign == '-' || sign == '+';
       String raw = src.substring(pos, start);
-      String text = raw;
-      if (sign == '-') {
-        text = PyStr.rstrip(raw, null);
-      } else if (sign != '+' && type != '{') {
-        int lpos = raw.lastIndexOf('\n') + 1;
-        if ((lpos > 0 || lineStarting) && lpos < raw.length() && raw.substring(lpos).isBlank()) {
-          text = raw.substring(0, lpos);
-        }
-      }
-      data(text, raw);
+      data(beforeTag(raw, sign, type == '{', lineStarting), raw);
       int afterBegin = start + 2 + (hasSign ? 1 : 0);
       if (type == '#') {
         comment(afterBegin);
@@ -90,6 +81,24 @@ final class Lexer {
       }
     }
     return -1;
+  }
+
+  /**
+   * The text before a tag after whitespace control: {@code -} strips all trailing whitespace; otherwise, for a
+   * block or comment tag not marked {@code +}, lstrip_blocks removes the whitespace between the start of the
+   * tag's line (or of the template, when {@code lineStarting}) and the tag, when nothing else is there.
+   */
+  private static String beforeTag(String raw, char sign, boolean variable, boolean lineStarting) {
+    if (sign == '-') {
+      return PyStr.rstrip(raw, null);
+    }
+    if (sign != '+' && !variable) {
+      int lpos = raw.lastIndexOf('\n') + 1;
+      if ((lpos > 0 || lineStarting) && lpos < raw.length() && raw.substring(lpos).isBlank()) {
+        return raw.substring(0, lpos);
+      }
+    }
+    return raw;
   }
 
   private void data(String text, String raw) {
@@ -141,27 +150,12 @@ final class Lexer {
       int j = skipWhitespace(tag + 2 + (sign == '-' || sign == '+' ? 1 : 0));
       if (src.startsWith("endraw", j)) {
         j = skipWhitespace(j + 6);
-        String raw = src.substring(i, tag);
-        String text = raw;
-        if (sign == '-') {
-          text = PyStr.rstrip(raw, null);
-        } else if (sign != '+') {
-          int lpos = raw.lastIndexOf('\n') + 1;
-          if (lpos > 0 && lpos < raw.length() && raw.substring(lpos).isBlank()) {
-            text = raw.substring(0, lpos);
-          }
-        }
+        String text = beforeTag(src.substring(i, tag), sign, false, false);
         if (!text.isEmpty()) {
           out.add(new Token(Kind.DATA, text, line));
         }
-        int end;
-        if (src.startsWith("+%}", j)) {
-          end = j + 3;
-        } else if (src.startsWith("-%}", j)) {
-          end = skipWhitespace(j + 3);
-        } else if (src.startsWith("%}", j)) {
-          end = j + 2 < src.length() && src.charAt(j + 2) == '\n' ? j + 3 : j + 2;
-        } else {
+        int end = tagEnd(j, true);
+        if (end < 0) {
           throw TemplateException.at(line, "missing end of raw directive");
         }
         line += count(src.substring(i, end), '\n');
@@ -180,7 +174,7 @@ final class Lexer {
         throw TemplateException.at(line, "unexpected end of template: missing " + (block ? "'%}'" : "'}}'"));
       }
       if (balance.isEmpty()) {
-        int end = tagEnd(block);
+        int end = tagEnd(pos, block);
         if (end >= 0) {
           out.add(new Token(block ? Kind.BLOCK_END : Kind.VARIABLE_END, block ? "%}" : "}}", line));
           line += count(src.substring(pos, end), '\n');
@@ -228,17 +222,17 @@ final class Lexer {
     }
   }
 
-  /** Where the end tag at {@code pos} ends, whitespace control applied; -1 when there is none here. */
-  private int tagEnd(boolean block) {
+  /** Where the end tag at {@code at} ends, whitespace control applied; -1 when there is none there. */
+  private int tagEnd(int at, boolean block) {
     String close = block ? "%}" : "}}";
-    if (block && src.startsWith("+" + close, pos)) {
-      return pos + 3;
+    if (block && src.startsWith("+" + close, at)) {
+      return at + 3;
     }
-    if (src.startsWith("-" + close, pos)) {
-      return skipWhitespace(pos + 3);
+    if (src.startsWith("-" + close, at)) {
+      return skipWhitespace(at + 3);
     }
-    if (src.startsWith(close, pos)) {
-      int end = pos + 2;
+    if (src.startsWith(close, at)) {
+      int end = at + 2;
       return block && end < src.length() && src.charAt(end) == '\n' ? end + 1 : end; // trim_blocks
     }
     return -1;

@@ -215,12 +215,20 @@ final class PyStr {
         || type == Character.PARAGRAPH_SEPARATOR || type == Character.SPACE_SEPARATOR);
   }
 
+  /** Python's {@code str.center/ljust/rjust}: {@code s} padded with {@code fill} to {@code width}. */
+  static String pad(String s, int width, String fill, String how) {
+    int total = Math.max(0, width - s.length());
+    int left = how.equals("ljust") ? 0 : how.equals("rjust") ? total : total / 2 + (total & width & 1);
+    return fill.repeat(left) + s + fill.repeat(total - left);
+  }
+
   /** {@code format % args} for the conversions templates use: {@code %s %r %d %i %f %%} and {@code %(name)s}. */
   static String percentFormat(String format, Object args, int line) {
-    List<Object> values = args instanceof PyTuple t ? new ArrayList<>(t) : List.of(args == null ? "None" : args);
-    if (args == null) {
-      values = new ArrayList<>();
-      values.add(null);
+    List<Object> values = new ArrayList<>();
+    if (args instanceof PyTuple t) {
+      values.addAll(t);
+    } else {
+      values.add(args);
     }
     StringBuilder out = new StringBuilder();
     int next = 0;
