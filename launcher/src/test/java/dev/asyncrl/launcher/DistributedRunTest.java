@@ -44,18 +44,7 @@ class DistributedRunTest {
 
   @Test
   void survivesAKilledWorkerAKilledTrainerAndABrokerRestartTrainingEveryGroupExactlyOnce() throws Exception {
-    Path config = dir.resolve("job.yaml");
-    Files.writeString(config, """
-        name: dist
-        seed: 3
-        max_staleness: 2
-        output_dir: %s
-        model: {d_model: 32, n_layers: 1, n_heads: 2, max_seq_len: 16}
-        task: {name: reverse, digits: 3}
-        rollout: {workers: 1, group_size: 4, groups_per_batch: 2, max_new_tokens: 5, partial: true}
-        trainer: {steps: %d, groups_per_step: 4, lr: 1.0e-3, checkpoint_every: 5}
-        datastore: {type: kafka}
-        """.formatted(dir.resolve("runs"), STEPS));
+    Path config = KafkaJobs.write(dir, "dist", 3, STEPS, 5, ", partial: true");
     Path runDir = dir.resolve("run");
     List<String> output = Collections.synchronizedList(new ArrayList<>());
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"))) {

@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.asyncrl.core.config.JobConfig;
 import dev.asyncrl.datastore.kafka.EmbeddedKafkaBroker;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,18 +27,7 @@ class OneOwnerTest {
 
   @Test
   void killingTheLauncherLeavesNoOrphansAndARelaunchTrainsNothingTwice() throws Exception {
-    Path config = dir.resolve("job.yaml");
-    Files.writeString(config, """
-        name: owner
-        seed: 7
-        max_staleness: 2
-        output_dir: %s
-        model: {d_model: 32, n_layers: 1, n_heads: 2, max_seq_len: 16}
-        task: {name: reverse, digits: 3}
-        rollout: {workers: 1, group_size: 4, groups_per_batch: 2, max_new_tokens: 5}
-        trainer: {steps: %d, groups_per_step: 4, lr: 1.0e-3, checkpoint_every: 20}
-        datastore: {type: kafka}
-        """.formatted(dir.resolve("runs"), STEPS));
+    Path config = KafkaJobs.write(dir, "owner", 7, STEPS, 20, "");
     Path runDir = dir.resolve("run");
     List<String> output = Collections.synchronizedList(new ArrayList<>());
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"))) {
@@ -88,22 +74,7 @@ class OneOwnerTest {
     }
   }
 
-  /** Starts {@code asyncrl ARGS} in its own JVM; its output goes to {@code output} prefixed with {@code name}. */
   static Process start(List<String> args, String name, List<String> output) throws Exception {
-    List<String> cmd = new ArrayList<>(Supervisor.currentJava());
-    cmd.addAll(args);
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    Thread pump = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = r.readLine()) != null; ) {
-          output.add("[" + name + "] " + line);
-        }
-      } catch (java.io.IOException ignored) {
-        // the process is gone
-      }
-    });
-    pump.setDaemon(true);
-    pump.start();
-    return p;
+    return KafkaJobs.start(List.of(), args, name, output).process();
   }
 }

@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.asyncrl.core.config.JobConfig;
 import dev.asyncrl.datastore.kafka.EmbeddedKafkaBroker;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,18 +32,7 @@ class TrainerKillDrillTest {
 
   @Test
   void everyStepAndGroupIsRecordedExactlyOnceWhateverInstantTheTrainerDiesAt() throws Exception {
-    Path config = dir.resolve("job.yaml");
-    Files.writeString(config, """
-        name: drill
-        seed: 5
-        max_staleness: 2
-        output_dir: %s
-        model: {d_model: 32, n_layers: 1, n_heads: 2, max_seq_len: 16}
-        task: {name: reverse, digits: 3}
-        rollout: {workers: 1, group_size: 4, groups_per_batch: 2, max_new_tokens: 5}
-        trainer: {steps: %d, groups_per_step: 4, lr: 1.0e-3, checkpoint_every: 3}
-        datastore: {type: kafka}
-        """.formatted(dir.resolve("runs"), STEPS));
+    Path config = KafkaJobs.write(dir, "drill", 5, STEPS, 3, "");
     Path runDir = dir.resolve("run");
     List<String> output = Collections.synchronizedList(new ArrayList<>());
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"))) {
@@ -82,21 +68,14 @@ class TrainerKillDrillTest {
 
   /** Runs {@code asyncrl trainer} in its own JVM until it exits; {@code kill} = INSTANT:STEP or null. */
   static int runTrainer(Path config, String bootstrap, Path runDir, String kill, List<String> output) throws Exception {
-    List<String> cmd = new ArrayList<>(Supervisor.currentJava());
-    if (kill != null) {
-      cmd.add(1, "-D" + FaultDrill.PROPERTY + "=" + kill);
-    }
-    cmd.addAll(List.of("trainer", config.toString(), "--set", bootstrap, "--run-dir", runDir.toString()));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-      for (String line; (line = r.readLine()) != null; ) {
-        output.add("[trainer] " + line);
-      }
-    }
+    KafkaJobs.Running trainer = KafkaJobs.start(kill == null ? List.of() : List.of("-D" + FaultDrill.PROPERTY + "=" + kill),
+        List.of("trainer", config.toString(), "--set", bootstrap, "--run-dir", runDir.toString()), "trainer", output);
+    Process p = trainer.process();
     if (!p.waitFor(120, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       fail("trainer did not finish\n" + String.join("\n", output));
     }
+    trainer.output().join(10_000); // every line read before the caller looks at the output
     return p.exitValue();
   }
 }

@@ -48,20 +48,23 @@ public final class KafkaWeightAnnouncer implements AutoCloseable {
       producer.send(new ProducerRecord<>(settings.weightsTopic(), KEY, a.toJson())).get();
       producer.commitTransaction();
     } catch (ProducerFencedException | InvalidProducerEpochException e) {
-      throw new FencedException("another trainer of this run started (Kafka transactional id '"
-          + transactionalId(settings) + "' at " + settings.bootstrap() + ") and took it over; this trainer stops "
-          + "without announcing policy version " + a.version());
+      throw fenced(a);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while announcing policy version " + a.version(), e);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof ProducerFencedException || e.getCause() instanceof InvalidProducerEpochException) {
-        throw new FencedException("another trainer of this run started (Kafka transactional id '"
-            + transactionalId(settings) + "') and took it over; this trainer stops");
+        throw fenced(a);
       }
       throw new IllegalStateException("cannot announce policy version " + a.version() + " on '" + settings.weightsTopic()
           + "' at " + settings.bootstrap() + ": " + e.getCause().getMessage(), e.getCause());
     }
+  }
+
+  private FencedException fenced(WeightAnnouncement a) {
+    return new FencedException("another trainer of this run started (Kafka transactional id '"
+        + transactionalId(settings) + "' at " + settings.bootstrap() + ") and took it over; this trainer stops "
+        + "without announcing policy version " + a.version());
   }
 
   @Override
