@@ -8,6 +8,9 @@ package dev.asyncrl.core;
 public class BadInputException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /** The exit status of a command stopped by bad input (also for usage errors). */
+  public static final int EXIT_CODE = 2;
+
   public BadInputException(String message) {
     super(message);
   }

@@ -39,7 +39,7 @@ public record KafkaSettings(String bootstrap, String topic, int partitions, shor
   }
 
   /** Base client properties: bootstrap plus the pass-through ones. */
-  Properties properties() {
+  public Properties properties() {
     Properties p = new Properties();
     p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.putAll(client);
@@ -99,5 +99,5 @@ public record KafkaSettings(String bootstrap, String topic, int partitions, shor
     }
   }
 
-  static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+  public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 }

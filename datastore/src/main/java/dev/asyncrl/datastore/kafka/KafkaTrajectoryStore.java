@@ -105,7 +105,7 @@ public final class KafkaTrajectoryStore implements TrajectoryStore {
     return producer;
   }
 
-  static Properties producerProperties(KafkaSettings settings) {
+  public static Properties producerProperties(KafkaSettings settings) {
     Properties p = new Properties();
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     p.put(ProducerConfig.ACKS_CONFIG, "all");

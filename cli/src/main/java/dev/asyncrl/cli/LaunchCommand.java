@@ -1,0 +1,149 @@
+package dev.asyncrl.cli;
+
+import dev.asyncrl.deploy.ClusterFiles;
+import dev.asyncrl.runtime.DistributedRun;
+import dev.asyncrl.runtime.LocalRun;
+import dev.asyncrl.runtime.RunFolder;
+import dev.asyncrl.runtime.RunLock;
+import dev.asyncrl.runtime.Supervisor;
+
+import dev.asyncrl.core.config.JobConfig;
+import dev.asyncrl.core.config.JobSchema;
+import dev.asyncrl.datastore.kafka.EmbeddedKafkaBroker;
+import java.time.Duration;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code asyncrl launch CONFIG --workers N [--embedded-kafka]}: the trainer and N rollout-worker processes
+ * on this machine, supervised; or, with {@code --target slurm|k8s --out DIR}, the files that launch the same
+ * job on a cluster.
+ */
+@Command(name = "launch", description = "Run a job as separate processes connected by Kafka: the trainer and "
+    + "--workers rollout-worker processes, supervised (a crashed process is restarted; Ctrl-C stops everything). "
+    + "With --target slurm|k8s, write cluster launch files instead.")
+final class LaunchCommand implements Callable<Integer> {
+
+  static final String KAFKA = JobSchema.STORE.path() + "=kafka";
+
+  /** The job; {@code datastore.type} is set to kafka. */
+  @Mixin
+  JobArguments arguments = new JobArguments();
+
+  @Option(names = "--workers", paramLabel = "N", description = "rollout-worker processes (default ${DEFAULT-VALUE})")
+  int workers = 2;
+
+  @Option(names = "--embedded-kafka", description = "start a single-node Kafka broker (KRaft) inside this process, "
+      + "with its log in <run folder>/kafka, and use it")
+  boolean embeddedKafka;
+
+  @Option(names = "--run-dir", paramLabel = "DIR", description = "run folder (default <output_dir>/<name>)")
+  Path runDir;
+
+  @Option(names = "--max-restarts", paramLabel = "N", description = "restarts allowed per process (default ${DEFAULT-VALUE})")
+  int maxRestarts = 10;
+
+  /** Where the job runs: here, supervised, or as files for a cluster scheduler. */
+  enum Target { local, slurm, k8s }
+
+  @Option(names = "--target", paramLabel = "TARGET", description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
+  Target target = Target.local;
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "where --target slurm|k8s writes its files")
+  Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    if (workers < 1 || workers > 1024) {
+      throw new ParameterException(spec.commandLine(), "--workers must be between 1 and 1024, got " + workers);
+    }
+    if (maxRestarts < 0) {
+      throw new ParameterException(spec.commandLine(), "--max-restarts must be >= 0, got " + maxRestarts);
+    }
+    if (target != Target.local && out == null) {
+      throw new ParameterException(spec.commandLine(), "--target " + target + " needs --out DIR");
+    }
+    List<String> kafkaOverrides = new ArrayList<>(arguments.overrides);
+    kafkaOverrides.add(KAFKA);
+    JobConfig job = arguments.load(KAFKA);
+    LocalRun.validate(job);
+    if (target != Target.local) {
+      List<Path> files = ClusterFiles.write(target.name(), arguments.config, arguments.overrides, job, workers, out);
+      files.forEach(f -> System.out.println("wrote " + f));
+      return 0;
+    }
+    RunFolder.checkOutputDir(job);
+    LocalRun.checkDevices(job);
+    if (!embeddedKafka) {
+      DistributedRun.checkReachable(job, DistributedRun.kafka(job)); // before any process starts
+    }
+    return launchHere(job, kafkaOverrides, System.out::println, s -> {});
+  }
+
+  /** Starts (optionally) a broker, the trainer and the workers; supervises until the trainer finishes. */
+  int launchHere(JobConfig job, List<String> childOverrides, Consumer<String> log, Consumer<Supervisor> started)
+      throws Exception {
+    Path dir = (runDir != null ? runDir : RoleCommands.defaultRunDir(job)).toAbsolutePath();
+    try (RunLock lock = RunLock.acquire(dir, "launch", Duration.ZERO)) {
+      return superviseHere(dir, job, childOverrides, log, started);
+    }
+  }
+
+  private int superviseHere(Path dir, JobConfig job, List<String> childOverrides, Consumer<String> log,
+      Consumer<Supervisor> started) throws Exception {
+    List<String> sets = new ArrayList<>(childOverrides);
+    EmbeddedKafkaBroker broker = null;
+    if (embeddedKafka) {
+      broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"));
+      sets.add("datastore.bootstrap=" + broker.bootstrap());
+      log.accept("[launch] embedded Kafka broker at " + broker.bootstrap() + ", log in " + dir.resolve("kafka"));
+    }
+    List<String> common = new ArrayList<>();
+    for (String s : sets) {
+      common.add("--set");
+      common.add(s);
+    }
+    Path configFile = arguments.config.toAbsolutePath();
+    try (Supervisor supervisor = new Supervisor(Supervisor.currentJava(AsyncRlCommand.class), maxRestarts, log)) {
+      Thread hook = new Thread(supervisor::close, "launch-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+      List<String> trainerArgs = new ArrayList<>(List.of("trainer", configFile.toString(), "--run-dir", dir.toString()));
+      trainerArgs.addAll(common);
+      supervisor.start(new Supervisor.Role("trainer", trainerArgs));
+      for (int i = 0; i < workers; i++) {
+        List<String> args = new ArrayList<>(List.of("rollout-worker", configFile.toString(), "--process", String.valueOf(i),
+            "--processes", String.valueOf(workers)));
+        args.addAll(common);
+        supervisor.start(new Supervisor.Role("worker-" + i, args));
+      }
+      log.accept("[launch] trainer and " + workers + " rollout-worker process(es) started; run folder " + dir);
+      started.accept(supervisor);
+      int code = supervisor.awaitCompletion("trainer");
+      if (code == 0) {
+        supervisor.awaitOthers(20);
+      }
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException alreadyShuttingDown) {
+        // Ctrl-C: the hook is stopping everything
+      }
+      return code;
+    } finally {
+      if (broker != null) {
+        broker.close();
+      }
+    }
+  }
+}
