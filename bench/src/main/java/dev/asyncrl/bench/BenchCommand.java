@@ -1,7 +1,7 @@
 package dev.asyncrl.bench;
 
 import dev.asyncrl.cli.AsyncRlCommand;
-import dev.asyncrl.runtime.LocalRun;
+import dev.asyncrl.runtime.JobRunner;
 
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
@@ -139,7 +139,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   private double[] trainStepMillis(String algorithmYaml) {
     try (TransformerPolicy policy = TransformerPolicy.initialize(BENCH_MODEL, VOCAB, 1, Device.cpu(), DataType.FLOAT32)) {
-      Algorithm algorithm = LocalRun.ALGORITHMS.fromYaml(algorithmYaml);
+      Algorithm algorithm = JobRunner.ALGORITHMS.fromYaml(algorithmYaml);
       boolean slow = algorithm.advantages().needsTrajectoryStats(); // one backward per response
       return TrainStepBench.millis(policy, algorithm, 16, 48, slow ? 2 : 5, slow ? 8 : 30);
     }
@@ -176,20 +176,26 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   /** The quickstart trained asynchronously (max_staleness 2) and synchronously (0): samples per second. */
-  private void asyncVsSync() throws InterruptedException {
+  private void asyncVsSync() throws Exception {
     double async = samplesPerSecond(2);
     double sync = samplesPerSecond(0);
     System.out.printf(Locale.ROOT, "%-58s async %.0f vs sync %.0f samples/s = %.2fx   target >= 1.6x: %s%n",
         "quickstart throughput (" + steps + " steps)", async, sync, async / sync, async / sync >= 1.6 ? "met" : "MISSED");
   }
 
-  private double samplesPerSecond(int maxStaleness) throws InterruptedException {
-    JobConfig job = LocalRun.load(quickstart, List.of("max_staleness=" + maxStaleness, "trainer.steps=" + steps));
+  private double samplesPerSecond(int maxStaleness) throws Exception {
+    JobConfig job = JobRunner.load(quickstart, List.of("max_staleness=" + maxStaleness, "trainer.steps=" + steps));
     double[] total = new double[2];
-    LocalRun.train(job, null, r -> {
-      total[0] += r.metrics().get("perf/samples_per_s") * r.metrics().get("perf/step_s");
-      total[1] = r.metrics().get("time/elapsed_s");
-    }, line -> {});
+    Path runs = java.nio.file.Files.createTempDirectory("asyncrl-bench");
+    try {
+      JobRunner.train(job, JobRunner.Options.of(job).withRunDir(runs.resolve("run")).withListener(r -> {
+        total[0] += r.metrics().get("perf/samples_per_s") * r.metrics().get("perf/step_s");
+        total[1] = r.metrics().get("time/elapsed_s");
+      }), line -> {});
+    } finally {
+      JobRunner.clear(runs);
+      java.nio.file.Files.deleteIfExists(runs);
+    }
     return total[0] / total[1];
   }
 
@@ -247,7 +253,7 @@ public final class BenchCommand implements Callable<Integer> {
       if (lora) {
         policy.enableLora(HfBench.lora(), 1);
       }
-      double[] ms = TrainStepBench.millis(policy, LocalRun.ALGORITHMS.fromYaml("{name: grpo}"), HfBench.PROMPT,
+      double[] ms = TrainStepBench.millis(policy, JobRunner.ALGORITHMS.fromYaml("{name: grpo}"), HfBench.PROMPT,
           HfBench.RESPONSE, 1, 5);
       double[] s = ms.clone();
       Arrays.sort(s);

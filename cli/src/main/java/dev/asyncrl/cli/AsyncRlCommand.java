@@ -1,6 +1,6 @@
 package dev.asyncrl.cli;
 
-import dev.asyncrl.runtime.LocalRun;
+import dev.asyncrl.runtime.JobRunner;
 import dev.asyncrl.runtime.ParentWatch;
 
 import dev.asyncrl.core.BadInputException;
@@ -28,7 +28,7 @@ public final class AsyncRlCommand implements Runnable {
   static final class ConfigReference implements Runnable {
     @Override
     public void run() {
-      System.out.print(LocalRun.ALGORITHMS.jobSchema().referenceMarkdown());
+      System.out.print(JobRunner.ALGORITHMS.jobSchema().referenceMarkdown());
     }
   }
 

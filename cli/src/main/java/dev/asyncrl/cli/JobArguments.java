@@ -1,6 +1,6 @@
 package dev.asyncrl.cli;
 
-import dev.asyncrl.runtime.LocalRun;
+import dev.asyncrl.runtime.JobRunner;
 
 import dev.asyncrl.core.config.JobConfig;
 import java.nio.file.Path;
@@ -22,6 +22,6 @@ final class JobArguments {
   JobConfig load(String... extra) {
     List<String> all = new ArrayList<>(overrides);
     all.addAll(List.of(extra));
-    return LocalRun.load(config, all);
+    return JobRunner.load(config, all);
   }
 }

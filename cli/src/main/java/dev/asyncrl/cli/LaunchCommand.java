@@ -1,9 +1,7 @@
 package dev.asyncrl.cli;
 
 import dev.asyncrl.deploy.ClusterFiles;
-import dev.asyncrl.runtime.DistributedRun;
-import dev.asyncrl.runtime.LocalRun;
-import dev.asyncrl.runtime.RunFolder;
+import dev.asyncrl.runtime.JobRunner;
 import dev.asyncrl.runtime.RunLock;
 import dev.asyncrl.runtime.Supervisor;
 
@@ -46,8 +44,8 @@ final class LaunchCommand implements Callable<Integer> {
       + "with its log in <run folder>/kafka, and use it")
   boolean embeddedKafka;
 
-  @Option(names = "--run-dir", paramLabel = "DIR", description = "run folder (default <output_dir>/<name>)")
-  Path runDir;
+  @Mixin
+  RunArguments run = new RunArguments();
 
   @Option(names = "--max-restarts", paramLabel = "N", description = "restarts allowed per process (default ${DEFAULT-VALUE})")
   int maxRestarts = 10;
@@ -78,16 +76,24 @@ final class LaunchCommand implements Callable<Integer> {
     List<String> kafkaOverrides = new ArrayList<>(arguments.overrides);
     kafkaOverrides.add(KAFKA);
     JobConfig job = arguments.load(KAFKA);
-    LocalRun.validate(job);
+    if (run.dryRun) {
+      if (embeddedKafka) {
+        JobRunner.check(job, false);
+        System.out.print(job.resolvedYaml());
+        System.out.println("# dry run: every check passed (the embedded broker is started by the launch itself)");
+      } else {
+        run.dryRun(job);
+      }
+      return 0;
+    }
+    JobRunner.check(job, false);
     if (target != Target.local) {
       List<Path> files = ClusterFiles.write(target.name(), arguments.config, arguments.overrides, job, workers, out);
       files.forEach(f -> System.out.println("wrote " + f));
       return 0;
     }
-    RunFolder.checkOutputDir(job);
-    LocalRun.checkDevices(job);
     if (!embeddedKafka) {
-      DistributedRun.checkReachable(job, DistributedRun.kafka(job)); // before any process starts
+      JobRunner.checkReachable(job, JobRunner.kafka(job)); // before any process starts
     }
     return launchHere(job, kafkaOverrides, System.out::println, s -> {});
   }
@@ -95,8 +101,17 @@ final class LaunchCommand implements Callable<Integer> {
   /** Starts (optionally) a broker, the trainer and the workers; supervises until the trainer finishes. */
   int launchHere(JobConfig job, List<String> childOverrides, Consumer<String> log, Consumer<Supervisor> started)
       throws Exception {
-    Path dir = (runDir != null ? runDir : RoleCommands.defaultRunDir(job)).toAbsolutePath();
+    Path dir = run.runDir(job);
     try (RunLock lock = RunLock.acquire(dir, "launch", Duration.ZERO)) {
+      if (run.startMode() == JobRunner.Start.FRESH) {
+        JobRunner.clear(dir); // the embedded broker's log too: a fresh run starts from empty topics
+      }
+      int step = JobRunner.checkpointedStep(dir);
+      if (step >= job.trainer().steps()) {
+        log.accept("[launch] run " + dir + " is already complete (step " + step + " of " + job.trainer().steps()
+            + "); nothing to do (--fresh starts it over)");
+        return 0;
+      }
       return superviseHere(dir, job, childOverrides, log, started);
     }
   }

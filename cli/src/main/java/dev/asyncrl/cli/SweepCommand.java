@@ -5,7 +5,7 @@ import dev.asyncrl.experiments.MetricsPlot;
 import dev.asyncrl.experiments.RunResult;
 import dev.asyncrl.experiments.SweepSpec;
 import dev.asyncrl.experiments.SweepSummary;
-import dev.asyncrl.runtime.LocalRun;
+import dev.asyncrl.runtime.JobRunner;
 import dev.asyncrl.experiments.MetricsLog;
 import dev.asyncrl.runtime.RunFolder;
 
@@ -83,8 +83,8 @@ final class SweepCommand implements Callable<Integer> {
     Map<SweepSpec.Point, JobConfig> jobs = new LinkedHashMap<>();
     for (SweepSpec.Point p : spec.points()) {
       try {
-        jobs.put(p, LocalRun.load(spec.base(), spec.overrides(p)));
-        LocalRun.validate(jobs.get(p));
+        jobs.put(p, JobRunner.load(spec.base(), spec.overrides(p)));
+        JobRunner.check(jobs.get(p), false);
       } catch (ConfigException e) {
         throw new ConfigException(spec.file() + ", run " + p.label() + ": " + e.getMessage());
       }
@@ -93,20 +93,15 @@ final class SweepCommand implements Callable<Integer> {
   }
 
   private static SweepSummary.Row runOnce(SweepSpec spec, SweepSpec.Point point, JobConfig job) throws Exception {
-    RunFolder run = new RunFolder(spec.folder().resolve(point.label()));
+    // A point interrupted earlier resumes from its checkpoint; a finished one is only summarized again.
+    JobRunner.Outcome outcome = JobRunner.train(job, JobRunner.Options.of(job)
+        .withRunDir(spec.folder().resolve(point.label())), line -> {});
+    if (outcome.alreadyComplete()) {
+      System.out.println("done already: " + point.label());
+    }
+    RunFolder run = outcome.run();
     Path result = run.dir().resolve("result.json");
     ObjectMapper json = new ObjectMapper();
-    if (Files.isRegularFile(result)) {
-      System.out.println("done already: " + point.label());
-      return new SweepSummary.Row(point, json.readValue(result.toFile(), RunResult.class));
-    }
-    deleteRecursively(run.dir()); // a half-finished run starts over
-    Files.createDirectories(run.dir());
-    Files.writeString(run.config(), job.resolvedYaml());
-    try (JsonlMetricsSink sink = new JsonlMetricsSink(run.metrics())) {
-      LocalRun.train(job, null, report -> sink.record(report.step(), report.metrics()), line -> {});
-    }
-    MetricsPlot.render(run.metrics(), run.plot(), point.label());
     RunResult r = RunResult.of(MetricsLog.read(run.metrics()), spec.targetReward(), spec.finalWindow());
     Path tmp = run.dir().resolve("result.json.tmp");
     json.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), r);
@@ -140,16 +135,4 @@ final class SweepCommand implements Callable<Integer> {
     System.out.println("summary: " + dir.resolve("summary.md") + ", " + dir.resolve("summary.csv") + ", plots in " + plots);
   }
 
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    }
-  }
 }

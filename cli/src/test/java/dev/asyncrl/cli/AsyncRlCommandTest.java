@@ -1,6 +1,6 @@
 package dev.asyncrl.cli;
 
-import dev.asyncrl.runtime.LocalRun;
+import dev.asyncrl.runtime.JobRunner;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -36,7 +36,7 @@ class AsyncRlCommandTest {
     Path config = dir.resolve("algo.yaml");
     Files.writeString(config, "algorithm:\n  name: ppo2\n");
     var e = assertThrows(dev.asyncrl.core.config.ConfigException.class,
-        () -> LocalRun.load(config, java.util.List.of()));
+        () -> JobRunner.load(config, java.util.List.of()));
     assertEquals("algorithm.name at " + config + ":2:3: unknown algorithm 'ppo2' (did you mean ppo?); known: grpo, "
         + "dr_grpo, dapo, rloo, loop, tis, vcpo, ppo", e.getMessage());
   }
@@ -48,7 +48,7 @@ class AsyncRlCommandTest {
       List<Path> yamls = files.filter(p -> p.toString().endsWith(".yaml")).toList();
       assertFalse(yamls.isEmpty());
       for (Path p : yamls) {
-        assertDoesNotThrow(() -> LocalRun.load(p, List.of()), p.toString());
+        assertDoesNotThrow(() -> JobRunner.load(p, List.of()), p.toString());
       }
     }
   }
@@ -57,7 +57,7 @@ class AsyncRlCommandTest {
   void configurationReferenceInTheDocsIsCurrent() throws Exception {
     Path doc = Path.of(System.getProperty("user.dir")).getParent().resolve("docs/configuration.md");
     String text = Files.readString(doc);
-    assertTrue(text.contains(LocalRun.ALGORITHMS.jobSchema().referenceMarkdown()),
+    assertTrue(text.contains(JobRunner.ALGORITHMS.jobSchema().referenceMarkdown()),
         "docs/configuration.md is stale: regenerate it with ./asyncrl config-reference");
   }
 }

@@ -93,7 +93,9 @@ class BadInputTest {
         Arguments.of("launch %J --max-restarts -1", "--max-restarts must be >= 0, got -1"),
         Arguments.of("launch %J --set datastore.bootstrap=127.0.0.1:9 --set datastore.connect_timeout_s=2",
             "datastore.bootstrap at --set datastore.bootstrap=127.0.0.1:9: cannot reach Kafka at 127.0.0.1:9 within 2 s"),
-        Arguments.of("trainer %J", "datastore.type at default: a distributed role needs datastore.type: kafka"),
+        Arguments.of("trainer %J", "datastore.type at default: separate rollout-worker processes need datastore.type: kafka"),
+        Arguments.of("rollout-worker %J", "datastore.type at default: a rollout-worker process needs datastore.type: kafka"),
+        Arguments.of("train %J --resume --fresh", "--resume, --fresh are mutually exclusive"),
         Arguments.of("(no arguments)", "a command is required"));
   }
 

@@ -1,6 +1,6 @@
 package dev.asyncrl.cli;
 
-import dev.asyncrl.runtime.LocalRun;
+import dev.asyncrl.runtime.JobRunner;
 import dev.asyncrl.runtime.Supervisor;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -54,10 +54,10 @@ class DistributedRunTest {
       LaunchCommand launch = new LaunchCommand();
       launch.arguments.config = config;
       launch.workers = 2;
-      launch.runDir = runDir;
+      launch.run.runDir = runDir;
       launch.maxRestarts = 3;
       List<String> sets = List.of("datastore.bootstrap=" + broker.bootstrap());
-      JobConfig job = LocalRun.load(config, sets);
+      JobConfig job = JobRunner.load(config, sets);
       AtomicReference<Supervisor> supervisor = new AtomicReference<>();
       AtomicInteger exit = new AtomicInteger(-1);
       AtomicReference<Throwable> error = new AtomicReference<>();

@@ -1,6 +1,6 @@
 package dev.asyncrl.cli;
 
-import dev.asyncrl.runtime.LocalRun;
+import dev.asyncrl.runtime.JobRunner;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -71,7 +71,7 @@ class OneOwnerTest {
 
       assertTrue(second.waitFor(240, TimeUnit.SECONDS), () -> String.join("\n", output));
       assertEquals(0, second.exitValue(), () -> String.join("\n", output));
-      JobConfig job = LocalRun.load(config, List.of(bootstrap));
+      JobConfig job = JobRunner.load(config, List.of(bootstrap));
       LedgerAudit.assertExactlyOnce(runDir, STEPS, 4, broker.bootstrap(), job.datastore().topic());
     }
   }

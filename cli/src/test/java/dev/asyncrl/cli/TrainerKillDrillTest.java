@@ -1,8 +1,8 @@
 package dev.asyncrl.cli;
 
-import dev.asyncrl.runtime.DistributedRun;
+
 import dev.asyncrl.runtime.FaultDrill;
-import dev.asyncrl.runtime.LocalRun;
+import dev.asyncrl.runtime.JobRunner;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -41,11 +41,11 @@ class TrainerKillDrillTest {
     List<String> output = Collections.synchronizedList(new ArrayList<>());
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"))) {
       String bootstrap = "datastore.bootstrap=" + broker.bootstrap();
-      JobConfig job = LocalRun.load(config, List.of(bootstrap));
+      JobConfig job = JobRunner.load(config, List.of(bootstrap));
       AtomicReference<Throwable> workerError = new AtomicReference<>();
       Thread workers = new Thread(() -> {
         try {
-          DistributedRun.workers(job, 0, 1, line -> output.add("[worker] " + line));
+          JobRunner.workers(job, 0, 1, line -> output.add("[worker] " + line));
         } catch (Throwable e) {
           workerError.set(e);
         }

@@ -48,13 +48,16 @@ public final class InMemoryTrajectoryStore implements TrajectoryStore {
     return new StorePosition(java.util.Map.of(), consumed.get(), 0);
   }
 
-  /** Only the start: an in-process queue does not outlive its process, so there is nothing to resume. */
+  /**
+   * Continues the count of consumed groups from a checkpoint. The queue's contents died with the process that
+   * held them: groups sampled but not yet trained are sampled again by the resumed workers, under new group ids.
+   */
   @Override
   public void seek(StorePosition position) {
-    if (position.consumed() != consumed.get()) {
-      throw new IllegalStateException("the in-memory trajectory store cannot resume at group " + position.consumed()
-          + ": its contents died with the process that held them; use datastore.type: kafka to resume runs");
+    if (!queue.isEmpty()) {
+      throw new IllegalStateException("seek on a store that already holds " + queue.size() + " groups");
     }
+    consumed.set(position.consumed());
   }
 
   /** Nothing to record: the queue is not durable. */

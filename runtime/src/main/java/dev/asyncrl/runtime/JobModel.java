@@ -67,7 +67,7 @@ public final class JobModel implements AutoCloseable {
     try {
       Task task = loadTask(job);
       JobModel model = new JobModel(job, tokenizer, prompting, task, longestPrompt(job, task, prompting));
-      boolean klReference = LocalRun.ALGORITHMS.create(job.algorithm(), job.settings()).needsReferenceModel();
+      boolean klReference = JobRunner.ALGORITHMS.create(job.algorithm(), job.settings()).needsReferenceModel();
       ModelFootprint.of(job, model.architecture(), klReference).check(job, ModelFootprint.sizingKey(job),
           ModelFootprint.machineBytes());
       return model;

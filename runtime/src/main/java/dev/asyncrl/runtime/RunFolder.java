@@ -3,31 +3,17 @@ package dev.asyncrl.runtime;
 import dev.asyncrl.core.config.JobConfig;
 import dev.asyncrl.core.config.JobSchema;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** {@code <output_dir>/<name>-<timestamp>/}: resolved config, metrics, checkpoints and the plot of a run. */
+/**
+ * A run folder and the files in it: {@code config.yaml} (the resolved job), {@code metrics.jsonl},
+ * {@code groups.jsonl} (the ledger), {@code checkpoints/}, {@code plot.png}, and for a Hugging Face model the
+ * exported {@code model/} or {@code adapter/}. Only {@link JobRunner} writes them.
+ */
 public record RunFolder(Path dir) {
-
-  public static RunFolder create(Path outputDir, String name) {
-    String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-    try {
-      Files.createDirectories(outputDir);
-      Path dir = outputDir.resolve(name + "-" + stamp);
-      for (int i = 2; Files.exists(dir); i++) {
-        dir = outputDir.resolve(name + "-" + stamp + "-" + i);
-      }
-      Files.createDirectories(dir);
-      return new RunFolder(dir);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create run folder under " + outputDir + ": " + e.getMessage(), e);
-    }
-  }
 
   /**
    * Checks {@code output_dir} before anything is written: it must be a folder, or not exist yet under a folder
@@ -50,14 +36,33 @@ public record RunFolder(Path dir) {
     }
   }
 
+  /** Whether a step's metrics were recorded: a run that has not is worth nothing and may be removed. */
+  public boolean hasTrained() {
+    try {
+      return Files.isRegularFile(metrics()) && Files.size(metrics()) > 0;
+    } catch (IOException e) {
+      return true;
+    }
+  }
+
   /** Removes the folder and everything in it: a run that failed before its first step leaves nothing behind. */
   public void delete() {
-    try (Stream<Path> files = Files.walk(dir)) {
+    try {
+      deleteTree(dir);
+    } catch (IOException ignored) {
+      // best effort: the error that stopped the run is what the user needs to see
+    }
+  }
+
+  /** Deletes {@code path} and, for a folder, everything under it. */
+  static void deleteTree(Path path) throws IOException {
+    if (!Files.exists(path)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(path)) {
       for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
         Files.deleteIfExists(p);
       }
-    } catch (IOException ignored) {
-      // best effort: the error that stopped the run is what the user needs to see
     }
   }
 
@@ -67,6 +72,11 @@ public record RunFolder(Path dir) {
 
   public Path metrics() {
     return dir.resolve("metrics.jsonl");
+  }
+
+  /** {@code groups.jsonl}: per step, the group ids trained, dropped and filtered. */
+  public Path ledger() {
+    return dir.resolve("groups.jsonl");
   }
 
   public Path checkpoints() {

@@ -48,19 +48,20 @@ class HfDistributedTest {
           "datastore.bootstrap=" + broker.bootstrap())) {
         source.override(o);
       }
-      JobConfig job = JobConfig.from(LocalRun.ALGORITHMS.jobSchema().resolve(source));
+      JobConfig job = JobConfig.from(JobRunner.ALGORITHMS.jobSchema().resolve(source));
       Path runDir = tmp.resolve("run");
       AtomicReference<Throwable> workerFailure = new AtomicReference<>();
       Thread workers = new Thread(() -> {
         try {
-          DistributedRun.workers(job, 0, 1, line -> {});
+          JobRunner.workers(job, 0, 1, line -> {});
         } catch (Throwable e) {
           workerFailure.set(e);
         }
       }, "worker-process");
       workers.start();
       List<StepReport> reports = Collections.synchronizedList(new ArrayList<>());
-      DistributedRun.trainer(job, runDir, step -> {}, reports::add, line -> {});
+      JobRunner.train(job, JobRunner.Options.of(job).withRunDir(runDir).withWorkers(JobRunner.Workers.SEPARATE_PROCESSES)
+          .withListener(reports::add), line -> {});
       workers.join(60_000);
       assertNull(workerFailure.get());
       assertEquals(6, reports.size());

@@ -77,9 +77,9 @@ class HfMathGrpoTest {
     source.override("model.path=" + model);
     source.override("task.data=" + train);
     source.override("task.eval_data=" + eval);
-    JobConfig job = JobConfig.from(LocalRun.ALGORITHMS.jobSchema().resolve(source));
+    JobConfig job = JobConfig.from(JobRunner.ALGORITHMS.jobSchema().resolve(source));
     List<StepReport> reports = new ArrayList<>();
-    LocalRun.train(job, null, reports::add, line -> {});
+    JobRunner.train(job, JobRunner.Options.of(job).withRunDir(tmp.resolve("run")).withListener(reports::add), line -> {});
     assertEquals(200, reports.size());
     double first = meanReward(reports.subList(0, 30));
     double last = meanReward(reports.subList(170, 200));
@@ -96,10 +96,10 @@ class HfMathGrpoTest {
     List<String> overrides = List.of("model.path=" + model, "task.data=" + problems, "task.eval_data=" + problems,
         "task.eval_every=2", "devices.trainer=cpu", "devices.rollout=cpu", "devices.threads=1", "trainer.steps=2",
         "trainer.groups_per_step=2", "rollout.groups_per_batch=2", "rollout.group_size=2", "rollout.max_new_tokens=4");
-    JobConfig job = LocalRun.load(Path.of(System.getProperty("user.dir")).getParent()
+    JobConfig job = JobRunner.load(Path.of(System.getProperty("user.dir")).getParent()
         .resolve("configs/gsm8k-qwen2.5-0.5b.yaml"), overrides);
     List<StepReport> reports = new ArrayList<>();
-    LocalRun.train(job, tmp.resolve("run/checkpoints"), reports::add, line -> {});
+    JobRunner.train(job, JobRunner.Options.of(job).withRunDir(tmp.resolve("run")).withListener(reports::add), line -> {});
     assertEquals(2, reports.size());
     assertEquals(10.0, reports.get(1).metrics().get("eval/problems"));
     assertTrue(Files.exists(tmp.resolve("run/model/config.json")), "the trained model is saved as a model folder");

@@ -43,7 +43,12 @@ class HfRoundTripTest {
     for (String o : overrides) {
       source.override(o);
     }
-    return JobConfig.from(LocalRun.ALGORITHMS.jobSchema().resolve(source));
+    return JobConfig.from(JobRunner.ALGORITHMS.jobSchema().resolve(source));
+  }
+
+  private static void train(JobConfig job, Path runDir, java.util.function.Consumer<dev.asyncrl.trainer.StepReport> listener)
+      throws InterruptedException {
+    JobRunner.train(job, JobRunner.Options.of(job).withRunDir(runDir).withListener(listener), line -> {});
   }
 
   private static float[] logits(TransformerPolicy p) {
@@ -56,7 +61,7 @@ class HfRoundTripTest {
   void fullFineTuning() throws Exception {
     Path model = HfMathGrpoTest.tinyQwen(tmp.resolve("tiny-qwen2"));
     Path run = tmp.resolve("run");
-    LocalRun.train(job(model), run.resolve("checkpoints"), r -> {}, line -> {});
+    train(job(model), run, r -> {});
     ComputeThread.inferenceOnly();
     try (TransformerPolicy initial = HfModel.load(model, Device.cpu(), DataType.FLOAT32, 48);
          TransformerPolicy trained = HfModel.load(model, Device.cpu(), DataType.FLOAT32, 48);
@@ -76,8 +81,8 @@ class HfRoundTripTest {
     // B = 0 at the start, so only a real gradient (a group with unequal rewards) moves the adapters' output; with
     // this seed the random model answers some sums right in the first steps.
     double[] rewarded = new double[1];
-    LocalRun.train(job(model, "lora.rank=4", "lora.targets=q_proj,v_proj", "lora.save_merged=true", "seed=7"),
-        run.resolve("checkpoints"), r -> rewarded[0] += r.metrics().get("rollout/reward_mean"), line -> {});
+    train(job(model, "lora.rank=4", "lora.targets=q_proj,v_proj", "lora.save_merged=true", "seed=7"), run,
+        r -> rewarded[0] += r.metrics().get("rollout/reward_mean"));
     assertTrue(rewarded[0] > 0, "no response was rewarded, so nothing could be learned: choose another seed");
     ComputeThread.inferenceOnly();
     try (SafetensorsFile checkpoint = SafetensorsFile.open(run.resolve("checkpoints/step-4/policy.safetensors"))) {

@@ -212,6 +212,11 @@ public final class TrainerCheckpoint {
     return state;
   }
 
+  /** The state of checkpoint {@code dir} (step, version, store position) without loading its arrays. */
+  public static State state(Path dir) {
+    return readState(dir.resolve(STATE));
+  }
+
   /** Reads and validates {@code state.json}: every count present, whole and not negative, the step at least 1. */
   static State readState(Path file) {
     JsonNode json;

@@ -21,7 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class LocalRunTest {
+class JobRunnerTest {
+
+  @TempDir
+  Path tmp;
 
   /** A small, fast job; overrides are applied on top. */
   static JobConfig job(String... overrides) {
@@ -36,7 +39,7 @@ class LocalRunTest {
     for (String o : overrides) {
       source.override(o);
     }
-    return JobConfig.from(LocalRun.ALGORITHMS.jobSchema().resolve(source));
+    return JobConfig.from(JobRunner.ALGORITHMS.jobSchema().resolve(source));
   }
 
   /** Records every appended group id; otherwise the in-memory store. */
@@ -95,9 +98,14 @@ class LocalRunTest {
     }
   }
 
-  static List<StepReport> run(JobConfig job, RecordingStore store, Path checkpoints) throws Exception {
+  /** Trains {@code job} in a new run folder under the test's temporary folder, with {@code store} as its store. */
+  List<StepReport> run(JobConfig job, RecordingStore store) throws Exception {
+    return run(job, store, java.nio.file.Files.createTempDirectory(tmp, "run"));
+  }
+
+  static List<StepReport> run(JobConfig job, RecordingStore store, Path runDir) throws Exception {
     List<StepReport> reports = new ArrayList<>();
-    LocalRun.train(job, checkpoints, reports::add, line -> {}, store);
+    JobRunner.train(job, JobRunner.Options.of(job).withRunDir(runDir).withListener(reports::add), line -> {}, store);
     return reports;
   }
 
@@ -107,7 +115,7 @@ class LocalRunTest {
       throws Exception {
     JobConfig job = job("max_staleness=1", "algorithm.name=" + algorithm, "rollout.partial=" + partial);
     RecordingStore store = new RecordingStore(job.datastore().capacity());
-    List<StepReport> reports = run(job, store, null);
+    List<StepReport> reports = run(job, store);
     assertEquals(25, reports.size());
     List<Long> trained = new ArrayList<>();
     List<Long> dropped = new ArrayList<>();
@@ -151,7 +159,7 @@ class LocalRunTest {
   @Test
   void synchronousRunTrainsOnlyOnSamplesFromTheCurrentWeights() throws Exception {
     JobConfig job = job("max_staleness=0", "trainer.steps=15");
-    List<StepReport> reports = run(job, new RecordingStore(job.datastore().capacity()), null);
+    List<StepReport> reports = run(job, new RecordingStore(job.datastore().capacity()));
     for (StepReport r : reports) {
       assertEquals(List.of(0L, 0L, 0L), r.trainedStaleness(), "step " + r.step());
       assertTrue(r.droppedGroups().isEmpty());
@@ -161,7 +169,7 @@ class LocalRunTest {
   @Test
   void lagMakesEveryGroupExactlyThatManyVersionsOld() throws Exception {
     JobConfig job = job("max_staleness=0", "rollout.lag=3", "trainer.steps=12");
-    for (StepReport r : run(job, new RecordingStore(job.datastore().capacity()), null)) {
+    for (StepReport r : run(job, new RecordingStore(job.datastore().capacity()))) {
       long expected = Math.min(3, r.step() - 1); // before version 3 exists, workers hold version 0
       for (long s : r.trainedStaleness()) {
         assertEquals(expected, s, "step " + r.step());
@@ -174,7 +182,7 @@ class LocalRunTest {
   @ValueSource(strings = {"grpo", "dr_grpo", "dapo", "rloo", "loop", "tis", "vcpo", "ppo"})
   void everyAlgorithmRunsFromYamlWithItsMetrics(String algorithm) throws Exception {
     JobConfig job = job("trainer.steps=6", "algorithm.name=" + algorithm);
-    List<StepReport> reports = run(job, new RecordingStore(job.datastore().capacity()), null);
+    List<StepReport> reports = run(job, new RecordingStore(job.datastore().capacity()));
     assertEquals(6, reports.size());
     for (String metric : List.of("is/ess_ratio", "train/lr_effective", "loss/kl_behaviour", "loss/filtered_token_frac",
         "train/grad_norm", "loss/policy")) {
@@ -190,7 +198,7 @@ class LocalRunTest {
   @Test
   void klPenaltyKeepsTheInitialPolicyAsReferenceAndMeasuresDrift() throws Exception {
     JobConfig job = job("algorithm.name=ppo", "algorithm.kl_coef=0.1", "trainer.steps=10", "trainer.lr=1.0e-2");
-    List<StepReport> reports = run(job, new RecordingStore(job.datastore().capacity()), null);
+    List<StepReport> reports = run(job, new RecordingStore(job.datastore().capacity()));
     assertEquals(0.0, reports.get(0).metrics().get("loss/kl_ref"), 1e-6, "the first update starts at the reference");
     assertTrue(reports.get(9).metrics().get("loss/kl_ref") > 1e-4, "after 9 updates the policy has left the reference");
   }
@@ -199,7 +207,7 @@ class LocalRunTest {
   @ValueSource(strings = {"grpo", "vcpo"})
   void nativeMemoryStaysFlatAcrossSteps(String algorithm) throws Exception {
     JobConfig job = job("trainer.steps=40", "algorithm.name=" + algorithm, "algorithm.kl_coef=0.05", "trainer.mini_batches=3");
-    List<StepReport> reports = run(job, new RecordingStore(job.datastore().capacity()), null);
+    List<StepReport> reports = run(job, new RecordingStore(job.datastore().capacity()));
     double early = reports.get(4).metrics().get("memory/trainer_native_arrays");
     for (StepReport r : reports.subList(5, reports.size())) {
       assertEquals(early, r.metrics().get("memory/trainer_native_arrays"), "step " + r.step());
@@ -207,9 +215,10 @@ class LocalRunTest {
   }
 
   @Test
-  void checkpointsAreWrittenEveryNStepsAndAtTheEnd(@TempDir Path dir) throws Exception {
+  void checkpointsAreWrittenEveryNStepsAndAtTheEnd() throws Exception {
     JobConfig job = job("trainer.steps=5", "trainer.checkpoint_every=2");
-    run(job, new RecordingStore(job.datastore().capacity()), dir);
+    run(job, new RecordingStore(job.datastore().capacity()), tmp);
+    Path dir = tmp.resolve("checkpoints");
     for (String step : List.of("step-2", "step-4", "step-5")) {
       assertTrue(Files.isRegularFile(dir.resolve(step).resolve("policy.safetensors")), step);
       assertTrue(Files.isRegularFile(dir.resolve(step).resolve("optimizer.safetensors")), step);

@@ -1,0 +1,501 @@
+package dev.asyncrl.runtime;
+
+import dev.asyncrl.algorithms.Algorithm;
+import dev.asyncrl.algorithms.AlgorithmRegistry;
+import dev.asyncrl.core.BadInputException;
+import dev.asyncrl.core.config.JobConfig;
+import dev.asyncrl.core.config.JobSchema;
+import dev.asyncrl.core.metrics.JsonlMetricsSink;
+import dev.asyncrl.datastore.InMemoryTrajectoryStore;
+import dev.asyncrl.datastore.StalenessGate;
+import dev.asyncrl.datastore.TrajectoryStore;
+import dev.asyncrl.datastore.WeightChannel;
+import dev.asyncrl.datastore.kafka.KafkaSettings;
+import dev.asyncrl.datastore.kafka.KafkaTrajectoryStore;
+import dev.asyncrl.experiments.MetricsPlot;
+import dev.asyncrl.gpu.ComputeThread;
+import dev.asyncrl.gpu.DeviceSpec;
+import dev.asyncrl.gpu.Placement;
+import dev.asyncrl.model.PolicyWeights;
+import dev.asyncrl.model.SamplingParams;
+import dev.asyncrl.model.TransformerPolicy;
+import dev.asyncrl.rollout.Evaluator;
+import dev.asyncrl.rollout.InvalidRewards;
+import dev.asyncrl.rollout.RolloutPool;
+import dev.asyncrl.rollout.RolloutWorker;
+import dev.asyncrl.runtime.weights.CheckpointPublisher;
+import dev.asyncrl.runtime.weights.KafkaWeightAnnouncer;
+import dev.asyncrl.runtime.weights.KafkaWeightFollower;
+import dev.asyncrl.runtime.weights.RemoteWeights;
+import dev.asyncrl.trainer.InProcessPublisher;
+import dev.asyncrl.trainer.PolicyPublisher;
+import dev.asyncrl.trainer.RolloutMonitor;
+import dev.asyncrl.trainer.StepReport;
+import dev.asyncrl.trainer.Trainer;
+import dev.asyncrl.trainer.TrainerCheckpoint;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * The one job runner behind every command ({@code train}, {@code launch}, {@code trainer}, {@code rollout-worker},
+ * {@code sweep}). It checks a job before anything is written, owns the run folder (lock, {@code config.yaml},
+ * {@code metrics.jsonl}, {@code groups.jsonl}, checkpoints, plot, exported model), resumes from the newest intact
+ * checkpoint, and wires the store and the weight transport from {@code datastore.type}:
+ * <ul>
+ *   <li>{@code memory}: an in-process queue; the rollout workers are threads of this process and receive weights
+ *       in memory;</li>
+ *   <li>{@code kafka}: the durable log; the workers are threads of this process ({@link Workers#IN_PROCESS}) or
+ *       separate {@code rollout-worker} processes ({@link Workers#SEPARATE_PROCESSES}) that receive each version
+ *       as safetensors announced on the weights topic.</li>
+ * </ul>
+ */
+public final class JobRunner {
+  private JobRunner() {}
+
+  /** The built-in algorithms, whose parameters make up the {@code algorithm} section of a job. */
+  public static final AlgorithmRegistry ALGORITHMS = AlgorithmRegistry.builtIn();
+
+  /** How long a trainer waits for the run folder's lock held by one that is exiting (e.g. after its launcher died). */
+  static final Duration LOCK_PATIENCE = Duration.ofSeconds(5);
+
+  /** Reads and validates a job file with {@code path=value} overrides. */
+  public static JobConfig load(Path file, List<String> overrides) {
+    return JobConfig.load(file, overrides, ALGORITHMS.jobSchema());
+  }
+
+  /** What to do with a run folder that already holds a run. */
+  public enum Start {
+    /** continue from the newest intact checkpoint (the default); a finished run is reported and left alone */
+    RESUME,
+    /** delete what the folder holds and start at step 0 */
+    FRESH
+  }
+
+  /** Where the rollout workers of a job run. */
+  public enum Workers {
+    /** threads of the trainer's process */
+    IN_PROCESS,
+    /** separate {@code rollout-worker} processes connected through Kafka */
+    SEPARATE_PROCESSES
+  }
+
+  /**
+   * @param runDir   the run folder (see {@link #defaultRunDir})
+   * @param progress where the progress line goes; null = none
+   * @param listener also told every step's report, on the trainer thread
+   */
+  public record Options(Path runDir, Start start, Workers workers, ProgressLine.Target progress,
+      Consumer<StepReport> listener) {
+
+    /** The defaults: {@code <output_dir>/<name>}, resume, workers in this process, no progress line. */
+    public static Options of(JobConfig job) {
+      return new Options(defaultRunDir(job), Start.RESUME, Workers.IN_PROCESS, null, r -> {});
+    }
+
+    public Options withRunDir(Path dir) {
+      return new Options(dir, start, workers, progress, listener);
+    }
+
+    public Options withStart(Start s) {
+      return new Options(runDir, s, workers, progress, listener);
+    }
+
+    public Options withWorkers(Workers w) {
+      return new Options(runDir, start, w, progress, listener);
+    }
+
+    public Options withProgress(ProgressLine.Target p) {
+      return new Options(runDir, start, workers, p, listener);
+    }
+
+    public Options withListener(Consumer<StepReport> l) {
+      return new Options(runDir, start, workers, progress, l);
+    }
+  }
+
+  /**
+   * How a run ended.
+   *
+   * @param resumedStep     the step the run continued from (0 = a fresh start)
+   * @param lastStep        the last step trained (or found complete)
+   * @param alreadyComplete the folder held a finished run; nothing was trained
+   * @param lastMetrics     the last step's metrics (empty when nothing was trained)
+   */
+  public record Outcome(RunFolder run, int resumedStep, int lastStep, boolean alreadyComplete,
+      Map<String, Double> lastMetrics) {}
+
+  /** The run folder of a job: {@code <output_dir>/<name>}, stable so that running the job again resumes it. */
+  public static Path defaultRunDir(JobConfig job) {
+    return job.outputDir().resolve(job.name());
+  }
+
+  /**
+   * Every check that can be made without training, in the order a run would meet them: the output folder, the
+   * model, tokenizer, data and their fit ({@link JobModel#of}), the devices, and with {@code broker} (for
+   * {@code datastore.type: kafka}) the broker. Each problem is a one-line {@link BadInputException}.
+   */
+  public static void check(JobConfig job, boolean broker) {
+    RunFolder.checkOutputDir(job);
+    try (JobModel model = JobModel.of(job)) {
+      checkDevices(job);
+    }
+    if (broker && job.datastore().isKafka()) {
+      checkReachable(job, kafka(job));
+    }
+  }
+
+  /**
+   * The newest step an intact checkpoint under {@code runDir} holds, or 0. A run whose step equals
+   * {@code trainer.steps} is complete.
+   */
+  public static int checkpointedStep(Path runDir) {
+    return TrainerCheckpoint.latestIntact(new RunFolder(runDir).checkpoints(), w -> {})
+        .map(p -> TrainerCheckpoint.state(p).step()).orElse(0);
+  }
+
+  /**
+   * Trains {@code job} in its run folder to {@code trainer.steps}: checks first (a bad job leaves nothing
+   * behind), holds the folder's lock, resumes or starts fresh, writes the ledger, metrics and checkpoints, and at
+   * the end the plot and the exported model.
+   */
+  public static Outcome train(JobConfig job, Options options, Consumer<String> log) throws InterruptedException {
+    return train(job, options, log, null);
+  }
+
+  /** As above; {@code memoryStore}, when given, replaces the in-memory store (tests observe what is appended). */
+  static Outcome train(JobConfig job, Options options, Consumer<String> log, TrajectoryStore memoryStore)
+      throws InterruptedException {
+    RunFolder.checkOutputDir(job);
+    KafkaSettings kafka = null;
+    if (job.datastore().isKafka()) {
+      kafka = kafka(job);
+      checkReachable(job, kafka);
+    } else if (options.workers() == Workers.SEPARATE_PROCESSES) {
+      throw job.settings().error(JobSchema.STORE, "separate rollout-worker processes need datastore.type: kafka, got '"
+          + job.datastore().type() + "'");
+    }
+    RunFolder run = new RunFolder(options.runDir().toAbsolutePath());
+    boolean existed = Files.isDirectory(run.dir());
+    try (JobModel model = JobModel.of(job)) {
+      checkDevices(job);
+      Outcome outcome;
+      try (RunLock lock = RunLock.acquire(run.dir(), "trainer", LOCK_PATIENCE)) {
+        outcome = trainHoldingLock(job, model, kafka, run, options, log, memoryStore);
+      } catch (RuntimeException | Error | InterruptedException e) {
+        if (!existed && !run.hasTrained()) {
+          run.delete(); // a run that never trained a step leaves nothing behind
+        }
+        throw e;
+      }
+      return outcome;
+    }
+  }
+
+  private static Outcome trainHoldingLock(JobConfig job, JobModel model, KafkaSettings kafka, RunFolder run,
+      Options options, Consumer<String> log, TrajectoryStore memoryStore) throws InterruptedException {
+    if (options.start() == Start.FRESH) {
+      clear(run.dir());
+    }
+    int steps = job.trainer().steps();
+    Optional<Path> latest = TrainerCheckpoint.latestIntact(run.checkpoints(), log);
+    int resumedStep = latest.map(p -> TrainerCheckpoint.state(p).step()).orElse(0);
+    if (resumedStep >= steps) {
+      log.accept("run " + run.dir() + " is already complete (step " + resumedStep + " of " + steps
+          + "); nothing to do (--fresh starts it over)");
+      return new Outcome(run, resumedStep, resumedStep, true, Map.of());
+    }
+    if (resumedStep == 0 && job.trainer().checkpointEvery() == 0 && options.workers() == Workers.SEPARATE_PROCESSES) {
+      log.accept("warning: trainer.checkpoint_every is 0, so a restarted trainer starts over from step 0");
+    }
+    write(run.config(), job.resolvedYaml());
+    // Steps after the checkpoint are trained again: the logs keep each step once.
+    JsonlMetricsSink.truncateAfter(run.metrics(), resumedStep);
+    JsonlMetricsSink.truncateAfter(run.ledger(), resumedStep);
+    ProgressLine progress = options.progress() == null ? null : new ProgressLine(options.progress(), steps);
+    Map<String, Double>[] last = newMetricsHolder();
+    int[] lastStep = {resumedStep};
+    try (JsonlMetricsSink metrics = new JsonlMetricsSink(run.metrics(), true);
+         GroupLedger ledger = new GroupLedger(run.ledger())) {
+      Consumer<StepReport> onStep = report -> {
+        ledger.record(report);
+        metrics.record(report.step(), report.metrics());
+        if (progress != null) {
+          progress.update(report);
+        }
+        last[0] = report.metrics();
+        lastStep[0] = report.step();
+        options.listener().accept(report);
+      };
+      wire(job, model, kafka, memoryStore, run, latest, options.workers(), onStep, log);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot close the logs of " + run.dir() + ": " + e.getMessage(), e);
+    } finally {
+      if (progress != null) {
+        progress.close();
+      }
+      if (lastStep[0] > resumedStep) {
+        MetricsPlot.renderIfPossible(run.metrics(), run.plot(), job.name() + " (max_staleness " + job.maxStaleness()
+            + ")", log);
+      }
+    }
+    return new Outcome(run, resumedStep, lastStep[0], false, last[0] == null ? Map.of() : last[0]);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Double>[] newMetricsHolder() {
+    return (Map<String, Double>[]) new Map<?, ?>[1];
+  }
+
+  /** Builds the trainer side (and in-process workers), resumes from {@code checkpoint} if any, and runs. */
+  private static void wire(JobConfig job, JobModel model, KafkaSettings kafka, TrajectoryStore memoryStore, RunFolder run,
+      Optional<Path> checkpoint, Workers where, Consumer<StepReport> onStep, Consumer<String> log)
+      throws InterruptedException {
+    Placement placement = placement(job, log);
+    Algorithm algorithm = ALGORITHMS.create(job.algorithm(), job.settings());
+    var r = job.rollout();
+    if (kafka != null) {
+      kafka.ensureTopics();
+    }
+    // With rollout.lag = k, workers read the version k behind the newest, so k + 1 versions stay published.
+    WeightChannel<PolicyWeights> channel = new WeightChannel<>(r.lag() + 2, PolicyWeights::close);
+    StalenessGate gate = new StalenessGate(job.maxStaleness(), job.trainer().groupsPerStep());
+    List<AutoCloseable> opened = new ArrayList<>();
+    List<TransformerPolicy> workerPolicies = new ArrayList<>();
+    try (TrainerParts parts = TrainerParts.create(job, model, algorithm, placement, log)) {
+      TrajectoryStore store = kafka != null ? new KafkaTrajectoryStore(kafka)
+          : memoryStore != null ? memoryStore : new InMemoryTrajectoryStore(job.datastore().capacity());
+      opened.add(store);
+      PolicyPublisher publisher;
+      RolloutPool pool = null;
+      InvalidRewards invalidRewards = new InvalidRewards(r.maxInvalidRewards(), log);
+      if (where == Workers.IN_PROCESS) {
+        publisher = new InProcessPublisher(channel, gate);
+        // Workers append through their own client when the store is Kafka, as a worker process would.
+        TrajectoryStore workerStore = store;
+        long firstSequence = GroupLedger.nextSequence(run.ledger());
+        if (kafka != null) {
+          workerStore = new KafkaTrajectoryStore(kafka);
+          opened.add(workerStore);
+          firstSequence = Math.max(firstSequence, kafka.trajectoryLogEnd());
+        }
+        List<RolloutWorker> workers = new ArrayList<>();
+        for (int i = 0; i < r.workers(); i++) {
+          TransformerPolicy copy = model.newPolicy(placement.rollout());
+          workerPolicies.add(copy);
+          workers.add(new RolloutWorker(workerSetup(job, model, i, copy, firstSequence, invalidRewards), channel, gate,
+              workerStore));
+        }
+        pool = new RolloutPool(workers, gate);
+        opened.add(pool);
+      } else {
+        KafkaWeightAnnouncer announcer = new KafkaWeightAnnouncer(kafka);
+        opened.add(announcer);
+        // Workers may read a version up to rollout.lag behind the newest while the next two are written.
+        publisher = new CheckpointPublisher(announcer, weightsDir(job, run.dir()), r.lag() + 3, store);
+      }
+      RolloutPool workersPool = pool;
+      RolloutMonitor monitor = pool == null ? RolloutMonitor.NONE : RolloutMonitor.of(workersPool::failure,
+          () -> Map.of("rollout/invalid_rewards", (double) invalidRewards.count()));
+      Trainer trainer = parts.trainer(run.checkpoints(), store, publisher, monitor, onStep);
+      evaluation(job, model, trainer);
+      FaultDrill.fromSystemProperty().ifPresent(trainer::drill);
+      if (checkpoint.isPresent()) {
+        TrainerCheckpoint.State state = trainer.resume(checkpoint.get());
+        log.accept("resumed from " + checkpoint.get() + ": step " + state.step() + ", policy version " + state.version()
+            + ", " + state.position().consumed() + " groups consumed");
+      } else if (kafka != null) {
+        log.accept("no checkpoint in " + run.checkpoints() + ": starting at step 0 (reading topic '" + kafka.topic() + "')");
+      }
+      trainer.publishInitial();
+      if (pool != null) {
+        pool.start();
+      }
+      trainer.run();
+      parts.exportModel(run.dir(), log);
+    } finally {
+      closeAll(opened);
+      channel.close();
+      workerPolicies.forEach(TransformerPolicy::close);
+    }
+  }
+
+  /** Closes in reverse order of opening: the worker pool first, so no worker appends to a closed store. */
+  private static void closeAll(List<AutoCloseable> opened) {
+    RuntimeException first = null;
+    for (int i = opened.size() - 1; i >= 0; i--) {
+      try {
+        opened.get(i).close();
+      } catch (Exception e) {
+        if (first == null) {
+          first = e instanceof RuntimeException re ? re : new IllegalStateException(e.getMessage(), e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  /**
+   * Runs one rollout-worker process ({@code rollout.workers} threads) of a job whose trainer runs elsewhere, until
+   * the trainer announces its last step.
+   *
+   * @param process   index of this worker process; worker ids are {@code process * rollout.workers + j}
+   * @param processes how many worker processes share the run (each admits its share of the free slots)
+   */
+  public static void workers(JobConfig job, int process, int processes, Consumer<String> log) throws InterruptedException {
+    if (!job.datastore().isKafka()) {
+      throw job.settings().error(JobSchema.STORE, "a rollout-worker process needs datastore.type: kafka, got '"
+          + job.datastore().type() + "'");
+    }
+    KafkaSettings kafka = kafka(job);
+    checkReachable(job, kafka);
+    Placement placement = placement(job, log);
+    kafka.ensureTopics();
+    var r = job.rollout();
+    StalenessGate gate = new StalenessGate(job.maxStaleness(), job.trainer().groupsPerStep());
+    gate.shareWith(processes);
+    WeightChannel<PolicyWeights> channel = new WeightChannel<>(r.lag() + 2, PolicyWeights::close);
+    List<TransformerPolicy> policies = new ArrayList<>();
+    InvalidRewards invalidRewards = new InvalidRewards(r.maxInvalidRewards(), log);
+    try (JobModel model = JobModel.of(job);
+         KafkaWeightFollower follower = new KafkaWeightFollower(kafka);
+         KafkaTrajectoryStore store = new KafkaTrajectoryStore(kafka)) {
+      // Group ids continue after everything already in the log, so a restarted worker never repeats one.
+      long firstSequence = follower.logEnd();
+      RemoteWeights remote = new RemoteWeights(follower, channel, gate, placement.rollout(), log);
+      gate.refreshBeforeAdmission(remote::refresh);
+      Thread link = new Thread(remote, "weights-follower");
+      link.setDaemon(true);
+      link.start();
+      List<RolloutWorker> workers = new ArrayList<>();
+      for (int j = 0; j < r.workers(); j++) {
+        TransformerPolicy policy = model.newPolicy(placement.rollout());
+        policies.add(policy);
+        workers.add(new RolloutWorker(workerSetup(job, model, process * r.workers() + j, policy, firstSequence,
+            invalidRewards), channel, gate, store));
+      }
+      log.accept("rollout-worker process " + process + ": " + r.workers() + " worker(s), group ids from sequence "
+          + firstSequence + ", waiting for the trainer's first policy version");
+      try (RolloutPool pool = new RolloutPool(workers, gate)) {
+        pool.start();
+        while (!remote.done()) {
+          if (remote.failure() != null) {
+            throw new IllegalStateException("following the trainer failed: " + remote.failure(), remote.failure());
+          }
+          if (pool.failure().isPresent()) {
+            throw new IllegalStateException("a rollout worker failed: " + pool.failure().get(), pool.failure().get());
+          }
+          Thread.sleep(50);
+        }
+        log.accept("the trainer finished; stopping");
+      } finally {
+        remote.stop();
+        link.join(10_000); // the follower's consumer must be idle before it is closed
+      }
+      store.flush();
+    } finally {
+      channel.close();
+      policies.forEach(TransformerPolicy::close);
+    }
+  }
+
+  /** The Kafka settings of a job with {@code datastore.type: kafka}. */
+  public static KafkaSettings kafka(JobConfig job) {
+    var d = job.datastore();
+    return new KafkaSettings(d.bootstrap(), d.topic(), d.partitions(), (short) d.replication(), d.compression(), d.client());
+  }
+
+  /** Fails within {@code datastore.connect_timeout_s}, naming {@code datastore.bootstrap}, when no broker answers. */
+  public static void checkReachable(JobConfig job, KafkaSettings kafka) {
+    try {
+      kafka.checkReachable(Duration.ofSeconds(job.datastore().connectTimeoutS()));
+    } catch (IllegalStateException e) {
+      throw job.settings().error(JobSchema.KAFKA_BOOTSTRAP, e.getMessage() + "; is the broker running, and is "
+          + "datastore.bootstrap its address?");
+    }
+  }
+
+  /** The weights folder: {@code datastore.weights_dir}, or {@code <run folder>/weights}. */
+  static Path weightsDir(JobConfig job, Path runDir) {
+    String configured = job.datastore().weightsDir();
+    return configured.isEmpty() ? runDir.resolve("weights") : Path.of(configured);
+  }
+
+  /** Held-out evaluation every {@code task.eval_every} steps, when configured. */
+  private static void evaluation(JobConfig job, JobModel model, Trainer trainer) {
+    int every = job.task().evalEvery();
+    if (every > 0) {
+      Evaluator evaluator = new Evaluator(model.task(), model.prompting(), job.rollout().maxNewTokens(), 32);
+      trainer.evaluateEvery(every, evaluator::evaluate);
+    }
+  }
+
+  /** Where the trainer and the rollout workers compute, from {@code devices}; sets the thread count. */
+  static Placement placement(JobConfig job, Consumer<String> log) {
+    checkDevices(job);
+    Placement placement = Placement.resolve(job.devices().trainer(), job.devices().rollout(), job.devices().threads());
+    ComputeThread.setIntraOpThreads(placement.threads());
+    log.accept(placement.report());
+    return placement;
+  }
+
+  /** Each {@code devices.*} name against the GPUs this machine shows; a missing one is an error naming the key. */
+  public static void checkDevices(JobConfig job) {
+    int gpus = Placement.visibleGpus();
+    for (var key : List.of(JobSchema.TRAINER_DEVICE, JobSchema.ROLLOUT_DEVICE)) {
+      try {
+        DeviceSpec.resolve(job.settings().get(key), gpus);
+      } catch (IllegalArgumentException e) {
+        throw job.settings().error(key, e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * Rollout worker {@code id}'s setup; its group ids start at {@code firstSequence}, after every id the run has
+   * used, so a resumed or restarted worker never reuses one.
+   */
+  static RolloutWorker.Setup workerSetup(JobConfig job, JobModel model, int id, TransformerPolicy policy,
+      long firstSequence, InvalidRewards invalidRewards) {
+    var r = job.rollout();
+    SamplingParams sampling = new SamplingParams(r.maxNewTokens(), r.temperature(), r.topK(), r.topP(),
+        model.tokenizer().stopTokens());
+    return new RolloutWorker.Setup(id, policy, model.task(), model.prompting(), sampling, r.groupSize(), r.slots(),
+        model.longestPrompt(), r.partial(), r.lag(), job.seed() * 1_000_003L + id + 1 + firstSequence, firstSequence,
+        invalidRewards);
+  }
+
+  /** Empties a run folder for a fresh start, keeping only the locks (which the caller holds). */
+  public static void clear(Path runDir) {
+    if (!Files.isDirectory(runDir)) {
+      return;
+    }
+    try (Stream<Path> entries = Files.list(runDir)) {
+      for (Path p : (Iterable<Path>) entries::iterator) {
+        if (!p.getFileName().toString().endsWith(".lock")) {
+          RunFolder.deleteTree(p);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot clear " + runDir + " for a fresh start: " + e.getMessage(), e);
+    }
+  }
+
+  private static void write(Path file, String text) {
+    try {
+      Files.writeString(file, text);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+}
