@@ -59,7 +59,8 @@ public final class AsyncRlCommand implements Runnable {
     CommandLine cli = new CommandLine(command);
     cli.setParameterExceptionHandler((e, arguments) -> {
       CommandLine at = e.getCommandLine();
-      at.getErr().println("error: " + e.getMessage() + " (see '" + at.getCommandSpec().qualifiedName() + " --help')");
+      String message = e.getMessage().startsWith("Error: ") ? e.getMessage().substring(7) : e.getMessage();
+      at.getErr().println("error: " + message + " (see '" + at.getCommandSpec().qualifiedName() + " --help')");
       return USAGE_ERROR;
     });
     cli.setExecutionExceptionHandler((e, line, parsed) -> {
