@@ -7,7 +7,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
 import dev.asyncrl.algorithms.Algorithm;
 import dev.asyncrl.core.config.JobConfig;
-import dev.asyncrl.core.config.JobConfig.ModelConfig;
+import dev.asyncrl.model.GptShape;
 import dev.asyncrl.gpu.ComputeThread;
 import dev.asyncrl.model.PolicyWeights;
 import dev.asyncrl.model.Sampler;
@@ -34,7 +34,7 @@ public final class BenchCommand implements Callable<Integer> {
     System.exit(AsyncRlCommand.execute(new BenchCommand(), args));
   }
 
-  static final ModelConfig BENCH_MODEL = new ModelConfig(128, 4, 4, 512, 64);
+  static final GptShape BENCH_MODEL = new GptShape(128, 4, 4, 512, 64);
   static final int VOCAB = 64;
 
   @Option(names = "--quickstart", description = "config for the async-vs-sync comparison")
@@ -218,7 +218,7 @@ public final class BenchCommand implements Callable<Integer> {
             KafkaBench.quantile(ms, 0.5), p99, KafkaBench.quantile(ms, 1.0), ms.length, p99 <= 50 ? "met" : "MISSED");
       }
       if (only == null || only.equals("weight-broadcast")) {
-        ModelConfig model = new ModelConfig(128, 5, 4, 512, 64);
+        GptShape model = new GptShape(128, 5, 4, 512, 64);
         int workers = 2;
         double[] ms = bench.weightBroadcast(model, VOCAB, workers, 20);
         long params;

@@ -7,7 +7,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
 import dev.asyncrl.core.Trajectory;
 import dev.asyncrl.core.TrajectoryGroup;
-import dev.asyncrl.core.config.JobConfig.ModelConfig;
+import dev.asyncrl.model.GptShape;
 import dev.asyncrl.datastore.InMemoryTrajectoryStore;
 import dev.asyncrl.datastore.StalenessGate;
 import dev.asyncrl.datastore.TrajectoryCodec;
@@ -207,7 +207,7 @@ final class KafkaBench implements AutoCloseable {
    * time runs from the start of {@code publish} until the last worker holds the version. Returns ms per
    * version.
    */
-  double[] weightBroadcast(ModelConfig model, int vocab, int workers, int versions) throws InterruptedException {
+  double[] weightBroadcast(GptShape model, int vocab, int workers, int versions) throws InterruptedException {
     KafkaSettings settings = freshTopic("weights");
     List<RemoteWeights> remotes = new ArrayList<>();
     List<WeightChannel<PolicyWeights>> channels = new ArrayList<>();

@@ -107,8 +107,8 @@ final class LaunchCommand implements Callable<Integer> {
         JobRunner.clear(dir); // the embedded broker's log too: a fresh run starts from empty topics
       }
       int step = JobRunner.checkpointedStep(dir);
-      if (step >= job.trainer().steps()) {
-        log.accept("[launch] run " + dir + " is already complete (step " + step + " of " + job.trainer().steps()
+      if (step >= job.get(JobSchema.STEPS)) {
+        log.accept("[launch] run " + dir + " is already complete (step " + step + " of " + job.get(JobSchema.STEPS)
             + "); nothing to do (--fresh starts it over)");
         return 0;
       }

@@ -1,6 +1,7 @@
 package dev.asyncrl.cli;
 
 import dev.asyncrl.core.config.JobConfig;
+import dev.asyncrl.core.config.JobSchema;
 import dev.asyncrl.runtime.JobRunner;
 import java.nio.file.Path;
 import picocli.CommandLine.ArgGroup;
@@ -45,7 +46,7 @@ final class RunArguments {
     int step = JobRunner.checkpointedStep(dir);
     System.out.println("# run folder: " + dir + (step == 0 ? "" : startMode() == JobRunner.Start.FRESH
         ? " (holds a run at step " + step + "; --fresh would delete it)"
-        : " (resumes at step " + step + " of " + job.trainer().steps() + ")"));
+        : " (resumes at step " + step + " of " + job.get(JobSchema.STEPS) + ")"));
     System.out.println("# dry run: every check passed; nothing was trained or written");
   }
 }

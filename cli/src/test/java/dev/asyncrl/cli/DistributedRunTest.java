@@ -85,7 +85,7 @@ class DistributedRunTest {
       assertTrue(output.stream().anyMatch(l -> l.startsWith("[trainer] resumed from") && l.contains("step 20")),
           () -> String.join("\n", output));
 
-      LedgerAudit.assertExactlyOnce(runDir, STEPS, 4, broker.bootstrap(), job.datastore().topic());
+      LedgerAudit.assertExactlyOnce(runDir, STEPS, 4, broker.bootstrap(), job.kafkaTopic());
       // Partial rollouts over Kafka: staleness, counted from each response's oldest token, stays within the bound.
       for (String line : Files.readAllLines(runDir.resolve("metrics.jsonl"))) {
         assertTrue(new com.fasterxml.jackson.databind.ObjectMapper().readTree(line).get("staleness/max").asDouble() <= 2,

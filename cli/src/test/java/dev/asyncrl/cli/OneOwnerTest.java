@@ -72,7 +72,7 @@ class OneOwnerTest {
       assertTrue(second.waitFor(240, TimeUnit.SECONDS), () -> String.join("\n", output));
       assertEquals(0, second.exitValue(), () -> String.join("\n", output));
       JobConfig job = JobRunner.load(config, List.of(bootstrap));
-      LedgerAudit.assertExactlyOnce(runDir, STEPS, 4, broker.bootstrap(), job.datastore().topic());
+      LedgerAudit.assertExactlyOnce(runDir, STEPS, 4, broker.bootstrap(), job.kafkaTopic());
     }
   }
 

@@ -66,7 +66,7 @@ class TrainerKillDrillTest {
         assertTrue(output.stream().anyMatch(l -> l.startsWith("[trainer] resumed from") && l.contains(resumed)),
             () -> "no resume from " + resumed + "\n" + String.join("\n", output));
       }
-      LedgerAudit.assertExactlyOnce(runDir, STEPS, 4, broker.bootstrap(), job.datastore().topic());
+      LedgerAudit.assertExactlyOnce(runDir, STEPS, 4, broker.bootstrap(), job.kafkaTopic());
     }
   }
 

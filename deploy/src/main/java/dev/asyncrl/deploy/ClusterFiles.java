@@ -33,11 +33,11 @@ public final class ClusterFiles {
       sets.add(JobSchema.STORE.path() + "=kafka");
       Path file;
       if (target.equals("slurm")) {
-        file = out.resolve("asyncrl-" + job.name() + ".sbatch");
+        file = out.resolve("asyncrl-" + job.get(JobSchema.NAME) + ".sbatch");
         Files.writeString(file, sbatch(job, workers, sets));
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
       } else {
-        file = out.resolve("asyncrl-" + job.name() + ".k8s.yaml");
+        file = out.resolve("asyncrl-" + job.get(JobSchema.NAME) + ".k8s.yaml");
         Files.writeString(file, kubernetes(job, workers, sets, Files.readString(config)));
       }
       return List.of(jobFile, file);
@@ -55,7 +55,7 @@ public final class ClusterFiles {
   }
 
   public static String sbatch(JobConfig job, int workers, List<String> sets) {
-    int cpus = Math.max(1, job.devices().threads());
+    int cpus = Math.max(1, job.get(JobSchema.THREADS));
     return String.format(Locale.ROOT, """
         #!/bin/bash
         # asyncrl distributed job '%1$s': 1 trainer + %2$d rollout-worker processes, connected by Kafka.
@@ -82,15 +82,15 @@ public final class ClusterFiles {
         WORKERS=$!
         wait "$TRAINER"
         wait "$WORKERS"
-        """, job.name(), workers, workers + 1, cpus, job.datastore().bootstrap(), setArgs(sets).trim());
+        """, job.get(JobSchema.NAME), workers, workers + 1, cpus, job.get(JobSchema.KAFKA_BOOTSTRAP), setArgs(sets).trim());
   }
 
   public static String kubernetes(JobConfig job, int workers, List<String> sets, String jobYaml) {
-    String name = "asyncrl-" + job.name().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+    String name = "asyncrl-" + job.get(JobSchema.NAME).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
     String args = setArgs(sets).replace("\"", "\\\"");
     String indentedJob = jobYaml.stripTrailing().replace("\n", "\n    ");
-    String bootstrap = job.datastore().bootstrap();
-    int cpus = Math.max(1, job.devices().threads());
+    String bootstrap = job.get(JobSchema.KAFKA_BOOTSTRAP);
+    int cpus = Math.max(1, job.get(JobSchema.THREADS));
     return String.format(Locale.ROOT, """
         # asyncrl distributed job '%2$s': apply with  kubectl apply -f %1$s.k8s.yaml
         # Scale rollout workers with  kubectl scale statefulset %1$s-workers --replicas=N
@@ -113,7 +113,7 @@ public final class ClusterFiles {
           resources:
             requests:
               storage: 10Gi
-        """, name, job.name(), indentedJob)
+        """, name, job.get(JobSchema.NAME), indentedJob)
         + statefulSet(name, "trainer", "trainer", 1, "",
             "exec asyncrl trainer /etc/asyncrl/job.yaml --run-dir /run/asyncrl" + args
                 + " --set datastore.bootstrap=$KAFKA_BOOTSTRAP", bootstrap, "", cpus)

@@ -7,7 +7,6 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
-import dev.asyncrl.core.config.JobConfig.ModelConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,11 +19,11 @@ import java.util.SplittableRandom;
  */
 public final class GptArchitecture implements Architecture {
 
-  private final ModelConfig config;
+  private final GptShape config;
   private final int vocabSize;
   private final int headDim;
 
-  public GptArchitecture(ModelConfig config, int vocabSize) {
+  public GptArchitecture(GptShape config, int vocabSize) {
     this.config = config;
     this.vocabSize = vocabSize;
     this.headDim = config.dModel() / config.nHeads();
@@ -76,7 +75,7 @@ public final class GptArchitecture implements Architecture {
   @Override
   public Map<String, Shape> parameterShapes() {
     Map<String, Shape> p = new LinkedHashMap<>();
-    ModelConfig c = config;
+    GptShape c = config;
     long d = c.dModel();
     p.put("tok_emb", new Shape(vocabSize, d));
     p.put("pos_emb", new Shape(c.maxSeqLen(), d));

@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.asyncrl.core.config.JobConfig.ModelConfig;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -42,7 +41,7 @@ public final class TransformerPolicy implements AutoCloseable {
   }
 
   /** The built-in GPT with fresh weights, deterministic in {@code seed} (see {@link GptArchitecture}). */
-  public static TransformerPolicy initialize(ModelConfig c, int vocabSize, long seed, Device device, DataType dtype) {
+  public static TransformerPolicy initialize(GptShape c, int vocabSize, long seed, Device device, DataType dtype) {
     GptArchitecture arch = new GptArchitecture(c, vocabSize);
     NDManager m = NDManager.newBaseManager(device);
     return new TransformerPolicy(arch, m, arch.initialize(m, seed, dtype));

@@ -8,7 +8,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.asyncrl.core.config.JobConfig.ModelConfig;
 import dev.asyncrl.gpu.ComputeThread;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /** Device sampling, the preallocated cache and continuous batching on a real (tiny) model. */
 class GenerationEngineTest {
 
-  static final ModelConfig SMALL = new ModelConfig(32, 2, 4, 64, 40);
+  static final GptShape SMALL = new GptShape(32, 2, 4, 64, 40);
   static final int VOCAB = 16;
   static final int STOP = 1;
 
@@ -231,7 +230,7 @@ class GenerationEngineTest {
   /** A slot left empty while another slot runs sequence after sequence must not count as a long sequence. */
   @Test
   void anIdleSlotDoesNotAgeWhileOtherSlotsKeepDecoding() {
-    ModelConfig shortModel = new ModelConfig(32, 1, 2, 64, 12); // prompt 4 + 8 new tokens fit exactly
+    GptShape shortModel = new GptShape(32, 1, 2, 64, 12); // prompt 4 + 8 new tokens fit exactly
     SamplingParams p = new SamplingParams(8, 1.0, 0, 1.0, new int[0]);
     try (TransformerPolicy policy = TransformerPolicy.initialize(shortModel, VOCAB, 2, Device.cpu(), DataType.FLOAT32);
          GenerationEngine engine = new GenerationEngine(policy, p, 2, 4)) {

@@ -9,7 +9,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.asyncrl.core.config.JobConfig.ModelConfig;
 import dev.asyncrl.gpu.ComputeThread;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
@@ -19,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 public class TransformerPolicyTest {
 
-  static final ModelConfig SMALL = new ModelConfig(32, 2, 4, 64, 24);
+  static final GptShape SMALL = new GptShape(32, 2, 4, 64, 24);
   static final int VOCAB = 16;
 
   @BeforeAll
@@ -165,7 +164,7 @@ public class TransformerPolicyTest {
   @Test
   void loadingWeightsOfAnotherShapeNamesTheParameter(@TempDir Path dir) {
     try (TransformerPolicy a = policy(1);
-         TransformerPolicy wide = TransformerPolicy.initialize(new ModelConfig(64, 2, 4, 64, 24), VOCAB, 1,
+         TransformerPolicy wide = TransformerPolicy.initialize(new GptShape(64, 2, 4, 64, 24), VOCAB, 1,
              Device.cpu(), DataType.FLOAT32)) {
       Path file = dir.resolve("wide.safetensors");
       PolicyCheckpoint.save(wide, file);

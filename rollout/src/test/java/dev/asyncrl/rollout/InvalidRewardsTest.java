@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
 import dev.asyncrl.core.TrajectoryGroup;
-import dev.asyncrl.core.config.JobConfig.ModelConfig;
+import dev.asyncrl.model.GptShape;
 import dev.asyncrl.datastore.InMemoryTrajectoryStore;
 import dev.asyncrl.datastore.StalenessGate;
 import dev.asyncrl.datastore.WeightChannel;
@@ -64,7 +64,7 @@ class InvalidRewardsTest {
     InvalidRewards invalid = new InvalidRewards(limit, log::add);
     StalenessGate gate = new StalenessGate(1000, 1);
     WeightChannel<PolicyWeights> channel = new WeightChannel<>(2, PolicyWeights::close);
-    try (TransformerPolicy policy = TransformerPolicy.initialize(new ModelConfig(32, 1, 2, 64, 16), new CharTokenizer().vocabSize(), 1, Device.cpu(),
+    try (TransformerPolicy policy = TransformerPolicy.initialize(new GptShape(32, 1, 2, 64, 16), new CharTokenizer().vocabSize(), 1, Device.cpu(),
         DataType.FLOAT32);
          InMemoryTrajectoryStore store = new InMemoryTrajectoryStore(1000)) {
       channel.publish(0, PolicyWeights.copyOf(policy));

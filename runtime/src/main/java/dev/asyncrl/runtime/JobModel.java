@@ -7,6 +7,7 @@ import dev.asyncrl.core.config.JobSchema;
 import dev.asyncrl.model.Architecture;
 import dev.asyncrl.model.CharTokenizer;
 import dev.asyncrl.model.GptArchitecture;
+import dev.asyncrl.model.GptShape;
 import dev.asyncrl.model.LoraSpec;
 import dev.asyncrl.model.Tokenizer;
 import dev.asyncrl.model.TransformerPolicy;
@@ -46,11 +47,17 @@ public final class JobModel implements AutoCloseable {
    * prompt + response within model.max_seq_len, the tokenizer within the vocabulary, the model within this
    * machine ({@link ModelFootprint}). Errors are one line naming the key.
    */
+  /** The built-in model's shape from {@code model.*}. */
+  static GptShape shape(JobConfig job) {
+    return new GptShape(job.get(JobSchema.D_MODEL), job.get(JobSchema.N_LAYERS), job.get(JobSchema.N_HEADS), job.dFf(),
+        job.get(JobSchema.MAX_SEQ_LEN));
+  }
+
   public static JobModel of(JobConfig job) {
     Tokenizer tokenizer;
     Prompting prompting;
-    if (job.pretrained().isSet()) {
-      Path dir = Path.of(job.pretrained().path());
+    if (job.hasPretrained()) {
+      Path dir = Path.of(job.get(JobSchema.MODEL_PATH));
       HfTokenizer hf;
       try {
         hf = HfTokenizer.forModel(dir);
@@ -58,8 +65,7 @@ public final class JobModel implements AutoCloseable {
         throw job.settings().error(JobSchema.MODEL_PATH, e.getMessage());
       }
       tokenizer = hf;
-      var t = job.task();
-      prompting = new Prompting(hf, t.chatTemplate() ? hf.chatTemplate().orElse(null) : null, t.systemPrompt());
+      prompting = new Prompting(hf, job.get(JobSchema.CHAT_TEMPLATE) ? hf.chatTemplate().orElse(null) : null, job.get(JobSchema.SYSTEM_PROMPT));
     } else {
       tokenizer = new CharTokenizer();
       prompting = Prompting.raw(tokenizer);
@@ -67,7 +73,7 @@ public final class JobModel implements AutoCloseable {
     try {
       Task task = loadTask(job);
       JobModel model = new JobModel(job, tokenizer, prompting, task, longestPrompt(job, task, prompting));
-      boolean klReference = JobRunner.ALGORITHMS.create(job.algorithm(), job.settings()).needsReferenceModel();
+      boolean klReference = JobRunner.ALGORITHMS.create(job.get(JobSchema.ALGORITHM), job.settings()).needsReferenceModel();
       ModelFootprint.of(job, model.architecture(), klReference).check(job, ModelFootprint.sizingKey(job),
           ModelFootprint.machineBytes());
       return model;
@@ -80,16 +86,15 @@ public final class JobModel implements AutoCloseable {
   }
 
   private static Task loadTask(JobConfig job) {
-    var t = job.task();
     Task loaded;
     try {
-      loaded = t.name().equals("math")
-          ? MathTask.load(Path.of(t.data()), t.evalData().isEmpty() ? null : Path.of(t.evalData()), t.questionField(),
-              t.answerField(), t.promptTemplate(), t.evalSize())
-          : Task.named(t.name(), t.digits());
+      loaded = job.get(JobSchema.TASK).equals("math")
+          ? MathTask.load(Path.of(job.get(JobSchema.TASK_DATA)), job.get(JobSchema.TASK_EVAL_DATA).isEmpty() ? null : Path.of(job.get(JobSchema.TASK_EVAL_DATA)), job.get(JobSchema.QUESTION_FIELD),
+              job.get(JobSchema.ANSWER_FIELD), job.get(JobSchema.PROMPT_TEMPLATE), job.get(JobSchema.EVAL_SIZE))
+          : Task.named(job.get(JobSchema.TASK), job.get(JobSchema.DIGITS));
     } catch (IllegalArgumentException e) {
-      boolean eval = !t.evalData().isEmpty() && e.getMessage().startsWith(t.evalData());
-      throw job.settings().error(!t.name().equals("math") ? JobSchema.TASK : eval ? JobSchema.TASK_EVAL_DATA
+      boolean eval = !job.get(JobSchema.TASK_EVAL_DATA).isEmpty() && e.getMessage().startsWith(job.get(JobSchema.TASK_EVAL_DATA));
+      throw job.settings().error(!job.get(JobSchema.TASK).equals("math") ? JobSchema.TASK : eval ? JobSchema.TASK_EVAL_DATA
           : JobSchema.TASK_DATA, e.getMessage());
     }
     return loaded;
@@ -103,10 +108,10 @@ public final class JobModel implements AutoCloseable {
     } catch (IllegalArgumentException e) { // the built-in tokenizer meeting characters it lacks, a template error
       throw job.settings().error(JobSchema.TASK, e.getMessage());
     }
-    int needed = longest + job.rollout().maxNewTokens();
-    if (needed > job.model().maxSeqLen()) {
+    int needed = longest + job.get(JobSchema.MAX_NEW_TOKENS);
+    if (needed > job.get(JobSchema.MAX_SEQ_LEN)) {
       throw job.settings().error(JobSchema.MAX_SEQ_LEN, "must be >= the longest prompt (" + longest + " tokens) + "
-          + "rollout.max_new_tokens " + job.rollout().maxNewTokens() + " = " + needed + ", got " + job.model().maxSeqLen());
+          + "rollout.max_new_tokens " + job.get(JobSchema.MAX_NEW_TOKENS) + " = " + needed + ", got " + job.get(JobSchema.MAX_SEQ_LEN));
     }
     return longest;
   }
@@ -116,14 +121,14 @@ public final class JobModel implements AutoCloseable {
    * fails naming {@code model.path} when the folder's config.json cannot serve this run.
    */
   public Architecture architecture() {
-    if (!job.pretrained().isSet()) {
-      return new GptArchitecture(job.model(), tokenizer.vocabSize());
+    if (!job.hasPretrained()) {
+      return new GptArchitecture(shape(job), tokenizer.vocabSize());
     }
-    Path dir = Path.of(job.pretrained().path());
+    Path dir = Path.of(job.get(JobSchema.MODEL_PATH));
     try {
       HfConfig config = HfConfig.read(dir);
-      config.checkSequenceLength(job.model().maxSeqLen(), dir.resolve("config.json"));
-      return new LlamaArchitecture(config, job.model().maxSeqLen());
+      config.checkSequenceLength(job.get(JobSchema.MAX_SEQ_LEN), dir.resolve("config.json"));
+      return new LlamaArchitecture(config, job.get(JobSchema.MAX_SEQ_LEN));
     } catch (IllegalArgumentException e) {
       throw job.settings().error(JobSchema.MODEL_PATH, e.getMessage());
     }
@@ -152,10 +157,9 @@ public final class JobModel implements AutoCloseable {
    */
   public TransformerPolicy newPolicy(Device device) {
     TransformerPolicy policy = basePolicy(device);
-    var l = job.lora();
-    if (l.enabled()) {
+    if (job.loraEnabled()) {
       try {
-        policy.enableLora(new LoraSpec(l.rank(), l.alpha(), l.dropout(), l.targets()), job.seed());
+        policy.enableLora(new LoraSpec(job.get(JobSchema.LORA_RANK), job.get(JobSchema.LORA_ALPHA), job.get(JobSchema.LORA_DROPOUT), job.loraTargets()), job.get(JobSchema.SEED));
       } catch (IllegalArgumentException e) {
         policy.close();
         throw job.settings().error(JobSchema.LORA_TARGETS, e.getMessage());
@@ -166,15 +170,15 @@ public final class JobModel implements AutoCloseable {
 
   /** The model without adapters: also the frozen reference for a KL penalty. */
   public TransformerPolicy basePolicy(Device device) {
-    if (!job.pretrained().isSet()) {
-      return TransformerPolicy.initialize(job.model(), tokenizer.vocabSize(), job.seed(), device, DataType.FLOAT32);
+    if (!job.hasPretrained()) {
+      return TransformerPolicy.initialize(shape(job), tokenizer.vocabSize(), job.get(JobSchema.SEED), device, DataType.FLOAT32);
     }
-    DataType dtype = job.pretrained().dtype().equals("float16") ? DataType.FLOAT16 : DataType.FLOAT32;
+    DataType dtype = job.get(JobSchema.MODEL_DTYPE).equals("float16") ? DataType.FLOAT16 : DataType.FLOAT32;
     if (dtype == DataType.FLOAT16 && !device.isGpu()) {
       throw job.settings().error(JobSchema.MODEL_DTYPE, "float16 needs a GPU device; " + device + " computes in float32");
     }
     try {
-      return HfModel.load(Path.of(job.pretrained().path()), device, dtype, job.model().maxSeqLen());
+      return HfModel.load(Path.of(job.get(JobSchema.MODEL_PATH)), device, dtype, job.get(JobSchema.MAX_SEQ_LEN));
     } catch (IllegalArgumentException e) {
       throw job.settings().error(JobSchema.MODEL_PATH, e.getMessage());
     }

@@ -135,7 +135,7 @@ public final class JobRunner {
 
   /** The run folder of a job: {@code <output_dir>/<name>}, stable so that running the job again resumes it. */
   public static Path defaultRunDir(JobConfig job) {
-    return job.outputDir().resolve(job.name());
+    return job.outputDir().resolve(job.get(JobSchema.NAME));
   }
 
   /**
@@ -148,7 +148,7 @@ public final class JobRunner {
     try (JobModel model = JobModel.of(job)) {
       checkDevices(job);
     }
-    if (broker && job.datastore().isKafka()) {
+    if (broker && job.isKafka()) {
       checkReachable(job, kafka(job));
     }
   }
@@ -176,12 +176,12 @@ public final class JobRunner {
       throws InterruptedException {
     RunFolder.checkOutputDir(job);
     KafkaSettings kafka = null;
-    if (job.datastore().isKafka()) {
+    if (job.isKafka()) {
       kafka = kafka(job);
       checkReachable(job, kafka);
     } else if (options.workers() == Workers.SEPARATE_PROCESSES) {
       throw job.settings().error(JobSchema.STORE, "separate rollout-worker processes need datastore.type: kafka, got '"
-          + job.datastore().type() + "'");
+          + job.get(JobSchema.STORE) + "'");
     }
     RunFolder run = new RunFolder(options.runDir().toAbsolutePath());
     boolean existed = Files.isDirectory(run.dir());
@@ -205,7 +205,7 @@ public final class JobRunner {
     if (options.start() == Start.FRESH) {
       clear(run.dir());
     }
-    int steps = job.trainer().steps();
+    int steps = job.get(JobSchema.STEPS);
     Optional<Path> latest = TrainerCheckpoint.latestIntact(run.checkpoints(), log);
     int resumedStep = latest.map(p -> TrainerCheckpoint.state(p).step()).orElse(0);
     if (resumedStep >= steps) {
@@ -213,7 +213,7 @@ public final class JobRunner {
           + "); nothing to do (--fresh starts it over)");
       return new Outcome(run, resumedStep, resumedStep, true, Map.of());
     }
-    if (resumedStep == 0 && job.trainer().checkpointEvery() == 0 && options.workers() == Workers.SEPARATE_PROCESSES) {
+    if (resumedStep == 0 && job.get(JobSchema.CHECKPOINT_EVERY) == 0 && options.workers() == Workers.SEPARATE_PROCESSES) {
       log.accept("warning: trainer.checkpoint_every is 0, so a restarted trainer starts over from step 0");
     }
     write(run.config(), job.resolvedYaml());
@@ -243,7 +243,7 @@ public final class JobRunner {
         progress.close();
       }
       if (lastStep[0] > resumedStep) {
-        MetricsPlot.renderIfPossible(run.metrics(), run.plot(), job.name() + " (max_staleness " + job.maxStaleness()
+        MetricsPlot.renderIfPossible(run.metrics(), run.plot(), job.get(JobSchema.NAME) + " (max_staleness " + job.get(JobSchema.MAX_STALENESS)
             + ")", log);
       }
     }
@@ -260,23 +260,22 @@ public final class JobRunner {
       Optional<Path> checkpoint, Workers where, Consumer<StepReport> onStep, Consumer<String> log)
       throws InterruptedException {
     Placement placement = placement(job, log);
-    Algorithm algorithm = ALGORITHMS.create(job.algorithm(), job.settings());
-    var r = job.rollout();
+    Algorithm algorithm = ALGORITHMS.create(job.get(JobSchema.ALGORITHM), job.settings());
     if (kafka != null) {
       kafka.ensureTopics();
     }
     // With rollout.lag = k, workers read the version k behind the newest, so k + 1 versions stay published.
-    WeightChannel<PolicyWeights> channel = new WeightChannel<>(r.lag() + 2, PolicyWeights::close);
-    StalenessGate gate = new StalenessGate(job.maxStaleness(), job.trainer().groupsPerStep());
+    WeightChannel<PolicyWeights> channel = new WeightChannel<>(job.get(JobSchema.LAG) + 2, PolicyWeights::close);
+    StalenessGate gate = new StalenessGate(job.get(JobSchema.MAX_STALENESS), job.get(JobSchema.GROUPS_PER_STEP));
     List<AutoCloseable> opened = new ArrayList<>();
     List<TransformerPolicy> workerPolicies = new ArrayList<>();
     try (TrainerParts parts = TrainerParts.create(job, model, algorithm, placement, log)) {
       TrajectoryStore store = kafka != null ? new KafkaTrajectoryStore(kafka)
-          : memoryStore != null ? memoryStore : new InMemoryTrajectoryStore(job.datastore().capacity());
+          : memoryStore != null ? memoryStore : new InMemoryTrajectoryStore(job.get(JobSchema.STORE_CAPACITY));
       opened.add(store);
       PolicyPublisher publisher;
       RolloutPool pool = null;
-      InvalidRewards invalidRewards = new InvalidRewards(r.maxInvalidRewards(), log);
+      InvalidRewards invalidRewards = new InvalidRewards(job.get(JobSchema.MAX_INVALID_REWARDS), log);
       if (where == Workers.IN_PROCESS) {
         publisher = new InProcessPublisher(channel, gate);
         // Workers append through their own client when the store is Kafka, as a worker process would.
@@ -288,7 +287,7 @@ public final class JobRunner {
           firstSequence = Math.max(firstSequence, kafka.trajectoryLogEnd());
         }
         List<RolloutWorker> workers = new ArrayList<>();
-        for (int i = 0; i < r.workers(); i++) {
+        for (int i = 0; i < job.get(JobSchema.WORKERS); i++) {
           TransformerPolicy copy = model.newPolicy(placement.rollout());
           workerPolicies.add(copy);
           workers.add(new RolloutWorker(workerSetup(job, model, i, copy, firstSequence, invalidRewards), channel, gate,
@@ -300,7 +299,7 @@ public final class JobRunner {
         KafkaWeightAnnouncer announcer = new KafkaWeightAnnouncer(kafka);
         opened.add(announcer);
         // Workers may read a version up to rollout.lag behind the newest while the next two are written.
-        publisher = new CheckpointPublisher(announcer, weightsDir(job, run.dir()), r.lag() + 3, store);
+        publisher = new CheckpointPublisher(announcer, weightsDir(job, run.dir()), job.get(JobSchema.LAG) + 3, store);
       }
       RolloutPool workersPool = pool;
       RolloutMonitor monitor = pool == null ? RolloutMonitor.NONE : RolloutMonitor.of(workersPool::failure,
@@ -353,20 +352,19 @@ public final class JobRunner {
    * @param processes how many worker processes share the run (each admits its share of the free slots)
    */
   public static void workers(JobConfig job, int process, int processes, Consumer<String> log) throws InterruptedException {
-    if (!job.datastore().isKafka()) {
+    if (!job.isKafka()) {
       throw job.settings().error(JobSchema.STORE, "a rollout-worker process needs datastore.type: kafka, got '"
-          + job.datastore().type() + "'");
+          + job.get(JobSchema.STORE) + "'");
     }
     KafkaSettings kafka = kafka(job);
     checkReachable(job, kafka);
     Placement placement = placement(job, log);
     kafka.ensureTopics();
-    var r = job.rollout();
-    StalenessGate gate = new StalenessGate(job.maxStaleness(), job.trainer().groupsPerStep());
+    StalenessGate gate = new StalenessGate(job.get(JobSchema.MAX_STALENESS), job.get(JobSchema.GROUPS_PER_STEP));
     gate.shareWith(processes);
-    WeightChannel<PolicyWeights> channel = new WeightChannel<>(r.lag() + 2, PolicyWeights::close);
+    WeightChannel<PolicyWeights> channel = new WeightChannel<>(job.get(JobSchema.LAG) + 2, PolicyWeights::close);
     List<TransformerPolicy> policies = new ArrayList<>();
-    InvalidRewards invalidRewards = new InvalidRewards(r.maxInvalidRewards(), log);
+    InvalidRewards invalidRewards = new InvalidRewards(job.get(JobSchema.MAX_INVALID_REWARDS), log);
     try (JobModel model = JobModel.of(job);
          KafkaWeightFollower follower = new KafkaWeightFollower(kafka);
          KafkaTrajectoryStore store = new KafkaTrajectoryStore(kafka)) {
@@ -378,13 +376,13 @@ public final class JobRunner {
       link.setDaemon(true);
       link.start();
       List<RolloutWorker> workers = new ArrayList<>();
-      for (int j = 0; j < r.workers(); j++) {
+      for (int j = 0; j < job.get(JobSchema.WORKERS); j++) {
         TransformerPolicy policy = model.newPolicy(placement.rollout());
         policies.add(policy);
-        workers.add(new RolloutWorker(workerSetup(job, model, process * r.workers() + j, policy, firstSequence,
+        workers.add(new RolloutWorker(workerSetup(job, model, process * job.get(JobSchema.WORKERS) + j, policy, firstSequence,
             invalidRewards), channel, gate, store));
       }
-      log.accept("rollout-worker process " + process + ": " + r.workers() + " worker(s), group ids from sequence "
+      log.accept("rollout-worker process " + process + ": " + job.get(JobSchema.WORKERS) + " worker(s), group ids from sequence "
           + firstSequence + ", waiting for the trainer's first policy version");
       try (RolloutPool pool = new RolloutPool(workers, gate)) {
         pool.start();
@@ -411,14 +409,14 @@ public final class JobRunner {
 
   /** The Kafka settings of a job with {@code datastore.type: kafka}. */
   public static KafkaSettings kafka(JobConfig job) {
-    var d = job.datastore();
-    return new KafkaSettings(d.bootstrap(), d.topic(), d.partitions(), (short) d.replication(), d.compression(), d.client());
+    return new KafkaSettings(job.get(JobSchema.KAFKA_BOOTSTRAP), job.kafkaTopic(), job.get(JobSchema.KAFKA_PARTITIONS),
+        job.get(JobSchema.KAFKA_REPLICATION).shortValue(), job.get(JobSchema.KAFKA_COMPRESSION), job.kafkaClient());
   }
 
   /** Fails within {@code datastore.connect_timeout_s}, naming {@code datastore.bootstrap}, when no broker answers. */
   public static void checkReachable(JobConfig job, KafkaSettings kafka) {
     try {
-      kafka.checkReachable(Duration.ofSeconds(job.datastore().connectTimeoutS()));
+      kafka.checkReachable(Duration.ofSeconds(job.get(JobSchema.KAFKA_CONNECT_TIMEOUT)));
     } catch (IllegalStateException e) {
       throw job.settings().error(JobSchema.KAFKA_BOOTSTRAP, e.getMessage() + "; is the broker running, and is "
           + "datastore.bootstrap its address?");
@@ -427,15 +425,15 @@ public final class JobRunner {
 
   /** The weights folder: {@code datastore.weights_dir}, or {@code <run folder>/weights}. */
   static Path weightsDir(JobConfig job, Path runDir) {
-    String configured = job.datastore().weightsDir();
+    String configured = job.get(JobSchema.WEIGHTS_DIR);
     return configured.isEmpty() ? runDir.resolve("weights") : Path.of(configured);
   }
 
   /** Held-out evaluation every {@code task.eval_every} steps, when configured. */
   private static void evaluation(JobConfig job, JobModel model, Trainer trainer) {
-    int every = job.task().evalEvery();
+    int every = job.get(JobSchema.EVAL_EVERY);
     if (every > 0) {
-      Evaluator evaluator = new Evaluator(model.task(), model.prompting(), job.rollout().maxNewTokens(), 32);
+      Evaluator evaluator = new Evaluator(model.task(), model.prompting(), job.get(JobSchema.MAX_NEW_TOKENS), 32);
       trainer.evaluateEvery(every, evaluator::evaluate);
     }
   }
@@ -443,7 +441,7 @@ public final class JobRunner {
   /** Where the trainer and the rollout workers compute, from {@code devices}; sets the thread count. */
   static Placement placement(JobConfig job, Consumer<String> log) {
     checkDevices(job);
-    Placement placement = Placement.resolve(job.devices().trainer(), job.devices().rollout(), job.devices().threads());
+    Placement placement = Placement.resolve(job.get(JobSchema.TRAINER_DEVICE), job.get(JobSchema.ROLLOUT_DEVICE), job.get(JobSchema.THREADS));
     ComputeThread.setIntraOpThreads(placement.threads());
     log.accept(placement.report());
     return placement;
@@ -467,11 +465,10 @@ public final class JobRunner {
    */
   static RolloutWorker.Setup workerSetup(JobConfig job, JobModel model, int id, TransformerPolicy policy,
       long firstSequence, InvalidRewards invalidRewards) {
-    var r = job.rollout();
-    SamplingParams sampling = new SamplingParams(r.maxNewTokens(), r.temperature(), r.topK(), r.topP(),
+    SamplingParams sampling = new SamplingParams(job.get(JobSchema.MAX_NEW_TOKENS), job.get(JobSchema.TEMPERATURE), job.get(JobSchema.TOP_K), job.get(JobSchema.TOP_P),
         model.tokenizer().stopTokens());
-    return new RolloutWorker.Setup(id, policy, model.task(), model.prompting(), sampling, r.groupSize(), r.slots(),
-        model.longestPrompt(), r.partial(), r.lag(), job.seed() * 1_000_003L + id + 1 + firstSequence, firstSequence,
+    return new RolloutWorker.Setup(id, policy, model.task(), model.prompting(), sampling, job.get(JobSchema.GROUP_SIZE), job.slots(),
+        model.longestPrompt(), job.partial(), job.get(JobSchema.LAG), job.get(JobSchema.SEED) * 1_000_003L + id + 1 + firstSequence, firstSequence,
         invalidRewards);
   }
 

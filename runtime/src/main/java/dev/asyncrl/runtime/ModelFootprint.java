@@ -38,9 +38,8 @@ public record ModelFootprint(long parameters, long bytes, String largestTensor, 
         largest = e.getKey() + " " + e.getValue();
       }
     }
-    int bytesPerValue = job.pretrained().dtype().equals("float16") ? 2 : 4;
-    var r = job.rollout();
-    long copies = (job.lora().enabled() ? 1 : 4) + (klReference ? 1 : 0) + r.workers() + r.lag() + 2L;
+    int bytesPerValue = job.get(JobSchema.MODEL_DTYPE).equals("float16") ? 2 : 4;
+    long copies = (job.loraEnabled() ? 1 : 4) + (klReference ? 1 : 0) + job.get(JobSchema.WORKERS) + job.get(JobSchema.LAG) + 2L;
     long bytes;
     try {
       bytes = Math.multiplyExact(Math.multiplyExact(parameters, bytesPerValue), copies);
@@ -78,6 +77,6 @@ public record ModelFootprint(long parameters, long bytes, String largestTensor, 
 
   /** The key a user changes to resize the model: its folder, or the built-in model's width. */
   public static Setting<?> sizingKey(JobConfig job) {
-    return job.pretrained().isSet() ? JobSchema.MODEL_PATH : JobSchema.D_MODEL;
+    return job.hasPretrained() ? JobSchema.MODEL_PATH : JobSchema.D_MODEL;
   }
 }

@@ -50,21 +50,18 @@ public record TrainerParts(JobConfig job, Algorithm algorithm, TransformerPolicy
       reference = model.basePolicy(placement.trainer());
       log.accept("reference model: initial policy, frozen (algorithm.kl_coef > 0)");
     }
-    var t = job.trainer();
-    AdamW optimizer = new AdamW(policy.parameters(), t.beta1(), t.beta2(), t.adamEps(), t.weightDecay());
+    AdamW optimizer = new AdamW(policy.parameters(), job.get(JobSchema.BETA1), job.get(JobSchema.BETA2), job.get(JobSchema.ADAM_EPS), job.get(JobSchema.WEIGHT_DECAY));
     return new TrainerParts(job, algorithm, policy, reference, optimizer);
   }
 
   public Trainer trainer(Path checkpointDir, TrajectoryStore store, PolicyPublisher publisher, RolloutMonitor rollout,
       Consumer<StepReport> listener) {
-    var t = job.trainer();
-    var r = job.rollout();
-    LearningRateSchedule lr = new LearningRateSchedule(t.lr(), t.warmupSteps(), t.steps(),
-        t.lrSchedule().equals("cosine"));
+    LearningRateSchedule lr = new LearningRateSchedule(job.get(JobSchema.LR), job.get(JobSchema.WARMUP_STEPS), job.get(JobSchema.STEPS),
+        job.get(JobSchema.LR_SCHEDULE).equals("cosine"));
     // Lagged workers start groups k versions behind, so the drop bound is max_staleness + lag.
-    return new Trainer(new Trainer.Options(t.steps(), t.groupsPerStep(), t.miniBatches(),
-        job.maxStaleness() + r.lag(), r.temperature(), r.maxNewTokens(), lr, t.gradClip(), t.checkpointEvery(),
-        checkpointDir, t.maxNonfiniteSteps()), policy, reference, optimizer, algorithm, store, publisher, rollout, listener);
+    return new Trainer(new Trainer.Options(job.get(JobSchema.STEPS), job.get(JobSchema.GROUPS_PER_STEP), job.get(JobSchema.MINI_BATCHES),
+        job.get(JobSchema.MAX_STALENESS) + job.get(JobSchema.LAG), job.get(JobSchema.TEMPERATURE), job.get(JobSchema.MAX_NEW_TOKENS), lr, job.get(JobSchema.GRAD_CLIP), job.get(JobSchema.CHECKPOINT_EVERY),
+        checkpointDir, job.get(JobSchema.MAX_NONFINITE_STEPS)), policy, reference, optimizer, algorithm, store, publisher, rollout, listener);
   }
 
   /**
@@ -73,14 +70,14 @@ public record TrainerParts(JobConfig job, Algorithm algorithm, TransformerPolicy
    * {@code model/} with the adapters merged in.
    */
   void exportModel(Path runDir, Consumer<String> log) {
-    if (!job.pretrained().isSet() || runDir == null) {
+    if (!job.hasPretrained() || runDir == null) {
       return;
     }
-    Path source = Path.of(job.pretrained().path());
+    Path source = Path.of(job.get(JobSchema.MODEL_PATH));
     if (policy.lora().isPresent()) {
       HfModel.saveAdapter(policy, runDir.resolve("adapter"), source);
       log.accept("saved the LoRA adapter to " + runDir.resolve("adapter"));
-      if (!job.lora().saveMerged()) {
+      if (!job.get(JobSchema.LORA_SAVE_MERGED)) {
         return;
       }
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.asyncrl.core.TrajectoryGroup;
 import dev.asyncrl.core.config.ConfigSource;
 import dev.asyncrl.core.config.JobConfig;
+import dev.asyncrl.core.config.JobSchema;
 import dev.asyncrl.datastore.InMemoryTrajectoryStore;
 import dev.asyncrl.datastore.TrajectoryStore;
 import dev.asyncrl.trainer.StepReport;
@@ -114,7 +115,7 @@ class JobRunnerTest {
   void asynchronousRunRespectsTheStalenessBoundAndTrainsEveryGroupExactlyOnce(String algorithm, boolean partial)
       throws Exception {
     JobConfig job = job("max_staleness=1", "algorithm.name=" + algorithm, "rollout.partial=" + partial);
-    RecordingStore store = new RecordingStore(job.datastore().capacity());
+    RecordingStore store = new RecordingStore(job.get(JobSchema.STORE_CAPACITY));
     List<StepReport> reports = run(job, store);
     assertEquals(25, reports.size());
     List<Long> trained = new ArrayList<>();
@@ -159,7 +160,7 @@ class JobRunnerTest {
   @Test
   void synchronousRunTrainsOnlyOnSamplesFromTheCurrentWeights() throws Exception {
     JobConfig job = job("max_staleness=0", "trainer.steps=15");
-    List<StepReport> reports = run(job, new RecordingStore(job.datastore().capacity()));
+    List<StepReport> reports = run(job, new RecordingStore(job.get(JobSchema.STORE_CAPACITY)));
     for (StepReport r : reports) {
       assertEquals(List.of(0L, 0L, 0L), r.trainedStaleness(), "step " + r.step());
       assertTrue(r.droppedGroups().isEmpty());
@@ -169,7 +170,7 @@ class JobRunnerTest {
   @Test
   void lagMakesEveryGroupExactlyThatManyVersionsOld() throws Exception {
     JobConfig job = job("max_staleness=0", "rollout.lag=3", "trainer.steps=12");
-    for (StepReport r : run(job, new RecordingStore(job.datastore().capacity()))) {
+    for (StepReport r : run(job, new RecordingStore(job.get(JobSchema.STORE_CAPACITY)))) {
       long expected = Math.min(3, r.step() - 1); // before version 3 exists, workers hold version 0
       for (long s : r.trainedStaleness()) {
         assertEquals(expected, s, "step " + r.step());
@@ -182,7 +183,7 @@ class JobRunnerTest {
   @ValueSource(strings = {"grpo", "dr_grpo", "dapo", "rloo", "loop", "tis", "vcpo", "ppo"})
   void everyAlgorithmRunsFromYamlWithItsMetrics(String algorithm) throws Exception {
     JobConfig job = job("trainer.steps=6", "algorithm.name=" + algorithm);
-    List<StepReport> reports = run(job, new RecordingStore(job.datastore().capacity()));
+    List<StepReport> reports = run(job, new RecordingStore(job.get(JobSchema.STORE_CAPACITY)));
     assertEquals(6, reports.size());
     for (String metric : List.of("is/ess_ratio", "train/lr_effective", "loss/kl_behaviour", "loss/filtered_token_frac",
         "train/grad_norm", "loss/policy")) {
@@ -198,7 +199,7 @@ class JobRunnerTest {
   @Test
   void klPenaltyKeepsTheInitialPolicyAsReferenceAndMeasuresDrift() throws Exception {
     JobConfig job = job("algorithm.name=ppo", "algorithm.kl_coef=0.1", "trainer.steps=10", "trainer.lr=1.0e-2");
-    List<StepReport> reports = run(job, new RecordingStore(job.datastore().capacity()));
+    List<StepReport> reports = run(job, new RecordingStore(job.get(JobSchema.STORE_CAPACITY)));
     assertEquals(0.0, reports.get(0).metrics().get("loss/kl_ref"), 1e-6, "the first update starts at the reference");
     assertTrue(reports.get(9).metrics().get("loss/kl_ref") > 1e-4, "after 9 updates the policy has left the reference");
   }
@@ -207,7 +208,7 @@ class JobRunnerTest {
   @ValueSource(strings = {"grpo", "vcpo"})
   void nativeMemoryStaysFlatAcrossSteps(String algorithm) throws Exception {
     JobConfig job = job("trainer.steps=40", "algorithm.name=" + algorithm, "algorithm.kl_coef=0.05", "trainer.mini_batches=3");
-    List<StepReport> reports = run(job, new RecordingStore(job.datastore().capacity()));
+    List<StepReport> reports = run(job, new RecordingStore(job.get(JobSchema.STORE_CAPACITY)));
     double early = reports.get(4).metrics().get("memory/trainer_native_arrays");
     for (StepReport r : reports.subList(5, reports.size())) {
       assertEquals(early, r.metrics().get("memory/trainer_native_arrays"), "step " + r.step());
@@ -217,7 +218,7 @@ class JobRunnerTest {
   @Test
   void checkpointsAreWrittenEveryNStepsAndAtTheEnd() throws Exception {
     JobConfig job = job("trainer.steps=5", "trainer.checkpoint_every=2");
-    run(job, new RecordingStore(job.datastore().capacity()), tmp);
+    run(job, new RecordingStore(job.get(JobSchema.STORE_CAPACITY)), tmp);
     Path dir = tmp.resolve("checkpoints");
     for (String step : List.of("step-2", "step-4", "step-5")) {
       assertTrue(Files.isRegularFile(dir.resolve(step).resolve("policy.safetensors")), step);

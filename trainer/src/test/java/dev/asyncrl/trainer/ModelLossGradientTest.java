@@ -19,7 +19,7 @@ import dev.asyncrl.algorithms.LossInputs;
 import dev.asyncrl.algorithms.PpoClipLoss;
 import dev.asyncrl.core.Trajectory;
 import dev.asyncrl.core.TrajectoryGroup;
-import dev.asyncrl.core.config.JobConfig.ModelConfig;
+import dev.asyncrl.model.GptShape;
 import dev.asyncrl.gpu.ComputeThread;
 import dev.asyncrl.model.TransformerPolicy;
 import java.util.List;
@@ -57,7 +57,7 @@ class ModelLossGradientTest {
   @Test
   void parameterGradientsMatchFiniteDifferences() {
     ComputeThread.inferenceOnly();
-    ModelConfig mc = new ModelConfig(8, 2, 2, 16, 8);
+    GptShape mc = new GptShape(8, 2, 2, 16, 8);
     TrainBatch batch = batch();
     try (TransformerPolicy p = TransformerPolicy.initialize(mc, 10, 5, Device.cpu(), DataType.FLOAT64);
          NDManager scratch = NDManager.newBaseManager()) {

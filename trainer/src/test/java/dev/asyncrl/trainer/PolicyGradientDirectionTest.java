@@ -11,7 +11,7 @@ import dev.asyncrl.algorithms.AlgorithmRegistry;
 import dev.asyncrl.core.Trajectory;
 import dev.asyncrl.core.TrajectoryGroup;
 import dev.asyncrl.algorithms.Algorithm;
-import dev.asyncrl.core.config.JobConfig.ModelConfig;
+import dev.asyncrl.model.GptShape;
 import dev.asyncrl.datastore.TrajectoryStore;
 import java.time.Duration;
 import dev.asyncrl.datastore.StalenessGate;
@@ -45,7 +45,7 @@ class PolicyGradientDirectionTest {
   @ValueSource(strings = {"grpo", "dr_grpo", "dapo", "rloo", "loop", "tis", "vcpo", "ppo"})
   void trainingOnRewardedSamplesRaisesTheirProbability(String name) throws Exception {
     ComputeThread.inferenceOnly();
-    ModelConfig mc = new ModelConfig(32, 1, 2, 64, 8);
+    GptShape mc = new GptShape(32, 1, 2, 64, 8);
     try (TransformerPolicy policy = TransformerPolicy.initialize(mc, 16, 1, Device.cpu(), DataType.FLOAT32)) {
       policy.setTrainable(true);
       double before = probabilityOfRewarded(policy);

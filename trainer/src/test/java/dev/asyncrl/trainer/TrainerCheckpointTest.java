@@ -8,7 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import dev.asyncrl.core.BadInputException;
-import dev.asyncrl.core.config.JobConfig.ModelConfig;
+import dev.asyncrl.model.GptShape;
 import dev.asyncrl.datastore.StorePosition;
 import dev.asyncrl.gpu.ComputeThread;
 import dev.asyncrl.model.TransformerPolicy;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainerCheckpointTest {
 
   @TempDir Path dir;
-  static final ModelConfig MC = new ModelConfig(32, 1, 2, 64, 8);
+  static final GptShape MC = new GptShape(32, 1, 2, 64, 8);
 
   /** One AdamW step on a fixed loss; returns the parameters afterwards, flattened. */
   static void step(TransformerPolicy policy, AdamW opt) {

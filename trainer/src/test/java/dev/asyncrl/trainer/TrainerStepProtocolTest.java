@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import dev.asyncrl.algorithms.AlgorithmRegistry;
 import dev.asyncrl.core.Trajectory;
 import dev.asyncrl.core.TrajectoryGroup;
-import dev.asyncrl.core.config.JobConfig.ModelConfig;
+import dev.asyncrl.model.GptShape;
 import dev.asyncrl.datastore.InMemoryTrajectoryStore;
 import dev.asyncrl.datastore.StalenessGate;
 import dev.asyncrl.datastore.WeightChannel;
@@ -26,7 +26,7 @@ class TrainerStepProtocolTest {
 
   @TempDir Path dir;
 
-  static final ModelConfig MC = new ModelConfig(32, 1, 2, 64, 8);
+  static final GptShape MC = new GptShape(32, 1, 2, 64, 8);
 
   /** Groups of two responses with different rewards, all from version 0 (max_staleness is set high). */
   static InMemoryTrajectoryStore filledStore(int groups) throws InterruptedException {

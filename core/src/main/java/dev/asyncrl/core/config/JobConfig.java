@@ -8,84 +8,69 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A validated job: the typed view of {@link JobSchema}. Build it with {@link #load}; every problem is a
- * one-line {@link ConfigException}.
+ * A validated job: the values of every key declared in {@link JobSchema}, read through their declarations
+ * ({@code job.get(JobSchema.TOP_P)}), plus the few values derived from several keys. Build it with
+ * {@link #load}; every problem is a one-line {@link ConfigException}.
+ *
+ * @param kafkaClient the {@code datastore.client} properties, passed to Kafka unchanged
  */
-public record JobConfig(
-    String name,
-    long seed,
-    int maxStaleness,
-    Path outputDir,
-    ModelConfig model,
-    PretrainedConfig pretrained,
-    LoraConfig lora,
-    TaskConfig task,
-    RolloutConfig rollout,
-    TrainerConfig trainer,
-    String algorithm,
-    DeviceConfig devices,
-    StoreConfig datastore,
-    Settings settings) {
+public record JobConfig(Settings settings, Map<String, String> kafkaClient) {
 
-  /** Shape of the built-in decoder-only transformer. */
-  public record ModelConfig(int dModel, int nLayers, int nHeads, int dFf, int maxSeqLen) {}
-
-  /**
-   * A Hugging Face model folder to start from.
-   *
-   * @param path '' = the built-in model ({@link ModelConfig})
-   */
-  public record PretrainedConfig(String path, String dtype) {
-    public boolean isSet() {
-      return !path.isEmpty();
-    }
+  public JobConfig {
+    kafkaClient = Map.copyOf(kafkaClient);
   }
 
-  /** Low-rank adapters; {@code rank 0} = full fine-tuning. */
-  public record LoraConfig(int rank, double alpha, double dropout, List<String> targets, boolean saveMerged) {
-    public LoraConfig {
-      targets = List.copyOf(targets);
-    }
-
-    public boolean enabled() {
-      return rank > 0;
-    }
+  /** The value of {@code setting} in this job. */
+  public <T> T get(Setting<T> setting) {
+    return settings.get(setting);
   }
 
-  /**
-   * @param data      math: training JSONL ('' for the built-in tasks)
-   * @param evalData  math: held-out JSONL, '' = none
-   */
-  public record TaskConfig(String name, int digits, String data, String evalData, String questionField,
-      String answerField, String promptTemplate, String systemPrompt, boolean chatTemplate, int evalEvery, int evalSize) {}
+  /** {@code output_dir} as a path. */
+  public Path outputDir() {
+    return Path.of(get(OUTPUT_DIR));
+  }
 
-  /**
-   * @param slots    sequences a worker decodes together (resolved: never 0)
-   * @param partial  new weights between two tokens (resolved from auto)
-   */
-  public record RolloutConfig(int workers, int groupSize, int groupsPerBatch, int maxNewTokens,
-      double temperature, int topK, double topP, int lag, int slots, boolean partial, int maxInvalidRewards) {}
+  /** Whether the job starts from a Hugging Face model folder ({@code model.path}) instead of the built-in model. */
+  public boolean hasPretrained() {
+    return !get(MODEL_PATH).isEmpty();
+  }
 
-  public record TrainerConfig(int steps, int groupsPerStep, int miniBatches, double lr, double weightDecay, double beta1,
-      double beta2, double adamEps, double gradClip, int warmupSteps, String lrSchedule, int checkpointEvery,
-      int maxNonfiniteSteps) {}
+  /** The built-in model's MLP width: {@code model.d_ff}, or 4 × {@code d_model} when 0. */
+  public int dFf() {
+    return get(D_FF) == 0 ? 4 * get(D_MODEL) : get(D_FF);
+  }
 
-  public record DeviceConfig(String trainer, String rollout, int threads) {}
+  /** Whether low-rank adapters are trained ({@code lora.rank > 0}) instead of every weight. */
+  public boolean loraEnabled() {
+    return get(LORA_RANK) > 0;
+  }
 
-  /**
-   * @param topic  the Kafka trajectory topic (defaulted to {@code asyncrl.<name>})
-   * @param client Kafka client properties from {@code datastore.client}, passed through unchanged
-   */
-  public record StoreConfig(String type, int capacity, String bootstrap, int connectTimeoutS, String topic,
-      int partitions, int replication, String compression, String weightsDir, Map<String, String> client) {
+  /** {@code lora.targets} as a list of projection names. */
+  public List<String> loraTargets() {
+    return targets(settings);
+  }
 
-    public StoreConfig {
-      client = Map.copyOf(client);
-    }
+  private static List<String> targets(Settings s) {
+    return java.util.Arrays.stream(s.get(LORA_TARGETS).split(",")).map(String::strip).filter(t -> !t.isEmpty()).toList();
+  }
 
-    public boolean isKafka() {
-      return type.equals("kafka");
-    }
+  /** Sequences a worker decodes together: {@code rollout.slots}, or group_size × groups_per_batch when 0. */
+  public int slots() {
+    return get(SLOTS) > 0 ? get(SLOTS) : get(GROUP_SIZE) * get(GROUPS_PER_BATCH);
+  }
+
+  /** Whether new weights are loaded between two tokens: {@code rollout.partial}, with auto resolved. */
+  public boolean partial() {
+    return get(PARTIAL).equals("auto") ? hasPretrained() : get(PARTIAL).equals("true");
+  }
+
+  public boolean isKafka() {
+    return get(STORE).equals("kafka");
+  }
+
+  /** The Kafka trajectory topic: {@code datastore.topic}, or {@code asyncrl.<name>}. */
+  public String kafkaTopic() {
+    return get(KAFKA_TOPIC).isEmpty() ? "asyncrl." + get(NAME) : get(KAFKA_TOPIC);
   }
 
   /** The section whose keys are Kafka client properties, passed through without a schema. */
@@ -113,13 +98,12 @@ public record JobConfig(
     return from(s, Map.of());
   }
 
-  /** @param kafkaClient the {@code datastore.client} properties */
+  /** Checks that involve several keys; {@code kafkaClient} are the {@code datastore.client} properties. */
   public static JobConfig from(Settings s, Map<String, String> kafkaClient) {
     int dModel = s.get(D_MODEL);
     if (dModel % s.get(N_HEADS) != 0) {
       throw s.error(N_HEADS, "must divide model.d_model (" + dModel + "), got " + s.get(N_HEADS));
     }
-    int dFf = s.get(D_FF) == 0 ? 4 * dModel : s.get(D_FF);
     if (s.get(GROUPS_PER_STEP) % s.get(MINI_BATCHES) != 0) {
       throw s.error(MINI_BATCHES, "must divide trainer.groups_per_step (" + s.get(GROUPS_PER_STEP) + "), got "
           + s.get(MINI_BATCHES));
@@ -133,41 +117,18 @@ public record JobConfig(
     if (s.get(EVAL_EVERY) > 0 && s.get(TASK_EVAL_DATA).isEmpty()) {
       throw s.error(EVAL_EVERY, "needs task.eval_data, the held-out problems");
     }
-    List<String> targets = java.util.Arrays.stream(s.get(LORA_TARGETS).split(",")).map(String::strip)
-        .filter(t -> !t.isEmpty()).toList();
-    if (s.get(LORA_RANK) > 0 && targets.isEmpty()) {
+    if (s.get(LORA_RANK) > 0 && targets(s).isEmpty()) {
       throw s.error(LORA_TARGETS, "must name at least one projection when lora.rank > 0");
     }
-    return new JobConfig(
-        s.get(NAME), s.get(SEED), s.get(MAX_STALENESS), Path.of(s.get(OUTPUT_DIR)),
-        new ModelConfig(dModel, s.get(N_LAYERS), s.get(N_HEADS), dFf, s.get(MAX_SEQ_LEN)),
-        new PretrainedConfig(s.get(MODEL_PATH), s.get(MODEL_DTYPE)),
-        new LoraConfig(s.get(LORA_RANK), s.get(LORA_ALPHA), s.get(LORA_DROPOUT), targets, s.get(LORA_SAVE_MERGED)),
-        new TaskConfig(s.get(TASK), s.get(DIGITS), s.get(TASK_DATA), s.get(TASK_EVAL_DATA), s.get(QUESTION_FIELD),
-            s.get(ANSWER_FIELD), s.get(PROMPT_TEMPLATE), s.get(SYSTEM_PROMPT), s.get(CHAT_TEMPLATE), s.get(EVAL_EVERY),
-            s.get(EVAL_SIZE)),
-        new RolloutConfig(s.get(WORKERS), s.get(GROUP_SIZE), s.get(GROUPS_PER_BATCH), s.get(MAX_NEW_TOKENS),
-            s.get(TEMPERATURE), s.get(TOP_K), s.get(TOP_P), s.get(LAG),
-            s.get(SLOTS) > 0 ? s.get(SLOTS) : s.get(GROUP_SIZE) * s.get(GROUPS_PER_BATCH),
-            s.get(PARTIAL).equals("auto") ? !s.get(MODEL_PATH).isEmpty() : s.get(PARTIAL).equals("true"),
-            s.get(MAX_INVALID_REWARDS)),
-        new TrainerConfig(s.get(STEPS), s.get(GROUPS_PER_STEP), s.get(MINI_BATCHES), s.get(LR), s.get(WEIGHT_DECAY), s.get(BETA1),
-            s.get(BETA2), s.get(ADAM_EPS), s.get(GRAD_CLIP), s.get(WARMUP_STEPS), s.get(LR_SCHEDULE),
-            s.get(CHECKPOINT_EVERY), s.get(MAX_NONFINITE_STEPS)),
-        s.get(ALGORITHM),
-        new DeviceConfig(s.get(TRAINER_DEVICE), s.get(ROLLOUT_DEVICE), s.get(THREADS)),
-        new StoreConfig(s.get(STORE), s.get(STORE_CAPACITY), s.get(KAFKA_BOOTSTRAP), s.get(KAFKA_CONNECT_TIMEOUT),
-            s.get(KAFKA_TOPIC).isEmpty() ? "asyncrl." + s.get(NAME) : s.get(KAFKA_TOPIC), s.get(KAFKA_PARTITIONS),
-            s.get(KAFKA_REPLICATION), s.get(KAFKA_COMPRESSION), s.get(WEIGHTS_DIR), kafkaClient),
-        s);
+    return new JobConfig(s, kafkaClient);
   }
 
   /** The effective configuration (defaults filled in) as YAML, saved in the run folder. */
   public String resolvedYaml() {
     StringBuilder out = new StringBuilder(settings.toYaml());
-    if (!datastore.client().isEmpty()) {
+    if (!kafkaClient.isEmpty()) {
       out.append("# datastore.client (passed to Kafka; secrets masked)\n");
-      datastore.client().forEach((k, v) -> out.append("# ").append(k).append(": ")
+      kafkaClient.forEach((k, v) -> out.append("# ").append(k).append(": ")
           .append(k.contains("password") || k.contains("jaas") || k.contains("secret") ? "******" : v).append('\n'));
     }
     return out.toString();

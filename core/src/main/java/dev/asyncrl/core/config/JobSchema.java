@@ -1,5 +1,6 @@
 package dev.asyncrl.core.config;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -10,6 +11,15 @@ import java.util.List;
  */
 public final class JobSchema {
   private JobSchema() {}
+
+  /** Every setting declared below, in declaration order; {@link #declare} adds each one. */
+  private static final List<Setting<?>> DECLARED = new ArrayList<>();
+
+  /** Registers {@code s} as a key of the job schema: declaring a key is this one statement. */
+  private static <T> Setting<T> declare(Setting<T> s) {
+    DECLARED.add(s);
+    return s;
+  }
 
   private static final String POSITIVE = "must be > 0";
   private static final String NON_NEGATIVE = "must be >= 0";
@@ -26,184 +36,172 @@ public final class JobSchema {
   static final String DEVICE_PATTERN = "(?i)auto|cpu|(cuda|gpu):[0-9]{1,3}";
 
   // --- top level
-  public static final Setting<String> NAME = Setting.string("name", "run", "run name; the run folder is <output_dir>/<name>-<timestamp>")
+  public static final Setting<String> NAME = declare(Setting.string("name", "run", "run name; the run folder is <output_dir>/<name>-<timestamp>")
       .check(v -> v.matches(NAME_PATTERN), "must be a folder name (letters, digits, '.', '_', '-'; starting with a letter or "
-          + "digit; at most 128 characters)");
-  public static final Setting<Long> SEED = Setting.longValue("seed", 0, "seed for weights init, prompts and sampling");
-  public static final Setting<Integer> MAX_STALENESS = Setting.integer("max_staleness", 2,
+          + "digit; at most 128 characters)"));
+  public static final Setting<Long> SEED = declare(Setting.longValue("seed", 0, "seed for weights init, prompts and sampling"));
+  public static final Setting<Integer> MAX_STALENESS = declare(Setting.integer("max_staleness", 2,
       "η: no trajectory is trained more than this many policy versions after the one that sampled it; 0 = synchronous on-policy")
-      .check(v -> v >= 0, NON_NEGATIVE);
-  public static final Setting<String> OUTPUT_DIR = Setting.string("output_dir", "runs", "folder that receives run folders");
+      .check(v -> v >= 0, NON_NEGATIVE));
+  public static final Setting<String> OUTPUT_DIR = declare(Setting.string("output_dir", "runs", "folder that receives run folders"));
 
   // --- model
-  public static final Setting<Integer> D_MODEL = within(Setting.integer("model.d_model", 64, "width of the residual stream"), 1, 65536);
-  public static final Setting<Integer> N_LAYERS = within(Setting.integer("model.n_layers", 2, "transformer blocks"), 1, 1024);
-  public static final Setting<Integer> N_HEADS = within(Setting.integer("model.n_heads", 4, "attention heads; must divide d_model"), 1, 1024);
-  public static final Setting<Integer> D_FF = within(Setting.integer("model.d_ff", 0, "MLP hidden width; 0 = 4 × d_model"), 0, 1048576);
-  public static final Setting<Integer> MAX_SEQ_LEN = within(Setting.integer("model.max_seq_len", 64,
+  public static final Setting<Integer> D_MODEL = declare(within(Setting.integer("model.d_model", 64, "width of the residual stream"), 1, 65536));
+  public static final Setting<Integer> N_LAYERS = declare(within(Setting.integer("model.n_layers", 2, "transformer blocks"), 1, 1024));
+  public static final Setting<Integer> N_HEADS = declare(within(Setting.integer("model.n_heads", 4, "attention heads; must divide d_model"), 1, 1024));
+  public static final Setting<Integer> D_FF = declare(within(Setting.integer("model.d_ff", 0, "MLP hidden width; 0 = 4 × d_model"), 0, 1048576));
+  public static final Setting<Integer> MAX_SEQ_LEN = declare(within(Setting.integer("model.max_seq_len", 64,
       "longest prompt + response the model accepts (built-in: learned positions; a Hugging Face model: at most its "
-      + "max_position_embeddings)"), 1, 1048576);
-  public static final Setting<String> MODEL_PATH = Setting.string("model.path", "",
+      + "max_position_embeddings)"), 1, 1048576));
+  public static final Setting<String> MODEL_PATH = declare(Setting.string("model.path", "",
       "a Hugging Face model folder (config.json, safetensors weights, tokenizer.json; Llama/Qwen2/Mistral); "
-      + "'' = the built-in model shaped by d_model, n_layers, n_heads, d_ff");
-  public static final Setting<String> MODEL_DTYPE = Setting.choice("model.dtype", "float32", List.of("float32", "float16"),
-      "compute type of a Hugging Face model (bf16/f16 checkpoints are converted on load); float16 needs a GPU");
+      + "'' = the built-in model shaped by d_model, n_layers, n_heads, d_ff"));
+  public static final Setting<String> MODEL_DTYPE = declare(Setting.choice("model.dtype", "float32", List.of("float32", "float16"),
+      "compute type of a Hugging Face model (bf16/f16 checkpoints are converted on load); float16 needs a GPU"));
 
   // --- LoRA
-  public static final Setting<Integer> LORA_RANK = Setting.integer("lora.rank", 0,
+  public static final Setting<Integer> LORA_RANK = declare(Setting.integer("lora.rank", 0,
       "rank r of low-rank adapters on the target projections; the base weights stay frozen. 0 = full fine-tuning")
-      .check(v -> v >= 0, NON_NEGATIVE);
-  public static final Setting<Double> LORA_ALPHA = Setting.number("lora.alpha", 16.0,
-      "adapter scale numerator: the update is (alpha / rank) · B·A").check(v -> v > 0, POSITIVE);
-  public static final Setting<Double> LORA_DROPOUT = Setting.number("lora.dropout", 0.0,
-      "dropout on the adapter's input during training").check(v -> v >= 0 && v < 1, "must be in [0, 1)");
-  public static final Setting<String> LORA_TARGETS = Setting.string("lora.targets", "q_proj,k_proj,v_proj,o_proj",
+      .check(v -> v >= 0, NON_NEGATIVE));
+  public static final Setting<Double> LORA_ALPHA = declare(Setting.number("lora.alpha", 16.0,
+      "adapter scale numerator: the update is (alpha / rank) · B·A").check(v -> v > 0, POSITIVE));
+  public static final Setting<Double> LORA_DROPOUT = declare(Setting.number("lora.dropout", 0.0,
+      "dropout on the adapter's input during training").check(v -> v >= 0 && v < 1, "must be in [0, 1)"));
+  public static final Setting<String> LORA_TARGETS = declare(Setting.string("lora.targets", "q_proj,k_proj,v_proj,o_proj",
       "comma-separated projections that get adapters (Hugging Face models: q_proj, k_proj, v_proj, o_proj, gate_proj, "
-      + "up_proj, down_proj; the built-in model: qkv, proj, fc)");
-  public static final Setting<Boolean> LORA_SAVE_MERGED = Setting.flag("lora.save_merged", false,
-      "also save the final model with the adapters merged into the base weights (a plain Hugging Face folder)");
+      + "up_proj, down_proj; the built-in model: qkv, proj, fc)"));
+  public static final Setting<Boolean> LORA_SAVE_MERGED = declare(Setting.flag("lora.save_merged", false,
+      "also save the final model with the adapters merged into the base weights (a plain Hugging Face folder)"));
 
   // --- task
-  public static final Setting<String> TASK = Setting.choice("task.name", "reverse",
+  public static final Setting<String> TASK = declare(Setting.choice("task.name", "reverse",
       List.of("reverse", "modsum", "addition", "math"),
       "reverse (write the prompt's digits backwards; the quickstart), modsum (last digit of a+b), addition (multi-digit "
-      + "sums), or math (word problems from task.data, GSM8K/MATH JSONL; reward 1 for an equivalent final answer)");
-  public static final Setting<Integer> DIGITS = Setting.integer("task.digits", 3, "digits to reverse, or operand digits for addition")
-      .check(v -> v >= 1 && v <= 9, "must be between 1 and 9");
-  public static final Setting<String> TASK_DATA = Setting.string("task.data", "",
-      "math: training problems, a JSONL file (one JSON object per line)");
-  public static final Setting<String> TASK_EVAL_DATA = Setting.string("task.eval_data", "",
-      "math: held-out problems (JSONL) for evaluation during training; '' = none");
-  public static final Setting<String> QUESTION_FIELD = Setting.string("task.question_field", "question",
-      "math: the field holding the problem (GSM8K: question; MATH: problem)");
-  public static final Setting<String> ANSWER_FIELD = Setting.string("task.answer_field", "answer",
+      + "sums), or math (word problems from task.data, GSM8K/MATH JSONL; reward 1 for an equivalent final answer)"));
+  public static final Setting<Integer> DIGITS = declare(Setting.integer("task.digits", 3, "digits to reverse, or operand digits for addition")
+      .check(v -> v >= 1 && v <= 9, "must be between 1 and 9"));
+  public static final Setting<String> TASK_DATA = declare(Setting.string("task.data", "",
+      "math: training problems, a JSONL file (one JSON object per line)"));
+  public static final Setting<String> TASK_EVAL_DATA = declare(Setting.string("task.eval_data", "",
+      "math: held-out problems (JSONL) for evaluation during training; '' = none"));
+  public static final Setting<String> QUESTION_FIELD = declare(Setting.string("task.question_field", "question",
+      "math: the field holding the problem (GSM8K: question; MATH: problem)"));
+  public static final Setting<String> ANSWER_FIELD = declare(Setting.string("task.answer_field", "answer",
       "math: the field holding the reference: text ending in '#### answer' (GSM8K), a solution with \\boxed{} (MATH: "
-      + "solution), or the bare answer");
-  public static final Setting<String> PROMPT_TEMPLATE = Setting.string("task.prompt_template",
+      + "solution), or the bare answer"));
+  public static final Setting<String> PROMPT_TEMPLATE = declare(Setting.string("task.prompt_template",
       "{question}\nPlease reason step by step, and put your final answer within \\boxed{}.",
-      "math: the user prompt; {question} is replaced by the problem");
-  public static final Setting<String> SYSTEM_PROMPT = Setting.string("task.system_prompt", "",
-      "system turn before the prompt when the chat template is used; '' = none (the template may add its default)");
-  public static final Setting<Boolean> CHAT_TEMPLATE = Setting.flag("task.chat_template", true,
-      "format prompts with the model's chat template (tokenizer_config.json) when it has one");
-  public static final Setting<Integer> EVAL_EVERY = Setting.integer("task.eval_every", 0,
+      "math: the user prompt; {question} is replaced by the problem"));
+  public static final Setting<String> SYSTEM_PROMPT = declare(Setting.string("task.system_prompt", "",
+      "system turn before the prompt when the chat template is used; '' = none (the template may add its default)"));
+  public static final Setting<Boolean> CHAT_TEMPLATE = declare(Setting.flag("task.chat_template", true,
+      "format prompts with the model's chat template (tokenizer_config.json) when it has one"));
+  public static final Setting<Integer> EVAL_EVERY = declare(Setting.integer("task.eval_every", 0,
       "evaluate on the held-out problems every N steps (greedy; metric eval/accuracy); 0 = never")
-      .check(v -> v >= 0, NON_NEGATIVE);
-  public static final Setting<Integer> EVAL_SIZE = Setting.integer("task.eval_size", 0,
-      "use only the first N held-out problems; 0 = all").check(v -> v >= 0, NON_NEGATIVE);
+      .check(v -> v >= 0, NON_NEGATIVE));
+  public static final Setting<Integer> EVAL_SIZE = declare(Setting.integer("task.eval_size", 0,
+      "use only the first N held-out problems; 0 = all").check(v -> v >= 0, NON_NEGATIVE));
 
   // --- rollout
-  public static final Setting<Integer> WORKERS = within(Setting.integer("rollout.workers", 2, "rollout worker threads"), 1, 1024);
-  public static final Setting<Integer> GROUP_SIZE = within(Setting.integer("rollout.group_size", 8,
-      "K: responses sampled per prompt (one group)"), 1, 4096);
-  public static final Setting<Integer> GROUPS_PER_BATCH = within(Setting.integer("rollout.groups_per_batch", 1,
-      "groups a worker samples together in one batched generation"), 1, 4096);
-  public static final Setting<Integer> MAX_NEW_TOKENS = within(Setting.integer("rollout.max_new_tokens", 8,
-      "response length limit; a response that reaches it without a stop token is truncated"), 1, 1048576);
-  public static final Setting<Double> TEMPERATURE = Setting.number("rollout.temperature", 1.0,
-      "sampling temperature; behaviour log-probs are those of the tempered distribution").check(v -> v > 0, POSITIVE);
-  public static final Setting<Integer> TOP_K = Setting.integer("rollout.top_k", 0, "sample only from the k most likely tokens; 0 = off")
-      .check(v -> v >= 0, NON_NEGATIVE);
-  public static final Setting<Integer> LAG = Setting.integer("rollout.lag", 0,
+  public static final Setting<Integer> WORKERS = declare(within(Setting.integer("rollout.workers", 2, "rollout worker threads"), 1, 1024));
+  public static final Setting<Integer> GROUP_SIZE = declare(within(Setting.integer("rollout.group_size", 8,
+      "K: responses sampled per prompt (one group)"), 1, 4096));
+  public static final Setting<Integer> GROUPS_PER_BATCH = declare(within(Setting.integer("rollout.groups_per_batch", 1,
+      "groups a worker samples together in one batched generation"), 1, 4096));
+  public static final Setting<Integer> MAX_NEW_TOKENS = declare(within(Setting.integer("rollout.max_new_tokens", 8,
+      "response length limit; a response that reaches it without a stop token is truncated"), 1, 1048576));
+  public static final Setting<Double> TEMPERATURE = declare(Setting.number("rollout.temperature", 1.0,
+      "sampling temperature; behaviour log-probs are those of the tempered distribution").check(v -> v > 0, POSITIVE));
+  public static final Setting<Integer> TOP_K = declare(Setting.integer("rollout.top_k", 0, "sample only from the k most likely tokens; 0 = off")
+      .check(v -> v >= 0, NON_NEGATIVE));
+  public static final Setting<Integer> LAG = declare(Setting.integer("rollout.lag", 0,
       "research control: workers sample with the weights exactly this many versions older than the newest (0 = newest); "
       + "trajectories are then between lag and lag + max_staleness versions old; lag + 2 versions are kept in memory")
-      .check(v -> v >= 0 && v <= 256, "must be between 0 and 256");
-  public static final Setting<Integer> SLOTS = within(Setting.integer("rollout.slots", 0,
+      .check(v -> v >= 0 && v <= 256, "must be between 0 and 256"));
+  public static final Setting<Integer> SLOTS = declare(within(Setting.integer("rollout.slots", 0,
       "sequences a worker decodes together (continuous batching: a finished response's slot takes the next one at "
-      + "once); 0 = group_size × groups_per_batch"), 0, 65536);
-  public static final Setting<String> PARTIAL = Setting.choice("rollout.partial", "auto", List.of("auto", "true", "false"),
+      + "once); 0 = group_size × groups_per_batch"), 0, 65536));
+  public static final Setting<String> PARTIAL = declare(Setting.choice("rollout.partial", "auto", List.of("auto", "true", "false"),
       "partial rollouts: load a new policy version between two tokens and continue the responses in flight (each "
       + "token records its version; staleness counts from a response's oldest token); false = only between responses, "
-      + "so a group has one version; auto = true for a Hugging Face model, false for the built-in one");
-  public static final Setting<Integer> MAX_INVALID_REWARDS = Setting.integer("rollout.max_invalid_rewards", 100,
+      + "so a group has one version; auto = true for a Hugging Face model, false for the built-in one"));
+  public static final Setting<Integer> MAX_INVALID_REWARDS = declare(Setting.integer("rollout.max_invalid_rewards", 100,
       "responses whose reward function throws or returns NaN/infinity are counted (rollout/invalid_rewards) and their "
       + "groups skipped; past this many (per rollout process) the run stops with an error naming the reward function")
-      .check(v -> v >= 0, NON_NEGATIVE);
-  public static final Setting<Double> TOP_P = Setting.number("rollout.top_p", 1.0, "nucleus sampling mass; 1 = off")
-      .check(v -> v > 0 && v <= 1, "must be in (0, 1]");
+      .check(v -> v >= 0, NON_NEGATIVE));
+  public static final Setting<Double> TOP_P = declare(Setting.number("rollout.top_p", 1.0, "nucleus sampling mass; 1 = off")
+      .check(v -> v > 0 && v <= 1, "must be in (0, 1]"));
 
   // --- trainer
-  public static final Setting<Integer> STEPS = Setting.integer("trainer.steps", 100, "optimizer steps (policy versions published)")
-      .check(v -> v > 0, POSITIVE);
-  public static final Setting<Integer> GROUPS_PER_STEP = within(Setting.integer("trainer.groups_per_step", 8,
-      "B: groups in one optimizer batch"), 1, 1000000);
-  public static final Setting<Integer> MINI_BATCHES = within(Setting.integer("trainer.mini_batches", 1,
+  public static final Setting<Integer> STEPS = declare(Setting.integer("trainer.steps", 100, "optimizer steps (policy versions published)")
+      .check(v -> v > 0, POSITIVE));
+  public static final Setting<Integer> GROUPS_PER_STEP = declare(within(Setting.integer("trainer.groups_per_step", 8,
+      "B: groups in one optimizer batch"), 1, 1000000));
+  public static final Setting<Integer> MINI_BATCHES = declare(within(Setting.integer("trainer.mini_batches", 1,
       "optimizer updates per step: the B groups are split into this many mini-batches (must divide groups_per_step); "
-      + "the proximal log-probs ℓold are those before the first"), 1, 1000000);
-  public static final Setting<Double> LR = Setting.number("trainer.lr", 1e-3, "peak learning rate (AdamW)").check(v -> v > 0, POSITIVE);
-  public static final Setting<Double> WEIGHT_DECAY = Setting.number("trainer.weight_decay", 0.0,
-      "decoupled weight decay (AdamW), applied to matrices only").check(v -> v >= 0, NON_NEGATIVE);
-  public static final Setting<Double> BETA1 = Setting.number("trainer.beta1", 0.9, "AdamW β1")
-      .check(v -> v >= 0 && v < 1, "must be in [0, 1)");
-  public static final Setting<Double> BETA2 = Setting.number("trainer.beta2", 0.999, "AdamW β2")
-      .check(v -> v >= 0 && v < 1, "must be in [0, 1)");
-  public static final Setting<Double> ADAM_EPS = Setting.number("trainer.adam_eps", 1e-8, "AdamW ε").check(v -> v > 0, POSITIVE);
-  public static final Setting<Double> GRAD_CLIP = Setting.number("trainer.grad_clip", 1.0,
-      "global gradient-norm clip; 0 = off").check(v -> v >= 0, NON_NEGATIVE);
-  public static final Setting<Integer> WARMUP_STEPS = Setting.integer("trainer.warmup_steps", 0, "linear LR warm-up steps")
-      .check(v -> v >= 0, NON_NEGATIVE);
-  public static final Setting<String> LR_SCHEDULE = Setting.choice("trainer.lr_schedule", "constant",
-      List.of("constant", "cosine"), "LR after warm-up: constant, or cosine decay to 10% of lr at the last step");
-  public static final Setting<Integer> CHECKPOINT_EVERY = Setting.integer("trainer.checkpoint_every", 0,
-      "save a checkpoint every N steps (and always at the end); 0 = only at the end").check(v -> v >= 0, NON_NEGATIVE);
-  public static final Setting<Integer> MAX_NONFINITE_STEPS = Setting.integer("trainer.max_nonfinite_steps", 10,
+      + "the proximal log-probs ℓold are those before the first"), 1, 1000000));
+  public static final Setting<Double> LR = declare(Setting.number("trainer.lr", 1e-3, "peak learning rate (AdamW)").check(v -> v > 0, POSITIVE));
+  public static final Setting<Double> WEIGHT_DECAY = declare(Setting.number("trainer.weight_decay", 0.0,
+      "decoupled weight decay (AdamW), applied to matrices only").check(v -> v >= 0, NON_NEGATIVE));
+  public static final Setting<Double> BETA1 = declare(Setting.number("trainer.beta1", 0.9, "AdamW β1")
+      .check(v -> v >= 0 && v < 1, "must be in [0, 1)"));
+  public static final Setting<Double> BETA2 = declare(Setting.number("trainer.beta2", 0.999, "AdamW β2")
+      .check(v -> v >= 0 && v < 1, "must be in [0, 1)"));
+  public static final Setting<Double> ADAM_EPS = declare(Setting.number("trainer.adam_eps", 1e-8, "AdamW ε").check(v -> v > 0, POSITIVE));
+  public static final Setting<Double> GRAD_CLIP = declare(Setting.number("trainer.grad_clip", 1.0,
+      "global gradient-norm clip; 0 = off").check(v -> v >= 0, NON_NEGATIVE));
+  public static final Setting<Integer> WARMUP_STEPS = declare(Setting.integer("trainer.warmup_steps", 0, "linear LR warm-up steps")
+      .check(v -> v >= 0, NON_NEGATIVE));
+  public static final Setting<String> LR_SCHEDULE = declare(Setting.choice("trainer.lr_schedule", "constant",
+      List.of("constant", "cosine"), "LR after warm-up: constant, or cosine decay to 10% of lr at the last step"));
+  public static final Setting<Integer> CHECKPOINT_EVERY = declare(Setting.integer("trainer.checkpoint_every", 0,
+      "save a checkpoint every N steps (and always at the end); 0 = only at the end").check(v -> v >= 0, NON_NEGATIVE));
+  public static final Setting<Integer> MAX_NONFINITE_STEPS = declare(Setting.integer("trainer.max_nonfinite_steps", 10,
       "stop the run with an error after this many consecutive steps whose loss or gradient was NaN or infinite "
-      + "(their updates are skipped)").check(v -> v > 0, POSITIVE);
+      + "(their updates are skipped)").check(v -> v > 0, POSITIVE));
 
   // --- algorithm
-  public static final Setting<String> ALGORITHM = Setting.string("algorithm.name", "grpo",
-      "registered algorithm; its parameters are listed below under algorithm.name: <name>");
+  public static final Setting<String> ALGORITHM = declare(Setting.string("algorithm.name", "grpo",
+      "registered algorithm; its parameters are listed below under algorithm.name: <name>"));
 
   // --- devices
-  public static final Setting<String> TRAINER_DEVICE = Setting.string("devices.trainer", "auto",
+  public static final Setting<String> TRAINER_DEVICE = declare(Setting.string("devices.trainer", "auto",
       "where the trainer computes: auto (cuda:0 when a GPU is visible, else the CPU), cpu or cuda:N")
-      .check(v -> v.strip().matches(DEVICE_PATTERN), "must be auto, cpu or cuda:N");
-  public static final Setting<String> ROLLOUT_DEVICE = Setting.string("devices.rollout", "auto",
+      .check(v -> v.strip().matches(DEVICE_PATTERN), "must be auto, cpu or cuda:N"));
+  public static final Setting<String> ROLLOUT_DEVICE = declare(Setting.string("devices.rollout", "auto",
       "where the rollout workers compute: auto, cpu or cuda:N")
-      .check(v -> v.strip().matches(DEVICE_PATTERN), "must be auto, cpu or cuda:N");
-  public static final Setting<Integer> THREADS = Setting.integer("devices.threads", 1,
-      "PyTorch intra-op threads per component (trainer, each worker); 0 = all cores").check(v -> v >= 0, NON_NEGATIVE);
+      .check(v -> v.strip().matches(DEVICE_PATTERN), "must be auto, cpu or cuda:N"));
+  public static final Setting<Integer> THREADS = declare(Setting.integer("devices.threads", 1,
+      "PyTorch intra-op threads per component (trainer, each worker); 0 = all cores").check(v -> v >= 0, NON_NEGATIVE));
 
   // --- datastore
-  public static final Setting<String> STORE = Setting.choice("datastore.type", "memory", List.of("memory", "kafka"),
+  public static final Setting<String> STORE = declare(Setting.choice("datastore.type", "memory", List.of("memory", "kafka"),
       "trajectory store: memory (in-process, bounded) or kafka (a durable log; trainer and rollout workers may run as "
-      + "separate processes: asyncrl launch / trainer / rollout-worker)");
-  public static final Setting<Integer> STORE_CAPACITY = within(Setting.integer("datastore.capacity", 64,
-      "groups the store holds before append blocks (backpressure)"), 1, 1000000);
+      + "separate processes: asyncrl launch / trainer / rollout-worker)"));
+  public static final Setting<Integer> STORE_CAPACITY = declare(within(Setting.integer("datastore.capacity", 64,
+      "groups the store holds before append blocks (backpressure)"), 1, 1000000));
 
-  /** Every base key, in the order of the resolved YAML. */
-  public static final Setting<String> KAFKA_BOOTSTRAP = Setting.string("datastore.bootstrap", "localhost:9092",
-      "kafka: bootstrap.servers of the cluster (asyncrl launch --embedded-kafka sets it)");
-  public static final Setting<Integer> KAFKA_CONNECT_TIMEOUT = within(Setting.integer("datastore.connect_timeout_s", 30,
-      "kafka: a process that cannot reach the broker within this many seconds stops with an error"), 1, 3600);
-  public static final Setting<String> KAFKA_TOPIC = Setting.string("datastore.topic", "",
-      "kafka: the trajectory topic; '' = asyncrl.<name>. Also uses <topic>.dead-letter and <topic>.weights (compacted)");
-  public static final Setting<Integer> KAFKA_PARTITIONS = within(Setting.integer("datastore.partitions", 1,
+  public static final Setting<String> KAFKA_BOOTSTRAP = declare(Setting.string("datastore.bootstrap", "localhost:9092",
+      "kafka: bootstrap.servers of the cluster (asyncrl launch --embedded-kafka sets it)"));
+  public static final Setting<Integer> KAFKA_CONNECT_TIMEOUT = declare(within(Setting.integer("datastore.connect_timeout_s", 30,
+      "kafka: a process that cannot reach the broker within this many seconds stops with an error"), 1, 3600));
+  public static final Setting<String> KAFKA_TOPIC = declare(Setting.string("datastore.topic", "",
+      "kafka: the trajectory topic; '' = asyncrl.<name>. Also uses <topic>.dead-letter and <topic>.weights (compacted)"));
+  public static final Setting<Integer> KAFKA_PARTITIONS = declare(within(Setting.integer("datastore.partitions", 1,
       "kafka: partitions of the trajectory topic when asyncrl creates it (records are keyed by group id). One keeps the "
       + "trainer reading in append order; more raise throughput but interleave partitions, so more groups may arrive "
-      + "late and be dropped as stale"), 1, 10000);
-  public static final Setting<Integer> KAFKA_REPLICATION = Setting.integer("datastore.replication", 1,
-      "kafka: replication factor of the topics asyncrl creates").check(v -> v > 0 && v <= Short.MAX_VALUE, POSITIVE);
-  public static final Setting<String> KAFKA_COMPRESSION = Setting.choice("datastore.compression", "lz4",
-      List.of("none", "gzip", "snappy", "lz4", "zstd"), "kafka: producer compression");
-  public static final Setting<String> WEIGHTS_DIR = Setting.string("datastore.weights_dir", "",
+      + "late and be dropped as stale"), 1, 10000));
+  public static final Setting<Integer> KAFKA_REPLICATION = declare(Setting.integer("datastore.replication", 1,
+      "kafka: replication factor of the topics asyncrl creates").check(v -> v > 0 && v <= Short.MAX_VALUE, POSITIVE));
+  public static final Setting<String> KAFKA_COMPRESSION = declare(Setting.choice("datastore.compression", "lz4",
+      List.of("none", "gzip", "snappy", "lz4", "zstd"), "kafka: producer compression"));
+  public static final Setting<String> WEIGHTS_DIR = declare(Setting.string("datastore.weights_dir", "",
       "kafka: folder (local, or shared by every machine) where the trainer writes each published version as "
       + "safetensors; '' = <run folder>/weights. Extra Kafka client properties (security.protocol, sasl.*, ssl.*) go "
-      + "under datastore.client and are passed through unchanged");
+      + "under datastore.client and are passed through unchanged"));
 
-  public static final List<Setting<?>> BASE = List.of(
-      NAME, SEED, MAX_STALENESS, OUTPUT_DIR,
-      D_MODEL, N_LAYERS, N_HEADS, D_FF, MAX_SEQ_LEN, MODEL_PATH, MODEL_DTYPE,
-      LORA_RANK, LORA_ALPHA, LORA_DROPOUT, LORA_TARGETS, LORA_SAVE_MERGED,
-      TASK, DIGITS, TASK_DATA, TASK_EVAL_DATA, QUESTION_FIELD, ANSWER_FIELD, PROMPT_TEMPLATE, SYSTEM_PROMPT, CHAT_TEMPLATE,
-      EVAL_EVERY, EVAL_SIZE,
-      WORKERS, GROUP_SIZE, GROUPS_PER_BATCH, MAX_NEW_TOKENS, TEMPERATURE, TOP_K, TOP_P, LAG, SLOTS, PARTIAL, MAX_INVALID_REWARDS,
-      STEPS, GROUPS_PER_STEP, MINI_BATCHES, LR, WEIGHT_DECAY, BETA1, BETA2, ADAM_EPS, GRAD_CLIP, WARMUP_STEPS, LR_SCHEDULE, CHECKPOINT_EVERY,
-      MAX_NONFINITE_STEPS,
-      ALGORITHM,
-      TRAINER_DEVICE, ROLLOUT_DEVICE, THREADS,
-      STORE, STORE_CAPACITY, KAFKA_BOOTSTRAP, KAFKA_CONNECT_TIMEOUT, KAFKA_TOPIC, KAFKA_PARTITIONS, KAFKA_REPLICATION, KAFKA_COMPRESSION,
-      WEIGHTS_DIR);
+  /** Every base key, in declaration order (the order of the resolved YAML and the reference page). */
+  public static final List<Setting<?>> BASE = List.copyOf(DECLARED);
 
   /** The job schema with {@code algorithms} as the choices of {@code algorithm.name}. */
   public static ConfigSchema with(List<Variant> algorithms) {
