@@ -225,7 +225,11 @@ public final class JobRunner {
     int[] lastStep = {resumedStep};
     try (JsonlMetricsSink metrics = new JsonlMetricsSink(run.metrics(), true);
          GroupLedger ledger = new GroupLedger(run.ledger())) {
+      int keep = job.get(JobSchema.KEEP_CHECKPOINTS);
       Consumer<StepReport> onStep = report -> {
+        if (keep > 0) {
+          TrainerCheckpoint.prune(run.checkpoints(), keep);
+        }
         ledger.record(report);
         metrics.record(report.step(), report.metrics());
         if (progress != null) {
@@ -236,6 +240,9 @@ public final class JobRunner {
         options.listener().accept(report);
       };
       wire(job, model, kafka, memoryStore, run, latest, options.workers(), onStep, log);
+      if (keep > 0) {
+        TrainerCheckpoint.prune(run.checkpoints(), keep); // the last step's checkpoint came after its report
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot close the logs of " + run.dir() + ": " + e.getMessage(), e);
     } finally {

@@ -227,4 +227,14 @@ class JobRunnerTest {
     }
     assertFalse(Files.exists(dir.resolve("step-3")));
   }
+
+  @Test
+  void onlyTheNewestCheckpointsAreKeptWhenAsked() throws Exception {
+    JobConfig job = job("trainer.steps=7", "trainer.checkpoint_every=1", "trainer.keep_checkpoints=2");
+    run(job, new RecordingStore(job.get(JobSchema.STORE_CAPACITY)), tmp);
+    try (var dirs = Files.list(tmp.resolve("checkpoints"))) {
+      assertEquals(List.of("step-6", "step-7"), dirs.map(d -> d.getFileName().toString()).sorted().toList());
+    }
+    assertTrue(Files.exists(tmp.resolve("checkpoints/step-7/manifest.json")));
+  }
 }

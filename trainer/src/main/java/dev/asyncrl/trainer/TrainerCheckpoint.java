@@ -128,6 +128,30 @@ public final class TrainerCheckpoint {
   }
 
   /**
+   * Deletes all but the newest {@code keep} complete checkpoints under {@code root} (complete: the manifest,
+   * written last, is there), and any incomplete one older than those; never the newest complete one.
+   *
+   * @return the folders deleted
+   */
+  public static List<Path> prune(Path root, int keep) {
+    List<Path> deleted = new ArrayList<>();
+    int complete = 0;
+    for (Path dir : candidates(root)) {
+      if (complete >= keep) {
+        try {
+          deleteTree(dir);
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot delete old checkpoint " + dir + ": " + describe(e), e);
+        }
+        deleted.add(dir);
+      } else if (Files.isRegularFile(dir.resolve(MANIFEST))) {
+        complete++;
+      }
+    }
+    return deleted;
+  }
+
+  /**
    * The newest {@code step-N} folder under {@code root} whose manifest verifies. Each newer folder that does not
    * is reported to {@code warn} by name and reason, and skipped.
    *

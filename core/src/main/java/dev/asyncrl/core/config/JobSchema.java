@@ -156,6 +156,10 @@ public final class JobSchema {
       List.of("constant", "cosine"), "LR after warm-up: constant, or cosine decay to 10% of lr at the last step"));
   public static final Setting<Integer> CHECKPOINT_EVERY = declare(Setting.integer("trainer.checkpoint_every", 0,
       "save a checkpoint every N steps (and always at the end); 0 = only at the end").check(v -> v >= 0, NON_NEGATIVE));
+  public static final Setting<Integer> KEEP_CHECKPOINTS = declare(Setting.integer("trainer.keep_checkpoints", 0,
+      "keep only the newest N checkpoints, deleting older ones as new ones are written (N + 1 while one is "
+      + "being written); 0 = keep all")
+      .check(v -> v >= 0, NON_NEGATIVE));
   public static final Setting<Integer> MAX_NONFINITE_STEPS = declare(Setting.integer("trainer.max_nonfinite_steps", 10,
       "stop the run with an error after this many consecutive steps whose loss or gradient was NaN or infinite "
       + "(their updates are skipped)").check(v -> v > 0, POSITIVE));
