@@ -96,12 +96,13 @@ final class SweepCommand implements Callable<Integer> {
     // A point interrupted earlier resumes from its checkpoint; a finished one is only summarized again.
     JobRunner.Outcome outcome = JobRunner.train(job, JobRunner.Options.of(job)
         .withRunDir(spec.folder().resolve(point.label())), line -> {});
-    if (outcome.alreadyComplete()) {
-      System.out.println("done already: " + point.label());
-    }
     RunFolder run = outcome.run();
     Path result = run.dir().resolve("result.json");
     ObjectMapper json = new ObjectMapper();
+    if (outcome.alreadyComplete() && Files.isRegularFile(result)) {
+      System.out.println("done already: " + point.label());
+      return new SweepSummary.Row(point, json.readValue(result.toFile(), RunResult.class));
+    }
     RunResult r = RunResult.of(MetricsLog.read(run.metrics()), spec.targetReward(), spec.finalWindow());
     Path tmp = run.dir().resolve("result.json.tmp");
     json.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), r);

@@ -126,12 +126,13 @@ class SweepTest {
     assertEquals(5, Files.readAllLines(out.resolve("summary.csv")).size(), "header + 4 runs");
     assertTrue(Files.readString(out.resolve("summary.md")).contains("| algorithm.name=vcpo | 2 |"));
 
-    // Resume: a finished run is kept as is; a run without result.json (interrupted) is trained again.
+    // Resume: a finished run is kept as is; a run killed before its first checkpoint is trained again.
     Path finished = out.resolve("algorithm.name=grpo,seed=1/result.json");
     Files.setLastModifiedTime(finished, FileTime.fromMillis(1_000));
     Path interrupted = out.resolve("algorithm.name=vcpo,seed=1");
     Files.delete(interrupted.resolve("result.json"));
     Files.writeString(interrupted.resolve("metrics.jsonl"), "{\"step\": 1}\n");
+    dev.asyncrl.runtime.JobRunner.clear(interrupted.resolve("checkpoints"));
     assertEquals(0, AsyncRlCommand.execute("sweep", file.toString()));
     assertEquals(FileTime.fromMillis(1_000), Files.getLastModifiedTime(finished));
     assertTrue(Files.isRegularFile(interrupted.resolve("result.json")));
