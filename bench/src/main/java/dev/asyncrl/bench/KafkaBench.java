@@ -1,5 +1,6 @@
 package dev.asyncrl.bench;
 
+import dev.asyncrl.core.FileTrees;
 import dev.asyncrl.runtime.weights.CheckpointPublisher;
 import dev.asyncrl.runtime.weights.RemoteWeights;
 
@@ -25,7 +26,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,7 +33,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongFunction;
-import java.util.stream.Stream;
 
 /**
  * The Kafka benchmarks of {@code asyncrl bench}: trajectory-group throughput and end-to-end latency through
@@ -276,9 +275,7 @@ final class KafkaBench implements AutoCloseable {
     if (broker != null) {
       broker.stop();
     }
-    try (Stream<Path> files = Files.walk(scratch)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    FileTrees.delete(scratch);
   }
 
   static String describe(Throughput t) {

@@ -16,7 +16,6 @@ import dev.asyncrl.trainer.Trainer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**

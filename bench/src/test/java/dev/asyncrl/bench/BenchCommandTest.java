@@ -3,31 +3,15 @@ package dev.asyncrl.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.asyncrl.cli.AsyncRlCommand;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import dev.asyncrl.cli.Console;
+import dev.asyncrl.cli.Console.Outcome;
 import org.junit.jupiter.api.Test;
 
 /** The bench command's own checks; the benchmarks themselves are run by hand (they measure, not test). */
 class BenchCommandTest {
 
-  record Outcome(int code, String out, String err) {}
-
   static Outcome run(String... args) {
-    PrintStream savedErr = System.err;
-    PrintStream savedOut = System.out;
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      return new Outcome(AsyncRlCommand.execute(new BenchCommand(), args), out.toString(StandardCharsets.UTF_8),
-          err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setErr(savedErr);
-      System.setOut(savedOut);
-    }
+    return Console.run(new BenchCommand(), args);
   }
 
   @Test

@@ -77,13 +77,7 @@ final class LaunchCommand implements Callable<Integer> {
     kafkaOverrides.add(KAFKA);
     JobConfig job = arguments.load(KAFKA);
     if (run.dryRun) {
-      if (embeddedKafka) {
-        JobRunner.check(job, false);
-        System.out.print(job.resolvedYaml());
-        System.out.println("# dry run: every check passed (the embedded broker is started by the launch itself)");
-      } else {
-        run.dryRun(job);
-      }
+      run.dryRun(job, !embeddedKafka);
       return 0;
     }
     JobRunner.check(job, false);
@@ -108,8 +102,7 @@ final class LaunchCommand implements Callable<Integer> {
       }
       int step = JobRunner.checkpointedStep(dir);
       if (step >= job.get(JobSchema.STEPS)) {
-        log.accept("[launch] run " + dir + " is already complete (step " + step + " of " + job.get(JobSchema.STEPS)
-            + "); nothing to do (--fresh starts it over)");
+        log.accept("[launch] " + JobRunner.completeMessage(dir, step, job.get(JobSchema.STEPS)));
         return 0;
       }
       return superviseHere(dir, job, childOverrides, log, started);

@@ -26,11 +26,10 @@ final class RoleCommands {
     public Integer call() throws Exception {
       JobConfig job = arguments.load();
       if (run.dryRun) {
-        run.dryRun(job);
+        run.dryRun(job, true);
         return 0;
       }
-      JobRunner.Options options = JobRunner.Options.of(job).withRunDir(run.runDir(job)).withStart(run.startMode())
-          .withWorkers(JobRunner.Workers.SEPARATE_PROCESSES)
+      JobRunner.Options options = run.options(job).withWorkers(JobRunner.Workers.SEPARATE_PROCESSES)
           .withProgress(new ProgressLine.Target(System.out, false));
       JobRunner.Outcome outcome = JobRunner.train(job, options, System.out::println);
       if (!outcome.alreadyComplete()) {

@@ -38,15 +38,24 @@ final class RunArguments {
     return (runDir != null ? runDir : JobRunner.defaultRunDir(job)).toAbsolutePath();
   }
 
-  /** For {@code --dry-run}: checks {@code job} and prints its resolved configuration and run folder. */
-  void dryRun(JobConfig job) {
-    JobRunner.check(job, true);
+  /** The runner's options for these arguments: the run folder and how to start. */
+  JobRunner.Options options(JobConfig job) {
+    return JobRunner.Options.of(job).withRunDir(runDir(job)).withStart(startMode());
+  }
+
+  /**
+   * For {@code --dry-run}: checks {@code job} (with {@code broker}, the Kafka broker too) and prints its resolved
+   * configuration and run folder.
+   */
+  void dryRun(JobConfig job, boolean broker) {
+    JobRunner.check(job, broker);
     System.out.print(job.resolvedYaml());
     Path dir = runDir(job);
     int step = JobRunner.checkpointedStep(dir);
     System.out.println("# run folder: " + dir + (step == 0 ? "" : startMode() == JobRunner.Start.FRESH
         ? " (holds a run at step " + step + "; --fresh would delete it)"
         : " (resumes at step " + step + " of " + job.get(JobSchema.STEPS) + ")"));
-    System.out.println("# dry run: every check passed; nothing was trained or written");
+    System.out.println("# dry run: every check passed" + (broker ? "" : " (the broker is started by the launch itself)")
+        + "; nothing was trained or written");
   }
 }

@@ -23,11 +23,10 @@ final class TrainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     JobConfig job = this.job.load();
     if (run.dryRun) {
-      run.dryRun(job);
+      run.dryRun(job, true);
       return 0;
     }
-    JobRunner.Options options = JobRunner.Options.of(job).withRunDir(run.runDir(job)).withStart(run.startMode())
-        .withProgress(ProgressLine.Target.console());
+    JobRunner.Options options = run.options(job).withProgress(ProgressLine.Target.console());
     System.out.println("run folder: " + options.runDir());
     JobRunner.Outcome outcome = JobRunner.train(job, options, System.out::println);
     if (!outcome.alreadyComplete()) {

@@ -2,9 +2,6 @@ package dev.asyncrl.cli;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,24 +41,6 @@ class BadInputTest {
     Files.writeString(dir.resolve("two.yaml"), "name: a\n---\nname: b\n");
     Files.writeString(dir.resolve("a-file"), "x");
     Files.createDirectories(dir.resolve("a-folder"));
-  }
-
-  record Outcome(int code, String out, String err) {}
-
-  static Outcome run(String... args) {
-    PrintStream savedErr = System.err;
-    PrintStream savedOut = System.out;
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-    try {
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
-      return new Outcome(AsyncRlCommand.execute(args), stdout.toString(StandardCharsets.UTF_8),
-          err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setErr(savedErr);
-      System.setOut(savedOut);
-    }
   }
 
   /** {@code args} with {@code %J} (the job file) and {@code %D} (the test folder); the expected start of the error line. */
@@ -106,7 +85,7 @@ class BadInputTest {
     for (String a : args.equals("(no arguments)") ? new String[0] : args.split(" ")) {
       argv.add(a.replace("%J", job.toString()).replace("%D", dir.toString()));
     }
-    Outcome o = run(argv.toArray(String[]::new));
+    Console.Outcome o = Console.asyncrl(argv.toArray(String[]::new));
     String err = o.err().strip();
     assertEquals(2, o.code(), () -> "stdout:\n" + o.out() + "\nstderr:\n" + o.err());
     assertEquals(1, err.lines().count(), () -> "one line expected:\n" + err);
@@ -118,7 +97,7 @@ class BadInputTest {
   @Test
   void everyCommandHasHelp() {
     for (String command : List.of("train", "launch", "trainer", "rollout-worker", "sweep", "config-reference")) {
-      Outcome o = run(command, "--help");
+      Console.Outcome o = Console.asyncrl(command, "--help");
       assertEquals(0, o.code(), command + ": " + o.err());
       assertTrue(o.out().startsWith("Usage: asyncrl " + command), command + ": " + o.out());
     }

@@ -39,7 +39,7 @@ class FullDiskTest {
           rollout: {workers: 1, group_size: 4, max_new_tokens: 5}
           trainer: {steps: 3, groups_per_step: 2}
           """.formatted(disk));
-      BadInputTest.Outcome o = BadInputTest.run("train", job.toString());
+      Console.Outcome o = Console.asyncrl("train", job.toString());
       assertEquals(1, o.code(), o.out() + o.err());
       List<String> errors = o.err().lines().filter(l -> l.startsWith("error: ")).toList();
       assertEquals(1, errors.size(), o.err());

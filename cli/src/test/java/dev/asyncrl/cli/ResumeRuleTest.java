@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.asyncrl.core.config.JobConfig;
 import dev.asyncrl.datastore.kafka.EmbeddedKafkaBroker;
+import dev.asyncrl.datastore.kafka.TrajectoryLogEnd;
 import dev.asyncrl.runtime.JobRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,29 +51,29 @@ class ResumeRuleTest {
     Path runDir = dir.resolve("runs/rule");
     String memory = "datastore.type=memory";
 
-    BadInputTest.Outcome first = BadInputTest.run("train", config.toString(), "--set", memory);
+    Console.Outcome first = Console.asyncrl("train", config.toString(), "--set", memory);
     assertEquals(0, first.code(), first.err());
     assertEquals(range(1, 4), steps(runDir));
 
-    BadInputTest.Outcome again = BadInputTest.run("train", config.toString(), "--set", memory);
+    Console.Outcome again = Console.asyncrl("train", config.toString(), "--set", memory);
     assertEquals(0, again.code(), again.err());
     assertTrue(again.out().contains("is already complete (step 4 of 4)"), again.out());
     assertEquals(range(1, 4), steps(runDir), "a finished run is left alone");
 
-    BadInputTest.Outcome longer = BadInputTest.run("train", config.toString(), "--set", memory, "--set",
+    Console.Outcome longer = Console.asyncrl("train", config.toString(), "--set", memory, "--set",
         "trainer.steps=7");
     assertEquals(0, longer.code(), longer.err());
     assertTrue(longer.out().contains("resumed from " + runDir.resolve("checkpoints/step-4") + ": step 4"), longer.out());
     assertEquals(range(1, 7), steps(runDir), "each step once, across the resume");
     assertTrue(Files.exists(runDir.resolve("checkpoints/step-7/manifest.json")));
 
-    BadInputTest.Outcome fresh = BadInputTest.run("train", config.toString(), "--set", memory, "--fresh");
+    Console.Outcome fresh = Console.asyncrl("train", config.toString(), "--set", memory, "--fresh");
     assertEquals(0, fresh.code(), fresh.err());
     assertFalse(fresh.out().contains("resumed from"), fresh.out());
     assertEquals(range(1, 4), steps(runDir), "--fresh starts over");
     assertFalse(Files.exists(runDir.resolve("checkpoints/step-7")), "--fresh removed the old run");
 
-    BadInputTest.Outcome dry = BadInputTest.run("train", config.toString(), "--set", memory, "--dry-run");
+    Console.Outcome dry = Console.asyncrl("train", config.toString(), "--set", memory, "--dry-run");
     assertEquals(0, dry.code(), dry.err());
     assertTrue(dry.out().contains("type: memory") && dry.out().contains("resumes at step 4 of 4")
         && dry.out().contains("every check passed"), dry.out());
@@ -86,21 +87,21 @@ class ResumeRuleTest {
       JobConfig job = JobRunner.load(config, List.of(bootstrap));
 
       // train with datastore.type: kafka: the groups go through the topic (workers are threads of this process).
-      BadInputTest.Outcome train = BadInputTest.run("train", config.toString(), "--set", bootstrap, "--run-dir",
+      Console.Outcome train = Console.asyncrl("train", config.toString(), "--set", bootstrap, "--run-dir",
           dir.resolve("train-run").toString());
       assertEquals(0, train.code(), train.err());
-      long appended = JobRunner.kafka(job).trajectoryLogEnd();
+      long appended = TrajectoryLogEnd.of(JobRunner.kafka(job));
       assertTrue(appended >= 3 * 4, "at least the trained groups are in the topic, got " + appended);
       assertEquals(range(1, 3), steps(dir.resolve("train-run")));
 
       // launch: separate processes; then a second launch of the finished run does nothing.
       Path launchRun = dir.resolve("launch-run");
       String topic = "datastore.topic=launch-rule";
-      BadInputTest.Outcome launch = BadInputTest.run("launch", config.toString(), "--set", bootstrap, "--set", topic,
+      Console.Outcome launch = Console.asyncrl("launch", config.toString(), "--set", bootstrap, "--set", topic,
           "--workers", "1", "--run-dir", launchRun.toString());
       assertEquals(0, launch.code(), launch.out() + launch.err());
       assertEquals(range(1, 3), steps(launchRun));
-      BadInputTest.Outcome relaunch = BadInputTest.run("launch", config.toString(), "--set", bootstrap, "--set", topic,
+      Console.Outcome relaunch = Console.asyncrl("launch", config.toString(), "--set", bootstrap, "--set", topic,
           "--workers", "1", "--run-dir", launchRun.toString());
       assertEquals(0, relaunch.code(), relaunch.err());
       assertTrue(relaunch.out().contains("is already complete (step 3 of 3)"), relaunch.out());

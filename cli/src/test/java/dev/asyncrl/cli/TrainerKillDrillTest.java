@@ -1,6 +1,5 @@
 package dev.asyncrl.cli;
 
-
 import dev.asyncrl.runtime.FaultDrill;
 import dev.asyncrl.runtime.JobRunner;
 
@@ -8,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.asyncrl.core.config.JobConfig;
 import dev.asyncrl.datastore.kafka.EmbeddedKafkaBroker;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;

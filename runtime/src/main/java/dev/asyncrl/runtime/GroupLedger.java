@@ -1,16 +1,12 @@
 package dev.asyncrl.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.asyncrl.core.JsonLines;
 import dev.asyncrl.trainer.StepReport;
-import java.io.BufferedWriter;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * {@code groups.jsonl} in the run folder: per step, the group ids trained, dropped as stale and filtered. With
@@ -20,32 +16,22 @@ final class GroupLedger implements AutoCloseable {
 
   /** The sequence part of a group id (see {@code RolloutWorker.groupId}): its low 40 bits. */
   private static final long SEQUENCE_MASK = (1L << 40) - 1;
+  private static final String[] OUTCOMES = {"trained", "dropped", "filtered"};
 
-  private final ObjectMapper json = new ObjectMapper();
-  private final BufferedWriter out;
+  private final JsonLines.Appender out;
 
   GroupLedger(Path file) {
-    try {
-      out = Files.newBufferedWriter(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
-    }
+    out = new JsonLines.Appender(file);
   }
 
   void record(StepReport r) {
-    ObjectNode line = json.createObjectNode();
+    ObjectNode line = JsonNodeFactory.instance.objectNode();
     line.put("step", r.step());
     line.put("version", r.version());
     r.trainedGroups().forEach(line.putArray("trained")::add);
     r.droppedGroups().forEach(line.putArray("dropped")::add);
     r.filteredGroups().forEach(line.putArray("filtered")::add);
-    try {
-      out.write(json.writeValueAsString(line));
-      out.newLine();
-      out.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot append to groups.jsonl", e);
-    }
+    out.append(line);
   }
 
   /**
@@ -58,8 +44,8 @@ final class GroupLedger implements AutoCloseable {
     }
     long max = -1;
     for (JsonLines.Line line : JsonLines.read(file)) {
-      for (String field : new String[] {"trained", "dropped", "filtered"}) {
-        for (JsonNode id : line.value().path(field)) {
+      for (String outcome : OUTCOMES) {
+        for (JsonNode id : line.value().path(outcome)) {
           max = Math.max(max, id.asLong() & SEQUENCE_MASK);
         }
       }
@@ -68,7 +54,7 @@ final class GroupLedger implements AutoCloseable {
   }
 
   @Override
-  public void close() throws IOException {
+  public void close() {
     out.close();
   }
 }

@@ -1,10 +1,13 @@
 package dev.asyncrl.runtime;
 
+import ai.djl.Device;
 import dev.asyncrl.algorithms.Algorithm;
 import dev.asyncrl.algorithms.AlgorithmRegistry;
 import dev.asyncrl.core.BadInputException;
 import dev.asyncrl.core.config.JobConfig;
 import dev.asyncrl.core.config.JobSchema;
+import dev.asyncrl.core.FileTrees;
+import dev.asyncrl.core.JsonLines;
 import dev.asyncrl.core.metrics.JsonlMetricsSink;
 import dev.asyncrl.datastore.InMemoryTrajectoryStore;
 import dev.asyncrl.datastore.StalenessGate;
@@ -12,6 +15,7 @@ import dev.asyncrl.datastore.TrajectoryStore;
 import dev.asyncrl.datastore.WeightChannel;
 import dev.asyncrl.datastore.kafka.KafkaSettings;
 import dev.asyncrl.datastore.kafka.KafkaTrajectoryStore;
+import dev.asyncrl.datastore.kafka.TrajectoryLogEnd;
 import dev.asyncrl.experiments.MetricsPlot;
 import dev.asyncrl.gpu.ComputeThread;
 import dev.asyncrl.gpu.DeviceSpec;
@@ -42,6 +46,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -158,8 +163,17 @@ public final class JobRunner {
    * {@code trainer.steps} is complete.
    */
   public static int checkpointedStep(Path runDir) {
-    return TrainerCheckpoint.latestIntact(new RunFolder(runDir).checkpoints(), w -> {})
-        .map(p -> TrainerCheckpoint.state(p).step()).orElse(0);
+    return stepOf(TrainerCheckpoint.latestIntact(new RunFolder(runDir).checkpoints(), w -> {}));
+  }
+
+  private static int stepOf(Optional<Path> checkpoint) {
+    return checkpoint.map(p -> TrainerCheckpoint.state(p).step()).orElse(0);
+  }
+
+  /** What every command says about a run folder that holds a finished run. */
+  public static String completeMessage(Path runDir, int step, int steps) {
+    return "run " + runDir + " is already complete (step " + step + " of " + steps + "); nothing to do (--fresh "
+        + "starts it over)";
   }
 
   /**
@@ -207,10 +221,9 @@ public final class JobRunner {
     }
     int steps = job.get(JobSchema.STEPS);
     Optional<Path> latest = TrainerCheckpoint.latestIntact(run.checkpoints(), log);
-    int resumedStep = latest.map(p -> TrainerCheckpoint.state(p).step()).orElse(0);
+    int resumedStep = stepOf(latest);
     if (resumedStep >= steps) {
-      log.accept("run " + run.dir() + " is already complete (step " + resumedStep + " of " + steps
-          + "); nothing to do (--fresh starts it over)");
+      log.accept(completeMessage(run.dir(), resumedStep, steps));
       return new Outcome(run, resumedStep, resumedStep, true, Map.of());
     }
     if (resumedStep == 0 && job.get(JobSchema.CHECKPOINT_EVERY) == 0 && options.workers() == Workers.SEPARATE_PROCESSES) {
@@ -218,12 +231,11 @@ public final class JobRunner {
     }
     write(run.config(), job.resolvedYaml());
     // Steps after the checkpoint are trained again: the logs keep each step once.
-    JsonlMetricsSink.truncateAfter(run.metrics(), resumedStep);
-    JsonlMetricsSink.truncateAfter(run.ledger(), resumedStep);
+    JsonLines.truncateAfterStep(run.metrics(), resumedStep);
+    JsonLines.truncateAfterStep(run.ledger(), resumedStep);
     ProgressLine progress = options.progress() == null ? null : new ProgressLine(options.progress(), steps);
-    Map<String, Double>[] last = newMetricsHolder();
-    int[] lastStep = {resumedStep};
-    try (JsonlMetricsSink metrics = new JsonlMetricsSink(run.metrics(), true);
+    AtomicReference<StepReport> last = new AtomicReference<>();
+    try (JsonlMetricsSink metrics = new JsonlMetricsSink(run.metrics());
          GroupLedger ledger = new GroupLedger(run.ledger())) {
       int keep = job.get(JobSchema.KEEP_CHECKPOINTS);
       Consumer<StepReport> onStep = report -> {
@@ -235,31 +247,25 @@ public final class JobRunner {
         if (progress != null) {
           progress.update(report);
         }
-        last[0] = report.metrics();
-        lastStep[0] = report.step();
+        last.set(report);
         options.listener().accept(report);
       };
       wire(job, model, kafka, memoryStore, run, latest, options.workers(), onStep, log);
       if (keep > 0) {
         TrainerCheckpoint.prune(run.checkpoints(), keep); // the last step's checkpoint came after its report
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot close the logs of " + run.dir() + ": " + e.getMessage(), e);
     } finally {
       if (progress != null) {
         progress.close();
       }
-      if (lastStep[0] > resumedStep) {
-        MetricsPlot.renderIfPossible(run.metrics(), run.plot(), job.get(JobSchema.NAME) + " (max_staleness " + job.get(JobSchema.MAX_STALENESS)
-            + ")", log);
+      if (last.get() != null) {
+        MetricsPlot.renderIfPossible(run.metrics(), run.plot(), job.get(JobSchema.NAME) + " (max_staleness "
+            + job.get(JobSchema.MAX_STALENESS) + ")", log);
       }
     }
-    return new Outcome(run, resumedStep, lastStep[0], false, last[0] == null ? Map.of() : last[0]);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Double>[] newMetricsHolder() {
-    return (Map<String, Double>[]) new Map<?, ?>[1];
+    StepReport lastReport = last.get();
+    return lastReport == null ? new Outcome(run, resumedStep, resumedStep, false, Map.of())
+        : new Outcome(run, resumedStep, lastReport.step(), false, lastReport.metrics());
   }
 
   /** Builds the trainer side (and in-process workers), resumes from {@code checkpoint} if any, and runs. */
@@ -271,19 +277,18 @@ public final class JobRunner {
     if (kafka != null) {
       kafka.ensureTopics();
     }
-    // With rollout.lag = k, workers read the version k behind the newest, so k + 1 versions stay published.
-    WeightChannel<PolicyWeights> channel = new WeightChannel<>(job.get(JobSchema.LAG) + 2, PolicyWeights::close);
-    StalenessGate gate = new StalenessGate(job.get(JobSchema.MAX_STALENESS), job.get(JobSchema.GROUPS_PER_STEP));
-    List<AutoCloseable> opened = new ArrayList<>();
-    List<TransformerPolicy> workerPolicies = new ArrayList<>();
+    List<AutoCloseable> opened = new ArrayList<>(); // closed in reverse order
     try (TrainerParts parts = TrainerParts.create(job, model, algorithm, placement, log)) {
       TrajectoryStore store = kafka != null ? new KafkaTrajectoryStore(kafka)
           : memoryStore != null ? memoryStore : new InMemoryTrajectoryStore(job.get(JobSchema.STORE_CAPACITY));
       opened.add(store);
       PolicyPublisher publisher;
+      RolloutMonitor monitor = RolloutMonitor.NONE;
       RolloutPool pool = null;
-      InvalidRewards invalidRewards = new InvalidRewards(job.get(JobSchema.MAX_INVALID_REWARDS), log);
       if (where == Workers.IN_PROCESS) {
+        WeightChannel<PolicyWeights> channel = weightChannel(job);
+        opened.add(channel::close);
+        StalenessGate gate = new StalenessGate(job.get(JobSchema.MAX_STALENESS), job.get(JobSchema.GROUPS_PER_STEP));
         publisher = new InProcessPublisher(channel, gate);
         // Workers append through their own client when the store is Kafka, as a worker process would.
         TrajectoryStore workerStore = store;
@@ -291,26 +296,21 @@ public final class JobRunner {
         if (kafka != null) {
           workerStore = new KafkaTrajectoryStore(kafka);
           opened.add(workerStore);
-          firstSequence = Math.max(firstSequence, kafka.trajectoryLogEnd());
+          firstSequence = Math.max(firstSequence, TrajectoryLogEnd.of(kafka));
         }
-        List<RolloutWorker> workers = new ArrayList<>();
-        for (int i = 0; i < job.get(JobSchema.WORKERS); i++) {
-          TransformerPolicy copy = model.newPolicy(placement.rollout());
-          workerPolicies.add(copy);
-          workers.add(new RolloutWorker(workerSetup(job, model, i, copy, firstSequence, invalidRewards), channel, gate,
-              workerStore));
-        }
-        pool = new RolloutPool(workers, gate);
-        opened.add(pool);
+        InvalidRewards invalidRewards = new InvalidRewards(job.get(JobSchema.MAX_INVALID_REWARDS), log);
+        RolloutPool workers = new RolloutPool(rolloutWorkers(job, model, placement.rollout(), 0, firstSequence,
+            invalidRewards, channel, gate, workerStore, opened), gate);
+        opened.add(workers);
+        monitor = RolloutMonitor.of(workers::failure,
+            () -> Map.of("rollout/invalid_rewards", (double) invalidRewards.count()));
+        pool = workers;
       } else {
         KafkaWeightAnnouncer announcer = new KafkaWeightAnnouncer(kafka);
         opened.add(announcer);
         // Workers may read a version up to rollout.lag behind the newest while the next two are written.
         publisher = new CheckpointPublisher(announcer, weightsDir(job, run.dir()), job.get(JobSchema.LAG) + 3, store);
       }
-      RolloutPool workersPool = pool;
-      RolloutMonitor monitor = pool == null ? RolloutMonitor.NONE : RolloutMonitor.of(workersPool::failure,
-          () -> Map.of("rollout/invalid_rewards", (double) invalidRewards.count()));
       Trainer trainer = parts.trainer(run.checkpoints(), store, publisher, monitor, onStep);
       evaluation(job, model, trainer);
       FaultDrill.fromSystemProperty().ifPresent(trainer::drill);
@@ -329,9 +329,29 @@ public final class JobRunner {
       parts.exportModel(run.dir(), log);
     } finally {
       closeAll(opened);
-      channel.close();
-      workerPolicies.forEach(TransformerPolicy::close);
     }
+  }
+
+  /** The versions a worker may load: with {@code rollout.lag = k} it reads k behind the newest, so k + 2 are kept. */
+  private static WeightChannel<PolicyWeights> weightChannel(JobConfig job) {
+    return new WeightChannel<>(job.get(JobSchema.LAG) + 2, PolicyWeights::close);
+  }
+
+  /**
+   * {@code rollout.workers} rollout workers with ids from {@code firstId}, each with its own copy of the model on
+   * {@code device}; the copies are added to {@code opened}, which the caller closes.
+   */
+  private static List<RolloutWorker> rolloutWorkers(JobConfig job, JobModel model, Device device, int firstId,
+      long firstSequence, InvalidRewards invalidRewards, WeightChannel<PolicyWeights> channel, StalenessGate gate,
+      TrajectoryStore store, List<AutoCloseable> opened) {
+    List<RolloutWorker> workers = new ArrayList<>();
+    for (int j = 0; j < job.get(JobSchema.WORKERS); j++) {
+      TransformerPolicy policy = model.newPolicy(device);
+      opened.add(policy);
+      workers.add(new RolloutWorker(workerSetup(job, model, firstId + j, policy, firstSequence, invalidRewards), channel,
+          gate, store));
+    }
+    return workers;
   }
 
   /** Closes in reverse order of opening: the worker pool first, so no worker appends to a closed store. */
@@ -369,8 +389,8 @@ public final class JobRunner {
     kafka.ensureTopics();
     StalenessGate gate = new StalenessGate(job.get(JobSchema.MAX_STALENESS), job.get(JobSchema.GROUPS_PER_STEP));
     gate.shareWith(processes);
-    WeightChannel<PolicyWeights> channel = new WeightChannel<>(job.get(JobSchema.LAG) + 2, PolicyWeights::close);
-    List<TransformerPolicy> policies = new ArrayList<>();
+    WeightChannel<PolicyWeights> channel = weightChannel(job);
+    List<AutoCloseable> policies = new ArrayList<>();
     InvalidRewards invalidRewards = new InvalidRewards(job.get(JobSchema.MAX_INVALID_REWARDS), log);
     try (JobModel model = JobModel.of(job);
          KafkaWeightFollower follower = new KafkaWeightFollower(kafka);
@@ -382,14 +402,10 @@ public final class JobRunner {
       Thread link = new Thread(remote, "weights-follower");
       link.setDaemon(true);
       link.start();
-      List<RolloutWorker> workers = new ArrayList<>();
-      for (int j = 0; j < job.get(JobSchema.WORKERS); j++) {
-        TransformerPolicy policy = model.newPolicy(placement.rollout());
-        policies.add(policy);
-        workers.add(new RolloutWorker(workerSetup(job, model, process * job.get(JobSchema.WORKERS) + j, policy, firstSequence,
-            invalidRewards), channel, gate, store));
-      }
-      log.accept("rollout-worker process " + process + ": " + job.get(JobSchema.WORKERS) + " worker(s), group ids from sequence "
+      int perProcess = job.get(JobSchema.WORKERS);
+      List<RolloutWorker> workers = rolloutWorkers(job, model, placement.rollout(), process * perProcess, firstSequence,
+          invalidRewards, channel, gate, store, policies);
+      log.accept("rollout-worker process " + process + ": " + perProcess + " worker(s), group ids from sequence "
           + firstSequence + ", waiting for the trainer's first policy version");
       try (RolloutPool pool = new RolloutPool(workers, gate)) {
         pool.start();
@@ -409,8 +425,8 @@ public final class JobRunner {
       }
       store.flush();
     } finally {
-      channel.close();
-      policies.forEach(TransformerPolicy::close);
+      policies.add(channel::close);
+      closeAll(policies);
     }
   }
 
@@ -487,7 +503,7 @@ public final class JobRunner {
     try (Stream<Path> entries = Files.list(runDir)) {
       for (Path p : (Iterable<Path>) entries::iterator) {
         if (!p.getFileName().toString().endsWith(".lock")) {
-          RunFolder.deleteTree(p);
+          FileTrees.delete(p);
         }
       }
     } catch (IOException e) {

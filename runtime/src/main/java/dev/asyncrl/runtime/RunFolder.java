@@ -1,12 +1,11 @@
 package dev.asyncrl.runtime;
 
+import dev.asyncrl.core.FileTrees;
 import dev.asyncrl.core.config.JobConfig;
 import dev.asyncrl.core.config.JobSchema;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * A run folder and the files in it: {@code config.yaml} (the resolved job), {@code metrics.jsonl},
@@ -48,21 +47,9 @@ public record RunFolder(Path dir) {
   /** Removes the folder and everything in it: a run that failed before its first step leaves nothing behind. */
   public void delete() {
     try {
-      deleteTree(dir);
+      FileTrees.delete(dir);
     } catch (IOException ignored) {
       // best effort: the error that stopped the run is what the user needs to see
-    }
-  }
-
-  /** Deletes {@code path} and, for a folder, everything under it. */
-  static void deleteTree(Path path) throws IOException {
-    if (!Files.exists(path)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(path)) {
-      for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(p);
-      }
     }
   }
 

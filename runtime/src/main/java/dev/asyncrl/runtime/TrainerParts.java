@@ -1,40 +1,24 @@
 package dev.asyncrl.runtime;
 
 import dev.asyncrl.algorithms.Algorithm;
-import dev.asyncrl.algorithms.AlgorithmRegistry;
 import dev.asyncrl.core.config.JobSchema;
 import dev.asyncrl.core.config.JobConfig;
-import dev.asyncrl.datastore.InMemoryTrajectoryStore;
-import dev.asyncrl.datastore.StalenessGate;
 import dev.asyncrl.datastore.TrajectoryStore;
-import dev.asyncrl.datastore.WeightChannel;
-import dev.asyncrl.gpu.ComputeThread;
-import dev.asyncrl.gpu.DeviceSpec;
 import dev.asyncrl.gpu.Placement;
-import dev.asyncrl.model.PolicyWeights;
-import dev.asyncrl.model.SamplingParams;
 import dev.asyncrl.model.TransformerPolicy;
 import dev.asyncrl.model.hf.HfModel;
 import dev.asyncrl.model.hf.TensorDType;
-import dev.asyncrl.rollout.Evaluator;
-import dev.asyncrl.rollout.InvalidRewards;
-import dev.asyncrl.rollout.RolloutPool;
-import dev.asyncrl.rollout.RolloutWorker;
 import dev.asyncrl.trainer.AdamW;
-import dev.asyncrl.trainer.InProcessPublisher;
 import dev.asyncrl.trainer.LearningRateSchedule;
 import dev.asyncrl.trainer.PolicyPublisher;
 import dev.asyncrl.trainer.RolloutMonitor;
 import dev.asyncrl.trainer.StepReport;
 import dev.asyncrl.trainer.Trainer;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /** The trainer's side of a job: policy, optional frozen reference, optimizer; closes the models. */
-public record TrainerParts(JobConfig job, Algorithm algorithm, TransformerPolicy policy, TransformerPolicy reference,
+record TrainerParts(JobConfig job, Algorithm algorithm, TransformerPolicy policy, TransformerPolicy reference,
     AdamW optimizer) implements AutoCloseable {
 
   public static TrainerParts create(JobConfig job, JobModel model, Algorithm algorithm, Placement placement,

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.asyncrl.core.FileTrees;
 import dev.asyncrl.core.BadInputException;
 import dev.asyncrl.core.Sha256;
 import dev.asyncrl.datastore.StorePosition;
@@ -58,7 +59,7 @@ public final class TrainerCheckpoint {
     Path dir = root.resolve("step-" + state.step());
     Path tmp = root.resolve(".step-" + state.step() + ".tmp");
     try {
-      deleteTree(tmp);
+      FileTrees.delete(tmp);
       Files.createDirectories(tmp);
       Map<String, String> sha256 = new LinkedHashMap<>();
       MessageDigest digest = Sha256.newDigest();
@@ -80,7 +81,7 @@ public final class TrainerCheckpoint {
       }
       JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.resolve(MANIFEST).toFile(), manifest);
       beforeRename.run();
-      deleteTree(dir);
+      FileTrees.delete(dir);
       Files.move(tmp, dir);
       return dir;
     } catch (IOException | UncheckedIOException e) {
@@ -139,7 +140,7 @@ public final class TrainerCheckpoint {
     for (Path dir : candidates(root)) {
       if (complete >= keep) {
         try {
-          deleteTree(dir);
+          FileTrees.delete(dir);
         } catch (IOException e) {
           throw new UncheckedIOException("cannot delete old checkpoint " + dir + ": " + describe(e), e);
         }
@@ -288,19 +289,9 @@ public final class TrainerCheckpoint {
 
   private static void deleteQuietly(Path dir) {
     try {
-      deleteTree(dir);
+      FileTrees.delete(dir);
     } catch (IOException ignored) {
       // the original failure is what the user needs to see
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (Files.exists(dir)) {
-      try (Stream<Path> files = Files.walk(dir)) {
-        for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
-          Files.delete(p);
-        }
-      }
     }
   }
 }

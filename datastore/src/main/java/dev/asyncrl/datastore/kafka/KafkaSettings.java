@@ -70,22 +70,6 @@ public record KafkaSettings(String bootstrap, String topic, int partitions, shor
     }
   }
 
-  /** Σ end offsets of the trajectory topic's partitions: every group appended and acknowledged so far. */
-  public long trajectoryLogEnd() {
-    try (Admin admin = Admin.create(properties())) {
-      Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> ends = new HashMap<>();
-      admin.describeTopics(List.of(topic)).allTopicNames().get(60, TimeUnit.SECONDS).get(topic).partitions()
-          .forEach(p -> ends.put(new org.apache.kafka.common.TopicPartition(topic, p.partition()),
-              org.apache.kafka.clients.admin.OffsetSpec.latest()));
-      return admin.listOffsets(ends).all().get(60, TimeUnit.SECONDS).values().stream().mapToLong(i -> i.offset()).sum();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while reading the end of topic '" + topic + "'", e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot read the end of topic '" + topic + "' at " + bootstrap + ": " + e.getMessage(), e);
-    }
-  }
-
   /** Creates the run's three topics when missing (idempotent; several processes may race to do it). */
   public void ensureTopics() {
     Properties p = properties();

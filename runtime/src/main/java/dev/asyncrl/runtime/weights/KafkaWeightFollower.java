@@ -1,19 +1,12 @@
 package dev.asyncrl.runtime.weights;
 
 import dev.asyncrl.datastore.kafka.KafkaSettings;
+import dev.asyncrl.datastore.kafka.TrajectoryLogEnd;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
-import java.util.HashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -32,8 +25,7 @@ public final class KafkaWeightFollower implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaWeightFollower.class);
 
   private final KafkaConsumer<String, String> consumer;
-  private final Admin admin;
-  private final Map<TopicPartition, OffsetSpec> logEnds = new HashMap<>();
+  private final TrajectoryLogEnd logEnd;
   private final long historyEnd;
 
   public KafkaWeightFollower(KafkaSettings settings) {
@@ -46,9 +38,7 @@ public final class KafkaWeightFollower implements AutoCloseable {
     consumer.assign(List.of(weights));
     consumer.seekToBeginning(List.of(weights));
     historyEnd = consumer.endOffsets(List.of(weights)).get(weights);
-    consumer.partitionsFor(settings.topic(), Duration.ofSeconds(60))
-        .forEach(i -> logEnds.put(new TopicPartition(i.topic(), i.partition()), OffsetSpec.latest()));
-    admin = Admin.create(settings.properties());
+    logEnd = new TrajectoryLogEnd(settings);
   }
 
   /**
@@ -75,20 +65,9 @@ public final class KafkaWeightFollower implements AutoCloseable {
     return out;
   }
 
-  /**
-   * Σ end offsets of the trajectory log's partitions: every group appended and acknowledged so far.
-   * Thread-safe (an admin request), unlike {@link #poll}.
-   */
+  /** The end of the trajectory log (see {@link TrajectoryLogEnd}); thread-safe, unlike {@link #poll}. */
   public long logEnd() {
-    try {
-      return admin.listOffsets(logEnds).all().get(30, TimeUnit.SECONDS).values().stream()
-          .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while reading the trajectory log's end", e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot read the end of the trajectory log: " + e.getMessage(), e);
-    }
+    return logEnd.read();
   }
 
   @Override
@@ -96,7 +75,7 @@ public final class KafkaWeightFollower implements AutoCloseable {
     try {
       consumer.close();
     } finally {
-      admin.close(KafkaSettings.CLOSE_TIMEOUT);
+      logEnd.close();
     }
   }
 }
