@@ -1,19 +1,20 @@
 package dev.asyncrl.experiments;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.awt.BasicStroke;
+import java.awt.Color;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * One PNG per metric comparing the configurations of a sweep: each line is a configuration's metric averaged
- * over its seeds step by step, then smoothed with a trailing moving average.
+ * One PNG per metric comparing the configurations of a sweep: each configuration is a line, its metric averaged
+ * over its seeds step by step and smoothed with a trailing moving average, between two thin lines at ± one
+ * standard deviation over the seeds (smoothed the same way). A label's first {@code key=value} picks the colour
+ * and the rest the dash pattern, so that in a grid such as algorithm × lag each algorithm has one colour and each
+ * lag one line style.
  */
 public final class ComparisonPlot {
   private ComparisonPlot() {}
@@ -22,65 +23,92 @@ public final class ComparisonPlot {
 
   /** @param runs per configuration label, the per-step metrics of each of its seeds */
   public static void render(String metric, Map<String, List<List<Map<String, Double>>>> runs, Path png) {
-    System.setProperty("java.awt.headless", "true");
-    XYChart chart = new XYChartBuilder().width(1000).height(560).title(metric + " (mean over seeds, "
-        + SMOOTHING + "-step moving average)").xAxisTitle("step").yAxisTitle(metric).build();
-    boolean any = false;
+    int longest = runs.values().stream().flatMap(List::stream).mapToInt(List::size).max().orElse(0);
+    if (longest == 0) {
+      return;
+    }
+    XYChart chart = Charts.chart(1000, 560, metric + " (mean ± sd over seeds, " + SMOOTHING + "-step moving average)",
+        metric, longest);
+    List<double[]> drawn = new ArrayList<>();
+    List<String> colours = new ArrayList<>();
+    List<String> dashes = new ArrayList<>();
     for (Map.Entry<String, List<List<Map<String, Double>>>> e : runs.entrySet()) {
-      double[] mean = seedMean(e.getValue(), metric);
+      double[][] stats = seedMeanAndSd(e.getValue(), metric);
+      double[] mean = Charts.smooth(stats[0], SMOOTHING);
       if (mean.length == 0) {
         continue;
       }
-      double[] steps = new double[mean.length];
-      for (int i = 0; i < steps.length; i++) {
-        steps[i] = i + 1;
+      double[] sd = Charts.smooth(stats[1], SMOOTHING);
+      double[] low = new double[mean.length];
+      double[] high = new double[mean.length];
+      for (int i = 0; i < mean.length; i++) {
+        low[i] = mean[i] - sd[i];
+        high[i] = mean[i] + sd[i];
       }
-      XYSeries s = chart.addSeries(e.getKey(), steps, smooth(mean, SMOOTHING));
-      s.setMarker(SeriesMarkers.NONE);
-      any = true;
+      double[] steps = Charts.steps(mean.length);
+      String[] parts = e.getKey().split(", ", 2);
+      Color c = Charts.PALETTE.get(indexOf(colours, parts[0]) % Charts.PALETTE.size());
+      float[] dash = DASHES.get(indexOf(dashes, parts.length > 1 ? parts[1] : "") % DASHES.size());
+      XYSeries line = Charts.line(chart, e.getKey() + " (" + e.getValue().size() + " seeds)", steps, mean, c, false);
+      if (dash != null) {
+        line.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, dash, 0f));
+      }
+      if (e.getValue().size() > 1) {
+        for (double[] edge : List.of(low, high)) {
+          XYSeries s = Charts.line(chart, e.getKey() + (edge == low ? " -sd" : " +sd"), steps, edge,
+              new Color(c.getRed(), c.getGreen(), c.getBlue(), 150), false);
+          s.setShowInLegend(false);
+          s.setLineStyle(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {4f, 3f}, 0f));
+        }
+        drawn.add(low);
+        drawn.add(high);
+      }
+      drawn.add(mean);
     }
-    if (!any) {
+    if (drawn.isEmpty()) {
       return;
     }
-    try {
-      BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + png, e);
-    }
+    Charts.yRange(chart, 0, 1, drawn.toArray(double[][]::new));
+    Charts.save(List.of(chart), png);
   }
 
-  /** Step-wise mean over seeds, as long as the shortest run, skipping steps where a seed lacks the metric. */
-  public static double[] seedMean(List<List<Map<String, Double>>> seeds, String metric) {
+  /** Solid, dashed, dotted, dash-dotted. */
+  private static final List<float[]> DASHES = java.util.Arrays.asList(null, new float[] {9f, 5f}, new float[] {2f, 4f},
+      new float[] {9f, 4f, 2f, 4f});
+
+  /** The position of {@code key} in {@code seen}, appending it when new. */
+  private static int indexOf(List<String> seen, String key) {
+    int i = seen.indexOf(key);
+    if (i < 0) {
+      seen.add(key);
+      i = seen.size() - 1;
+    }
+    return i;
+  }
+
+  /**
+   * Step-wise mean and standard deviation over seeds, as long as the shortest run, skipping steps where a seed
+   * lacks the metric ({@code [0]} the means, {@code [1]} the deviations; 0 for a single seed).
+   */
+  public static double[][] seedMeanAndSd(List<List<Map<String, Double>>> seeds, String metric) {
     int n = seeds.stream().mapToInt(List::size).min().orElse(0);
-    double[] out = new double[n];
+    double[] mean = new double[n];
+    double[] sd = new double[n];
     for (int i = 0; i < n; i++) {
       double s = 0;
+      double sq = 0;
       int k = 0;
       for (List<Map<String, Double>> run : seeds) {
         Double v = run.get(i).get(metric);
         if (v != null && Double.isFinite(v)) {
           s += v;
+          sq += v * v;
           k++;
         }
       }
-      out[i] = k == 0 ? Double.NaN : s / k;
+      mean[i] = k == 0 ? Double.NaN : s / k;
+      sd[i] = k < 2 ? 0 : Math.sqrt(Math.max(0, (sq - k * mean[i] * mean[i]) / (k - 1)));
     }
-    return out;
-  }
-
-  public static double[] smooth(double[] x, int window) {
-    double[] out = new double[x.length];
-    for (int i = 0; i < x.length; i++) {
-      double s = 0;
-      int k = 0;
-      for (int j = Math.max(0, i - window + 1); j <= i; j++) {
-        if (Double.isFinite(x[j])) {
-          s += x[j];
-          k++;
-        }
-      }
-      out[i] = k == 0 ? Double.NaN : s / k;
-    }
-    return out;
+    return new double[][] {mean, sd};
   }
 }

@@ -1,6 +1,5 @@
 package dev.asyncrl.trainer;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -14,6 +13,7 @@ import dev.asyncrl.algorithms.SequenceWeights;
 import dev.asyncrl.algorithms.TrajectoryStats;
 import dev.asyncrl.core.Trajectory;
 import dev.asyncrl.core.TrajectoryGroup;
+import dev.asyncrl.gpu.Autograd;
 import dev.asyncrl.datastore.StorePosition;
 import dev.asyncrl.datastore.TrajectoryStore;
 import dev.asyncrl.gpu.ComputeThread;
@@ -313,7 +313,7 @@ public final class Trainer {
     NDArray referenceLogProbs = reference == null ? null : reference.nextTokenLogProbs(tokens, options.temperature());
     NDArray current;
     LossResult result;
-    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+    try (GradientCollector gc = Autograd.collector()) {
       policy.setTraining(true); // LoRA dropout, if any, only in the differentiated forward
       NDArray logProbs;
       try {
@@ -371,7 +371,7 @@ public final class Trainer {
           TrainBatch one = batch.row(row);
           NDArray mask = one.mask(m, dtype);                                                // [1, L-1]
           NDArray logProbs;
-          try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+          try (GradientCollector gc = Autograd.collector()) {
             logProbs = policy.nextTokenLogProbs(one.tokens(m), options.temperature());      // [1, L-1]
             gc.backward(logProbs.mul(mask).sum());                                          // log πθ(τ_i)
           }
