@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
  * {@code asyncrl bench}: the issue's performance targets, measured on this machine. Medians over repeated
  * runs after warm-up; the async-vs-sync comparison trains the quickstart config both ways.
  */
-@Command(name = "asyncrl bench", mixinStandardHelpOptions = true, description = "Measure trainer step, sampling, weight hand-off and async vs sync throughput.")
+@Command(name = "asyncrl bench", mixinStandardHelpOptions = true, versionProvider = AsyncRlCommand.Version.class, description = "Measure trainer step, sampling, weight hand-off and async vs sync throughput.")
 public final class BenchCommand implements Callable<Integer> {
 
   /** {@code asyncrl bench} runs this (the benchmarks ship in their own jar, not in the asyncrl jar). */

@@ -4,19 +4,35 @@ import dev.asyncrl.runtime.JobRunner;
 import dev.asyncrl.runtime.ParentWatch;
 
 import dev.asyncrl.core.BadInputException;
+import dev.asyncrl.core.BuildInfo;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /** The {@code asyncrl} command. */
-@Command(name = "asyncrl", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, version = "asyncrl 0.1.0",
+@Command(name = "asyncrl", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
+    versionProvider = AsyncRlCommand.Version.class,
     description = "Asynchronous RL post-training for language models.",
     subcommands = {TrainCommand.class, LaunchCommand.class, RoleCommands.TrainerRole.class,
-        RoleCommands.WorkerRole.class, SweepCommand.class, AsyncRlCommand.ConfigReference.class})
+        RoleCommands.WorkerRole.class, SweepCommand.class, ExportCommand.class, AsyncRlCommand.ConfigReference.class})
 public final class AsyncRlCommand implements Runnable {
 
   /** Exit code for a configuration or usage error. */
   static final int USAGE_ERROR = BadInputException.EXIT_CODE;
+
+  /** The build's version and git commit ({@link BuildInfo}). */
+  public static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {BuildInfo.describe()};
+    }
+  }
+
+  /** Read before parsing (logging is set up first); declared so that every command accepts and documents it. */
+  @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "show the warnings of DJL, PyTorch and Kafka "
+      + "(quiet by default)")
+  boolean verbose;
 
   @Override
   public void run() {
@@ -49,12 +65,14 @@ public final class AsyncRlCommand implements Runnable {
   public static int execute(Object command, String... args) {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
         System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
-    // Kafka clients log a WARN line per failed connection attempt; the errors that matter are reported by us.
-    System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka",
-        System.getProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error"));
-    // DJL warns "Failed to detect GPU count" on every machine without CUDA; the placement line says what was found.
-    System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils",
-        System.getProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error"));
+    if (!java.util.Arrays.asList(args).contains("--verbose")) {
+      // Kafka clients log a WARN line per failed connection attempt; the errors that matter are reported by us.
+      System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka",
+          System.getProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error"));
+      // DJL warns "Failed to detect GPU count" on every machine without CUDA; the placement line says what was found.
+      System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils",
+          System.getProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error"));
+    }
     System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
     CommandLine cli = new CommandLine(command);
     cli.setParameterExceptionHandler((e, arguments) -> {

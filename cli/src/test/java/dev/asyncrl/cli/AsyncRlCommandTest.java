@@ -4,8 +4,6 @@ import dev.asyncrl.runtime.JobRunner;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,17 +16,17 @@ class AsyncRlCommandTest {
   void badConfigIsOneLineNamingKeyAndLineWithExitCode2(@TempDir Path dir) throws Exception {
     Path config = dir.resolve("bad.yaml");
     Files.writeString(config, "trainer:\n  steps: 5\n  lrr: 0.1\n");
-    PrintStream saved = System.err;
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code;
-    try {
-      System.setErr(new PrintStream(err, true));
-      code = AsyncRlCommand.execute("train", config.toString());
-    } finally {
-      System.setErr(saved);
-    }
-    assertEquals(2, code);
-    assertEquals("error: unknown key trainer.lrr at " + config + ":3:3 (did you mean trainer.lr?)", err.toString().strip());
+    Console.Outcome o = Console.asyncrl("train", config.toString());
+    assertEquals(2, o.code());
+    assertEquals("error: unknown key trainer.lrr at " + config + ":3:3 (did you mean trainer.lr?)", o.err().strip());
+  }
+
+  @Test
+  void versionNamesTheBuildAndItsCommit() {
+    Console.Outcome o = Console.asyncrl("--version");
+    assertEquals(0, o.code(), o.err());
+    assertTrue(o.out().matches("asyncrl 0\\.\\d+\\.\\d+\\S* \\(commit ([0-9a-f]{7,}(, with uncommitted changes)?|unknown)\\)\\s*"),
+        o.out());
   }
 
   @Test

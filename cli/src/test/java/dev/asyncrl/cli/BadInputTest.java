@@ -75,6 +75,8 @@ class BadInputTest {
         Arguments.of("trainer %J", "datastore.type at default: separate rollout-worker processes need datastore.type: kafka"),
         Arguments.of("rollout-worker %J", "datastore.type at default: a rollout-worker process needs datastore.type: kafka"),
         Arguments.of("train %J --resume --fresh", "--resume, --fresh are mutually exclusive"),
+        Arguments.of("export %D/a-folder", "%D/a-folder: not a run folder (it has no config.yaml)"),
+        Arguments.of("export %D/a-folder --dtype int8", "Invalid value for option '--dtype'"),
         Arguments.of("(no arguments)", "a command is required"));
   }
 
@@ -96,7 +98,7 @@ class BadInputTest {
 
   @Test
   void everyCommandHasHelp() {
-    for (String command : List.of("train", "launch", "trainer", "rollout-worker", "sweep", "config-reference")) {
+    for (String command : List.of("train", "launch", "trainer", "rollout-worker", "sweep", "export", "config-reference")) {
       Console.Outcome o = Console.asyncrl(command, "--help");
       assertEquals(0, o.code(), command + ": " + o.err());
       assertTrue(o.out().startsWith("Usage: asyncrl " + command), command + ": " + o.out());

@@ -54,6 +54,8 @@ class ResumeRuleTest {
     Console.Outcome first = Console.asyncrl("train", config.toString(), "--set", memory);
     assertEquals(0, first.code(), first.err());
     assertEquals(range(1, 4), steps(runDir));
+    assertTrue(Files.readString(runDir.resolve("config.yaml")).startsWith("# written by asyncrl "),
+        "the run records the code that made it");
 
     Console.Outcome again = Console.asyncrl("train", config.toString(), "--set", memory);
     assertEquals(0, again.code(), again.err());

@@ -156,10 +156,15 @@ public final class JobModel implements AutoCloseable {
    * adapters when {@code lora.rank > 0}.
    */
   public TransformerPolicy newPolicy(Device device) {
-    TransformerPolicy policy = basePolicy(device);
+    return withLora(job, basePolicy(device));
+  }
+
+  /** {@code policy} with the job's LoRA adapters added when {@code lora.rank > 0} (closed on failure). */
+  static TransformerPolicy withLora(JobConfig job, TransformerPolicy policy) {
     if (job.loraEnabled()) {
       try {
-        policy.enableLora(new LoraSpec(job.get(JobSchema.LORA_RANK), job.get(JobSchema.LORA_ALPHA), job.get(JobSchema.LORA_DROPOUT), job.loraTargets()), job.get(JobSchema.SEED));
+        policy.enableLora(new LoraSpec(job.get(JobSchema.LORA_RANK), job.get(JobSchema.LORA_ALPHA),
+            job.get(JobSchema.LORA_DROPOUT), job.loraTargets()), job.get(JobSchema.SEED));
       } catch (IllegalArgumentException e) {
         policy.close();
         throw job.settings().error(JobSchema.LORA_TARGETS, e.getMessage());
@@ -177,6 +182,11 @@ public final class JobModel implements AutoCloseable {
     if (dtype == DataType.FLOAT16 && !device.isGpu()) {
       throw job.settings().error(JobSchema.MODEL_DTYPE, "float16 needs a GPU device; " + device + " computes in float32");
     }
+    return pretrained(job, device, dtype);
+  }
+
+  /** The Hugging Face model of {@code model.path}, without adapters; errors name the key. */
+  static TransformerPolicy pretrained(JobConfig job, Device device, DataType dtype) {
     try {
       return HfModel.load(Path.of(job.get(JobSchema.MODEL_PATH)), device, dtype, job.get(JobSchema.MAX_SEQ_LEN));
     } catch (IllegalArgumentException e) {

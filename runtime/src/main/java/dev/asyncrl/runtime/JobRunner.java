@@ -4,6 +4,7 @@ import ai.djl.Device;
 import dev.asyncrl.algorithms.Algorithm;
 import dev.asyncrl.algorithms.AlgorithmRegistry;
 import dev.asyncrl.core.BadInputException;
+import dev.asyncrl.core.BuildInfo;
 import dev.asyncrl.core.config.JobConfig;
 import dev.asyncrl.core.config.JobSchema;
 import dev.asyncrl.core.FileTrees;
@@ -229,7 +230,8 @@ public final class JobRunner {
     if (resumedStep == 0 && job.get(JobSchema.CHECKPOINT_EVERY) == 0 && options.workers() == Workers.SEPARATE_PROCESSES) {
       log.accept("warning: trainer.checkpoint_every is 0, so a restarted trainer starts over from step 0");
     }
-    write(run.config(), job.resolvedYaml());
+    write(run.config(), "# written by " + BuildInfo.describe() + "\n" + job.resolvedYaml());
+    log.accept(BuildInfo.describe());
     // Steps after the checkpoint are trained again: the logs keep each step once.
     JsonLines.truncateAfterStep(run.metrics(), resumedStep);
     JsonLines.truncateAfterStep(run.ledger(), resumedStep);

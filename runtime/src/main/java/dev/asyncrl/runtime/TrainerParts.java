@@ -6,8 +6,6 @@ import dev.asyncrl.core.config.JobConfig;
 import dev.asyncrl.datastore.TrajectoryStore;
 import dev.asyncrl.gpu.Placement;
 import dev.asyncrl.model.TransformerPolicy;
-import dev.asyncrl.model.hf.HfModel;
-import dev.asyncrl.model.hf.TensorDType;
 import dev.asyncrl.trainer.AdamW;
 import dev.asyncrl.trainer.LearningRateSchedule;
 import dev.asyncrl.trainer.PolicyPublisher;
@@ -49,24 +47,15 @@ record TrainerParts(JobConfig job, Algorithm algorithm, TransformerPolicy policy
   }
 
   /**
-   * Saves the trained model for other tools, when it came from a Hugging Face folder: {@code model/} (a
-   * full model folder), or with LoRA {@code adapter/} (PEFT layout) and, with {@code lora.save_merged},
-   * {@code model/} with the adapters merged in.
+   * Saves the trained model for other tools, when it came from a Hugging Face folder, in the source model's dtype:
+   * {@code model/} (a full model folder), or with LoRA {@code adapter/} (PEFT layout) and, with
+   * {@code lora.save_merged}, {@code model/} with the adapters merged in.
    */
   void exportModel(Path runDir, Consumer<String> log) {
-    if (!job.hasPretrained() || runDir == null) {
-      return;
+    if (job.hasPretrained()) {
+      ModelExport.write(job, policy, ModelExport.sourceDtype(Path.of(job.get(JobSchema.MODEL_PATH))),
+          runDir.resolve("model"), runDir.resolve("adapter"), log);
     }
-    Path source = Path.of(job.get(JobSchema.MODEL_PATH));
-    if (policy.lora().isPresent()) {
-      HfModel.saveAdapter(policy, runDir.resolve("adapter"), source);
-      log.accept("saved the LoRA adapter to " + runDir.resolve("adapter"));
-      if (!job.get(JobSchema.LORA_SAVE_MERGED)) {
-        return;
-      }
-    }
-    HfModel.save(policy, runDir.resolve("model"), TensorDType.F32, 4L << 30, source);
-    log.accept("saved the trained model to " + runDir.resolve("model"));
   }
 
   @Override

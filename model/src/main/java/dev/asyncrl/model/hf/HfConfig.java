@@ -146,8 +146,11 @@ public record HfConfig(String architecture, String modelType, int vocabSize, int
     }
   }
 
-  /** This config as config.json text (the keys other tools read), for saving a trained model. */
-  public String toJson() {
+  /**
+   * This config as config.json text (the keys other tools read), for saving a trained model whose weights are
+   * stored as {@code storage}.
+   */
+  public String toJson(TensorDType storage) {
     ObjectMapper json = new ObjectMapper();
     ObjectNode o = json.createObjectNode();
     o.putArray("architectures").add(architecture);
@@ -198,7 +201,7 @@ public record HfConfig(String architecture, String modelType, int vocabSize, int
       var a = o.putArray("eos_token_id");
       eosTokenIds.forEach(a::add);
     }
-    o.put("torch_dtype", "float32");
+    o.put("torch_dtype", storage.torchName());
     try {
       return json.writerWithDefaultPrettyPrinter().writeValueAsString(o);
     } catch (IOException e) {

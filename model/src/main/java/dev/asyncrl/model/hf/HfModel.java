@@ -111,7 +111,7 @@ public final class HfModel {
       Files.createDirectories(dir);
       List<Path> written = new ArrayList<>();
       Path config = dir.resolve("config.json");
-      Files.writeString(config, arch.config().toJson());
+      Files.writeString(config, arch.config().toJson(storage));
       written.add(config);
       written.addAll(SafetensorsWriter.writeModel(dir, policy.mergedWeights(), storage, maxShardBytes));
       written.addAll(copyTokenizer(tokenizerFrom, dir));

@@ -1,6 +1,7 @@
 package dev.asyncrl.model.hf;
 
 import ai.djl.ndarray.types.DataType;
+import java.util.List;
 
 /** The element types a safetensors file may hold that asyncrl reads, with their size and DJL counterpart. */
 public enum TensorDType {
@@ -29,6 +30,27 @@ public enum TensorDType {
 
   public boolean isFloat() {
     return this == F64 || this == F32 || this == F16 || this == BF16;
+  }
+
+  /** The name config.json's {@code torch_dtype} gives a model stored in this type, e.g. {@code bfloat16}. */
+  public String torchName() {
+    return switch (this) {
+      case F64 -> "float64";
+      case F32 -> "float32";
+      case F16 -> "float16";
+      case BF16 -> "bfloat16";
+      default -> throw new IllegalStateException(this + " is not a model's floating-point type");
+    };
+  }
+
+  /** The floating-point type config.json's {@code torch_dtype} names, or empty for a name it does not know. */
+  public static java.util.Optional<TensorDType> ofTorchName(String name) {
+    for (TensorDType t : List.of(F32, F16, BF16, F64)) {
+      if (t.torchName().equals(name)) {
+        return java.util.Optional.of(t);
+      }
+    }
+    return java.util.Optional.empty();
   }
 
   /** The DJL type the raw bytes can be created as; float32 for bf16 (after widening). */
