@@ -2,7 +2,9 @@ package dev.asyncrl.experiments;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.Font;
 import java.awt.Graphics2D;
+import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -68,11 +70,39 @@ public final class Charts {
   }
 
   /**
-   * Sets the y range: {@code [lo, hi]} when every value lies within it (a bounded metric: a rate, a reward in
-   * [0, 1]); otherwise the data's range with some margin, widened around a constant series so that it is not
-   * drawn as a step.
+   * Sets the y range of a bounded metric (a rate, a reward in [0, 1]): {@code [lo, hi]} when every value lies
+   * within it, else as {@link #autoRange}.
    */
   public static void yRange(XYChart chart, double lo, double hi, double[]... series) {
+    double[] span = span(series);
+    if (span == null || span[0] >= lo && span[1] <= hi) {
+      chart.getStyler().setYAxisMin(lo).setYAxisMax(hi);
+      return;
+    }
+    autoRange(chart, series);
+  }
+
+  /**
+   * Sets the y range to the data's with some margin, widened around a constant series so that it is not drawn
+   * as a step; small values (a learning rate) get scientific labels.
+   */
+  public static void autoRange(XYChart chart, double[]... series) {
+    double[] span = span(series);
+    if (span == null) {
+      return;
+    }
+    double min = span[0];
+    double max = span[1];
+    double size = Math.max(Math.abs(min), Math.abs(max));
+    double margin = max > min ? 0.05 * (max - min) : size > 0 ? size * 0.1 : 1;
+    chart.getStyler().setYAxisMin(min - margin).setYAxisMax(max + margin);
+    if (size > 0 && size < 0.01) {
+      chart.getStyler().setYAxisDecimalPattern("0.0#E0");
+    }
+  }
+
+  /** {min, max} over the finite values of {@code series}, or null when there are none. */
+  private static double[] span(double[]... series) {
     double min = Double.POSITIVE_INFINITY;
     double max = Double.NEGATIVE_INFINITY;
     for (double[] s : series) {
@@ -83,16 +113,7 @@ public final class Charts {
         }
       }
     }
-    if (min == Double.POSITIVE_INFINITY) {
-      min = lo;
-      max = hi;
-    }
-    if (min >= lo && max <= hi) {
-      chart.getStyler().setYAxisMin(lo).setYAxisMax(hi);
-      return;
-    }
-    double margin = max > min ? 0.05 * (max - min) : Math.max(1, Math.abs(max) * 0.1);
-    chart.getStyler().setYAxisMin(min - margin).setYAxisMax(max + margin);
+    return min == Double.POSITIVE_INFINITY ? null : new double[] {min, max};
   }
 
   /** Trailing moving average over {@code window} steps, skipping missing values. */
@@ -126,16 +147,38 @@ public final class Charts {
 
   /** Writes {@code panels} stacked top to bottom into one PNG. */
   public static void save(List<XYChart> panels, Path png) {
-    int width = panels.stream().mapToInt(XYChart::getWidth).max().orElse(1);
-    int height = panels.stream().mapToInt(XYChart::getHeight).sum();
-    BufferedImage out = new BufferedImage(width, Math.max(1, height), BufferedImage.TYPE_INT_RGB);
+    save(panels, 1, null, png);
+  }
+
+  /**
+   * Writes {@code panels} into one PNG, {@code columns} side by side and then row by row, under {@code title}
+   * (null: none).
+   */
+  public static void save(List<XYChart> panels, int columns, String title, Path png) {
+    int cellWidth = panels.stream().mapToInt(XYChart::getWidth).max().orElse(1);
+    int cellHeight = panels.stream().mapToInt(XYChart::getHeight).max().orElse(1);
+    int rows = (panels.size() + columns - 1) / columns;
+    int header = title == null ? 0 : 36;
+    int width = columns * cellWidth;
+    int height = Math.max(1, header + (columns == 1 ? panels.stream().mapToInt(XYChart::getHeight).sum() : rows * cellHeight));
+    BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = out.createGraphics();
+    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, width, height);
-    int y = 0;
-    for (XYChart panel : panels) {
-      g.drawImage(BitmapEncoder.getBufferedImage(panel), 0, y, null);
-      y += panel.getHeight();
+    if (title != null) {
+      g.setColor(Color.BLACK);
+      g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+      g.drawString(title, (width - g.getFontMetrics().stringWidth(title)) / 2, 24);
+    }
+    int y = header;
+    for (int i = 0; i < panels.size(); i++) {
+      XYChart panel = panels.get(i);
+      int column = i % columns;
+      g.drawImage(BitmapEncoder.getBufferedImage(panel), column * cellWidth, y, null);
+      if (column == columns - 1 || i == panels.size() - 1) {
+        y += columns == 1 ? panel.getHeight() : cellHeight;
+      }
     }
     g.dispose();
     try {

@@ -4,6 +4,7 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.knowm.xchart.XYChart;
@@ -12,32 +13,35 @@ import org.knowm.xchart.XYSeries;
 /**
  * One PNG per metric comparing the configurations of a sweep: each configuration is a line, its metric averaged
  * over its seeds step by step and smoothed with a trailing moving average, between two thin lines at ± one
- * standard deviation over the seeds (smoothed the same way). A label's first {@code key=value} picks the colour
- * and the rest the dash pattern, so that in a grid such as algorithm × lag each algorithm has one colour and each
- * lag one line style.
+ * standard deviation over the seeds (smoothed the same way). When the configurations vary along more than one
+ * axis (labels {@code a=1, b=2}), there is one panel per value of the first axis, with a line per value of the
+ * others, all panels on the same y range; otherwise one panel.
  */
 public final class ComparisonPlot {
   private ComparisonPlot() {}
 
   static final int SMOOTHING = 20;
+  static final int PANEL_WIDTH = 700;
+  static final int PANEL_HEIGHT = 380;
+
+  /** Metrics that lie in [0, 1] by definition (the reward of the built-in tasks does too). */
+  static final java.util.Set<String> UNIT_INTERVAL = java.util.Set.of("rollout/reward_mean", "rollout/solve_rate",
+      "is/ess_ratio", "loss/clip_frac", "is/truncated_frac");
+
+  /** One configuration's smoothed mean and ± sd lines. */
+  private record Curve(String label, int seeds, double[] mean, double[] low, double[] high) {}
 
   /** @param runs per configuration label, the per-step metrics of each of its seeds */
   public static void render(String metric, Map<String, List<List<Map<String, Double>>>> runs, Path png) {
-    int longest = runs.values().stream().flatMap(List::stream).mapToInt(List::size).max().orElse(0);
-    if (longest == 0) {
-      return;
-    }
-    XYChart chart = Charts.chart(1000, 560, metric + " (mean ± sd over seeds, " + SMOOTHING + "-step moving average)",
-        metric, longest);
+    Map<String, List<Curve>> panels = new LinkedHashMap<>();
     List<double[]> drawn = new ArrayList<>();
-    List<String> colours = new ArrayList<>();
-    List<String> dashes = new ArrayList<>();
+    int longest = 0;
     for (Map.Entry<String, List<List<Map<String, Double>>>> e : runs.entrySet()) {
       double[][] stats = seedMeanAndSd(e.getValue(), metric);
-      double[] mean = Charts.smooth(stats[0], SMOOTHING);
-      if (mean.length == 0) {
+      if (stats[0].length == 0) {
         continue;
       }
+      double[] mean = Charts.smooth(stats[0], SMOOTHING);
       double[] sd = Charts.smooth(stats[1], SMOOTHING);
       double[] low = new double[mean.length];
       double[] high = new double[mean.length];
@@ -45,45 +49,46 @@ public final class ComparisonPlot {
         low[i] = mean[i] - sd[i];
         high[i] = mean[i] + sd[i];
       }
-      double[] steps = Charts.steps(mean.length);
       String[] parts = e.getKey().split(", ", 2);
-      Color c = Charts.PALETTE.get(indexOf(colours, parts[0]) % Charts.PALETTE.size());
-      float[] dash = DASHES.get(indexOf(dashes, parts.length > 1 ? parts[1] : "") % DASHES.size());
-      XYSeries line = Charts.line(chart, e.getKey() + " (" + e.getValue().size() + " seeds)", steps, mean, c, false);
-      if (dash != null) {
-        line.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, dash, 0f));
-      }
-      if (e.getValue().size() > 1) {
-        for (double[] edge : List.of(low, high)) {
-          XYSeries s = Charts.line(chart, e.getKey() + (edge == low ? " -sd" : " +sd"), steps, edge,
-              new Color(c.getRed(), c.getGreen(), c.getBlue(), 150), false);
-          s.setShowInLegend(false);
-          s.setLineStyle(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {4f, 3f}, 0f));
-        }
-        drawn.add(low);
-        drawn.add(high);
-      }
-      drawn.add(mean);
+      String panel = parts.length > 1 ? parts[0] : "";
+      String line = parts.length > 1 ? parts[1] : e.getKey();
+      panels.computeIfAbsent(panel, k -> new ArrayList<>()).add(new Curve(line, e.getValue().size(), mean, low, high));
+      drawn.addAll(List.of(mean, low, high));
+      longest = Math.max(longest, mean.length);
     }
     if (drawn.isEmpty()) {
       return;
     }
-    Charts.yRange(chart, 0, 1, drawn.toArray(double[][]::new));
-    Charts.save(List.of(chart), png);
-  }
-
-  /** Solid, dashed, dotted, dash-dotted. */
-  private static final List<float[]> DASHES = java.util.Arrays.asList(null, new float[] {9f, 5f}, new float[] {2f, 4f},
-      new float[] {9f, 4f, 2f, 4f});
-
-  /** The position of {@code key} in {@code seen}, appending it when new. */
-  private static int indexOf(List<String> seen, String key) {
-    int i = seen.indexOf(key);
-    if (i < 0) {
-      seen.add(key);
-      i = seen.size() - 1;
+    String title = metric + " (mean ± sd over seeds, " + SMOOTHING + "-step moving average)";
+    double[][] all = drawn.toArray(double[][]::new);
+    List<XYChart> charts = new ArrayList<>();
+    for (Map.Entry<String, List<Curve>> p : panels.entrySet()) {
+      XYChart chart = Charts.chart(panels.size() == 1 ? 1000 : PANEL_WIDTH, panels.size() == 1 ? 560 : PANEL_HEIGHT,
+          p.getKey().isEmpty() ? title : p.getKey(), metric, longest);
+      int colour = 0;
+      for (Curve c : p.getValue()) {
+        Color color = Charts.PALETTE.get(colour++ % Charts.PALETTE.size());
+        double[] steps = Charts.steps(c.mean().length);
+        Charts.line(chart, c.label() + " (" + c.seeds() + " seeds)", steps, c.mean(), color, false);
+        if (c.seeds() > 1) {
+          Color edge = new Color(color.getRed(), color.getGreen(), color.getBlue(), 140);
+          for (double[] bound : List.of(c.low(), c.high())) {
+            XYSeries s = Charts.line(chart, c.label() + (bound == c.low() ? " -sd" : " +sd"), steps, bound, edge, false);
+            s.setShowInLegend(false);
+            s.setLineStyle(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {4f, 3f},
+                0f));
+          }
+        }
+      }
+      // One range for every panel, so that they compare at a glance; [0, 1] for the metrics bounded by it.
+      if (UNIT_INTERVAL.contains(metric)) {
+        Charts.yRange(chart, 0, 1, all);
+      } else {
+        Charts.autoRange(chart, all);
+      }
+      charts.add(chart);
     }
-    return i;
+    Charts.save(charts, panels.size() == 1 ? 1 : 2, panels.size() == 1 ? null : title, png);
   }
 
   /**

@@ -35,8 +35,16 @@ class ChartsTest {
 
     XYChart constant = Charts.chart(400, 200, "t", "y", 10);
     Charts.yRange(constant, 0, 1, new double[] {3.0, 3.0, 3.0});
-    assertTrue(constant.getStyler().getYAxisMin() <= 2.0 && constant.getStyler().getYAxisMax() >= 4.0,
+    assertTrue(constant.getStyler().getYAxisMin() <= 2.8 && constant.getStyler().getYAxisMax() >= 3.2,
         constant.getStyler().getYAxisMin() + " .. " + constant.getStyler().getYAxisMax());
+  }
+
+  @Test
+  void anUnboundedMetricIsDrawnOnItsOwnScaleHoweverSmall() {
+    XYChart lr = Charts.chart(400, 200, "t", "y", 10);
+    Charts.autoRange(lr, new double[] {4e-4, 5e-4});
+    assertTrue(lr.getStyler().getYAxisMin() > 3e-4 && lr.getStyler().getYAxisMax() < 6e-4,
+        lr.getStyler().getYAxisMin() + " .. " + lr.getStyler().getYAxisMax());
   }
 
   @Test
@@ -73,5 +81,22 @@ class ChartsTest {
     double[][] stats = ComparisonPlot.seedMeanAndSd(List.of(s1, s2), "m");
     assertArrayEquals(new double[] {2, 2}, stats[0], 1e-12, "as long as the shortest seed");
     assertArrayEquals(new double[] {Math.sqrt(2), 0}, stats[1], 1e-12);
+  }
+
+  @Test
+  void aTwoAxisSweepGetsOnePanelPerValueOfTheFirstAxis() throws Exception {
+    List<Map<String, Double>> seed = List.of(Map.of("m", 0.1), Map.of("m", 0.5), Map.of("m", 0.9));
+    Map<String, List<List<Map<String, Double>>>> runs = new java.util.LinkedHashMap<>();
+    for (String algorithm : List.of("grpo", "ppo", "vcpo")) {
+      for (int lag : new int[] {0, 8}) {
+        runs.put("algorithm.name=" + algorithm + ", rollout.lag=" + lag, List.of(seed, seed));
+      }
+    }
+    ComparisonPlot.render("m", runs, dir.resolve("grid.png"));
+    ComparisonPlot.render("m", Map.of("seed-only", List.of(seed)), dir.resolve("one.png"));
+    BufferedImage grid = ImageIO.read(dir.resolve("grid.png").toFile());
+    assertEquals(2 * ComparisonPlot.PANEL_WIDTH, grid.getWidth(), "two columns");
+    assertTrue(grid.getHeight() >= 2 * ComparisonPlot.PANEL_HEIGHT, "three panels need two rows");
+    assertEquals(1000, ImageIO.read(dir.resolve("one.png").toFile()).getWidth(), "one axis: one panel");
   }
 }
