@@ -69,7 +69,8 @@ public final class ComparisonPlot {
       for (Curve c : p.getValue()) {
         Color color = Charts.PALETTE.get(colour++ % Charts.PALETTE.size());
         double[] steps = Charts.steps(c.mean().length);
-        Charts.line(chart, c.label() + " (" + c.seeds() + " seeds)", steps, c.mean(), color, false);
+        Charts.line(chart, c.label() + " (" + c.seeds() + (c.seeds() == 1 ? " seed)" : " seeds)"), steps, c.mean(), color,
+            false);
         if (c.seeds() > 1) {
           Color edge = new Color(color.getRed(), color.getGreen(), color.getBlue(), 140);
           for (double[] bound : List.of(c.low(), c.high())) {
