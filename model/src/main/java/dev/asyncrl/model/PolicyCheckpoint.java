@@ -1,9 +1,12 @@
 package dev.asyncrl.model;
 
+import dev.asyncrl.model.hf.SafetensorsFile;
+import dev.asyncrl.model.hf.SafetensorsWriter;
+import java.io.BufferedOutputStream;
+import java.util.Map;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -27,8 +30,9 @@ public final class PolicyCheckpoint {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
       OutputStream raw = Files.newOutputStream(tmp);
-      try (OutputStream out = digest == null ? raw : new DigestOutputStream(raw, digest)) {
-        new NDList(policy.parameters().values()).encode(out, NDList.Encoding.SAFETENSORS);
+      try (OutputStream out = new BufferedOutputStream(digest == null ? raw : new DigestOutputStream(raw, digest),
+          1 << 20)) {
+        SafetensorsWriter.write(out, policy.parameters(), null, Map.of());
       }
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
@@ -38,14 +42,15 @@ public final class PolicyCheckpoint {
 
   /** Reads the file and copies it into {@code policy}; fails naming the file on any mismatch. */
   public static void load(TransformerPolicy policy, Path file) {
-    try (NDManager scratch = NDManager.newBaseManager(policy.device());
-         InputStream in = Files.newInputStream(file)) {
-      NDList weights = NDList.decode(scratch, in);
-      policy.loadWeights(weights);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read checkpoint " + file, e);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+    // The file's own errors name it; a mismatch with the model is named here.
+    try (SafetensorsFile weights = SafetensorsFile.open(file);
+         NDManager scratch = NDManager.newBaseManager(policy.device())) {
+      NDList arrays = weights.readAll(scratch);
+      try {
+        policy.loadWeights(arrays);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+      }
     }
   }
 }

@@ -1,18 +1,21 @@
 package dev.asyncrl.trainer;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.asyncrl.core.FileTrees;
+import dev.asyncrl.model.hf.SafetensorsFile;
+import dev.asyncrl.model.hf.SafetensorsWriter;
+import java.io.BufferedOutputStream;
 import dev.asyncrl.core.BadInputException;
 import dev.asyncrl.core.Sha256;
 import dev.asyncrl.datastore.StorePosition;
 import dev.asyncrl.model.PolicyCheckpoint;
 import dev.asyncrl.model.TransformerPolicy;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -65,8 +68,11 @@ public final class TrainerCheckpoint {
       MessageDigest digest = Sha256.newDigest();
       PolicyCheckpoint.save(policy, tmp.resolve(POLICY), digest);
       sha256.put(POLICY, Sha256.hex(digest));
-      try (OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp.resolve(OPTIMIZER)), digest)) {
-        optimizer.state().encode(out, NDList.Encoding.SAFETENSORS);
+      try (OutputStream out = new BufferedOutputStream(
+          new DigestOutputStream(Files.newOutputStream(tmp.resolve(OPTIMIZER)), digest), 1 << 20)) {
+        Map<String, NDArray> moments = new LinkedHashMap<>();
+        optimizer.state().forEach(a -> moments.put(a.getName(), a));
+        SafetensorsWriter.write(out, moments, null, Map.of());
       }
       sha256.put(OPTIMIZER, Sha256.hex(digest));
       byte[] stateJson = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(stateJson(state));
@@ -226,13 +232,14 @@ public final class TrainerCheckpoint {
     State state = readState(dir.resolve(STATE));
     PolicyCheckpoint.load(policy, dir.resolve(POLICY));
     Path optimizerFile = dir.resolve(OPTIMIZER);
-    try (NDManager scratch = NDManager.newBaseManager(policy.device());
-         InputStream in = Files.newInputStream(optimizerFile)) {
-      optimizer.load(NDList.decode(scratch, in), state.optimizerSteps());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read checkpoint " + optimizerFile, e);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(optimizerFile + ": " + e.getMessage(), e);
+    try (SafetensorsFile moments = SafetensorsFile.open(optimizerFile);
+         NDManager scratch = NDManager.newBaseManager(policy.device())) {
+      NDList arrays = moments.readAll(scratch);
+      try {
+        optimizer.load(arrays, state.optimizerSteps());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(optimizerFile + ": " + e.getMessage(), e);
+      }
     }
     return state;
   }

@@ -147,37 +147,90 @@ public final class SafetensorsFile implements AutoCloseable {
 
   /**
    * Tensor {@code name} as a new array in {@code manager}. Floating-point tensors become {@code floatType}
-   * (null: keep the stored type, bf16 as float32); integer tensors keep their type.
+   * (null: keep the stored type, bf16 as float32); integer tensors keep their type. A tensor larger than
+   * {@link #CHUNK} bytes once read (a float32 7B embedding is 2.2 GB) is read in blocks of whole rows copied into
+   * the array one after the other, so no Java buffer comes near the 2 GiB a buffer can hold.
    */
   public NDArray read(String name, NDManager manager, DataType floatType) {
+    return read(name, manager, floatType, CHUNK);
+  }
+
+  /**
+   * Every tensor, named, in the stored type (bf16 as float32), in {@code manager}: a checkpoint of any size (a
+   * file above 2 GiB, which DJL's {@code NDList.decode} cannot read, is memory-mapped like any other).
+   */
+  public ai.djl.ndarray.NDList readAll(NDManager manager) {
+    ai.djl.ndarray.NDList out = new ai.djl.ndarray.NDList();
+    for (String name : tensors.keySet()) {
+      NDArray a = read(name, manager, null);
+      a.setName(name);
+      out.add(a);
+    }
+    return out;
+  }
+
+  /** Bytes (as read, after bf16 widening) above which a tensor is read in blocks of rows. */
+  static final long CHUNK = 1L << 28;
+
+  NDArray read(String name, NDManager manager, DataType floatType, long chunk) {
     TensorInfo t = tensors.get(name);
     if (t == null) {
       throw new IllegalArgumentException(file + ": no tensor '" + name + "'");
     }
-    long bytes = t.end() - t.begin();
-    long outBytes = t.dtype() == TensorDType.BF16 ? bytes * 2 : bytes;
-    if (outBytes > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(file + ": tensor '" + name + "' is " + outBytes
-          + " bytes; one array is limited to 2 GiB here");
+    int width = t.dtype() == TensorDType.BF16 ? 4 : t.dtype().bytes(); // bytes per element once read
+    long elements = (t.end() - t.begin()) / t.dtype().bytes();
+    long rows = t.shape().dimension() == 0 ? 1 : t.shape().get(0);
+    long rowElements = rows == 0 ? 0 : elements / rows;
+    long rowsPerBlock = Math.max(1, chunk / Math.max(1, rowElements * width));
+    if (rowsPerBlock >= rows) {
+      return convert(block(t, 0, elements, t.shape(), manager), floatType);
     }
+    if (rowElements * width > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(file + ": tensor '" + name + "' has rows of " + rowElements * width
+          + " bytes; a row is limited to 2 GiB here");
+    }
+    DataType type = floatType != null && t.dtype().isFloat() ? floatType : t.dtype().readAs();
+    NDArray out = manager.zeros(t.shape(), type);
+    for (long row = 0; row < rows; row += rowsPerBlock) {
+      long n = Math.min(rowsPerBlock, rows - row);
+      long[] dims = t.shape().getShape().clone();
+      dims[0] = n;
+      // Each block is copied into place and closed, so one block's buffer is alive at a time.
+      try (NDArray block = convert(block(t, row * rowElements, n * rowElements, new Shape(dims), manager), floatType)) {
+        out.set(new ai.djl.ndarray.index.NDIndex(row + ":" + (row + n)), block);
+      }
+    }
+    return out;
+  }
+
+  /** Elements {@code [first, first + count)} of {@code t} (in storage order) as an array of {@code shape}. */
+  private NDArray block(TensorInfo t, long first, long count, Shape shape, NDManager manager) {
+    int stored = t.dtype().bytes();
+    long begin = t.begin() + first * stored;
+    long end = begin + count * stored;
+    long outBytes = t.dtype() == TensorDType.BF16 ? count * 4 : count * stored;
     ByteBuffer out = ByteBuffer.allocateDirect((int) outBytes).order(ByteOrder.nativeOrder());
     try {
-      for (long pos = t.begin(); pos < t.end(); pos += WINDOW) {
-        int len = (int) Math.min(WINDOW, t.end() - pos);
+      for (long pos = begin; pos < end; pos += WINDOW) {
+        int len = (int) Math.min(WINDOW, end - pos);
         MappedByteBuffer window = channel.map(FileChannel.MapMode.READ_ONLY, pos, len);
         window.order(ByteOrder.LITTLE_ENDIAN);
         if (t.dtype() == TensorDType.BF16) {
           widenBf16(window, out);
         } else {
-          copyLittleEndian(window, out, t.dtype().bytes());
+          copyLittleEndian(window, out, stored);
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read tensor '" + name + "' from " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot read tensor '" + t.name() + "' from " + file + ": " + e.getMessage(), e);
     }
     out.flip();
-    NDArray raw = manager.create(out, t.shape(), t.dtype().readAs());
-    if (floatType == null || !t.dtype().isFloat() || raw.getDataType() == floatType) {
+    return manager.create(out, shape, t.dtype().readAs());
+  }
+
+  /** {@code raw} as {@code floatType} when it is floating point and of another type (closing {@code raw}). */
+  private static NDArray convert(NDArray raw, DataType floatType) {
+    if (floatType == null || !raw.getDataType().isFloating() || raw.getDataType() == floatType) {
       return raw;
     }
     try (raw) {

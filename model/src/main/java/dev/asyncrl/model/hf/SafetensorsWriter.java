@@ -81,8 +81,29 @@ public final class SafetensorsWriter {
     }
   }
 
-  /** Writes one safetensors file. */
+  /** Writes one safetensors file atomically (temp file + rename). */
   public static void write(Path file, Map<String, NDArray> tensors, TensorDType floatType, Map<String, String> metadata) {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
+      write(out, tensors, floatType, metadata);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+    try {
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Writes one safetensors file to {@code out}: the header, then each tensor's bytes. Offsets are 64-bit, so
+   * files above 2 GiB are valid (DJL's {@code NDList.encode} overflows them there).
+   *
+   * @param floatType storage type of floating-point tensors; null keeps each tensor's own type
+   */
+  public static void write(OutputStream out, Map<String, NDArray> tensors, TensorDType floatType,
+      Map<String, String> metadata) throws IOException {
     ObjectMapper json = new ObjectMapper();
     ObjectNode header = json.createObjectNode();
     if (!metadata.isEmpty()) {
@@ -104,74 +125,61 @@ public final class SafetensorsWriter {
       entry.putArray("data_offsets").add(offset).add(offset + bytes);
       offset += bytes;
     }
-    byte[] headerBytes;
-    try {
-      headerBytes = json.writeValueAsString(header).getBytes(StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    byte[] headerBytes = json.writeValueAsString(header).getBytes(StandardCharsets.UTF_8);
     int padded = (headerBytes.length + 7) / 8 * 8; // the data starts 8-aligned; the header is padded with spaces
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
-      ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
-      out.write(len.array());
-      out.write(headerBytes);
-      for (int i = headerBytes.length; i < padded; i++) {
-        out.write(' ');
-      }
-      int i = 0;
-      for (NDArray a : tensors.values()) {
-        out.write(encode(a, types.get(i++)));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+    ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
+    out.write(len.array());
+    out.write(headerBytes);
+    for (int i = headerBytes.length; i < padded; i++) {
+      out.write(' ');
     }
-    try {
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+    int i = 0;
+    for (NDArray a : tensors.values()) {
+      writeTensor(out, a, types.get(i++));
     }
   }
 
   private static TensorDType storedType(NDArray a, TensorDType floatType) {
-    return a.getDataType().isFloating() ? floatType : TensorDType.of(a.getDataType());
+    return a.getDataType().isFloating() && floatType != null ? floatType : TensorDType.of(a.getDataType());
   }
 
-  private static byte[] encode(NDArray a, TensorDType type) {
-    if (type == TensorDType.BF16) {
-      float[] v = floats(a);
-      ByteBuffer b = ByteBuffer.allocate(v.length * 2).order(ByteOrder.LITTLE_ENDIAN);
-      for (float f : v) {
-        b.putShort(toBf16(f));
-      }
-      return b.array();
-    }
-    if (type.readAs() == a.getDataType()) {
-      return littleEndian(a.toByteBuffer());
-    }
-    try (NDArray typed = a.toType(type.readAs(), false)) {
-      return littleEndian(typed.toByteBuffer());
-    }
-  }
-
-  private static float[] floats(NDArray a) {
-    if (a.getDataType() == DataType.FLOAT32) {
-      return a.toFloatArray();
-    }
-    try (NDArray f = a.toType(DataType.FLOAT32, false)) {
-      return f.toFloatArray();
-    }
-  }
-
-  /** An array's bytes as native arrays hold them: little-endian, as safetensors stores them, on every host DJL runs on. */
-  private static byte[] littleEndian(ByteBuffer raw) {
+  /**
+   * Streams {@code a}'s bytes as {@code type} from the array's native buffer, a block at a time: no copy of a whole
+   * tensor on the Java heap, whatever its size.
+   */
+  private static void writeTensor(OutputStream out, NDArray a, TensorDType type) throws IOException {
     if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
       throw new IllegalStateException("writing safetensors on a big-endian host is not supported");
     }
-    byte[] out = new byte[raw.remaining()];
-    raw.get(out);
-    return out;
+    DataType source = type == TensorDType.BF16 ? DataType.FLOAT32 : type.readAs();
+    NDArray typed = a.getDataType() == source ? a : a.toType(source, false);
+    try {
+      ByteBuffer raw = typed.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+      byte[] block = new byte[BLOCK];
+      if (type == TensorDType.BF16) {
+        ByteBuffer shorts = ByteBuffer.wrap(block).order(ByteOrder.LITTLE_ENDIAN);
+        while (raw.remaining() >= 4) {
+          shorts.clear();
+          while (shorts.remaining() >= 2 && raw.remaining() >= 4) {
+            shorts.putShort(toBf16(raw.getFloat()));
+          }
+          out.write(block, 0, shorts.position());
+        }
+        return;
+      }
+      while (raw.hasRemaining()) {
+        int n = Math.min(BLOCK, raw.remaining());
+        raw.get(block, 0, n);
+        out.write(block, 0, n);
+      }
+    } finally {
+      if (typed != a) {
+        typed.close();
+      }
+    }
   }
+
+  private static final int BLOCK = 1 << 20;
 
   /** float32 → bfloat16 bits, rounding to nearest even (NaN stays NaN). */
   static short toBf16(float f) {
