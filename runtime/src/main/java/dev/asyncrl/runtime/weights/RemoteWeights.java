@@ -1,7 +1,6 @@
 package dev.asyncrl.runtime.weights;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.asyncrl.core.Sha256;
 import dev.asyncrl.datastore.StalenessGate;
@@ -10,7 +9,8 @@ import dev.asyncrl.runtime.weights.KafkaWeightFollower;
 import dev.asyncrl.runtime.weights.WeightAnnouncement;
 import dev.asyncrl.gpu.ComputeThread;
 import dev.asyncrl.model.PolicyWeights;
-import java.io.IOException;
+import dev.asyncrl.model.hf.SafetensorsFile;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,23 +68,27 @@ public final class RemoteWeights implements Runnable {
   }
 
   private void load(WeightAnnouncement a) {
-    byte[] bytes;
+    Path file = Path.of(a.path());
+    String sha;
     try {
-      bytes = Files.readAllBytes(Path.of(a.path()));
-    } catch (IOException e) {
+      sha = Sha256.of(file); // streamed: a policy file may be larger than one Java array
+    } catch (UncheckedIOException e) {
       log.accept("policy version " + a.version() + " is no longer at " + a.path() + " (pruned); waiting for the next");
       return;
     }
-    String sha = Sha256.of(bytes);
     if (!sha.equals(a.sha256())) {
       log.accept("policy version " + a.version() + " at " + a.path() + " has SHA-256 " + sha + ", announced "
           + a.sha256() + "; not loaded, waiting for the next");
       return;
     }
+    if (!Files.isRegularFile(file)) {
+      log.accept("policy version " + a.version() + " is no longer at " + a.path() + " (pruned); waiting for the next");
+      return;
+    }
     NDManager owner = NDManager.newBaseManager(device);
     PolicyWeights weights;
-    try {
-      weights = new PolicyWeights(NDList.decode(owner, bytes), owner);
+    try (SafetensorsFile f = SafetensorsFile.open(file)) {
+      weights = new PolicyWeights(f.readAll(owner), owner);
     } catch (RuntimeException e) {
       owner.close(); // nothing else will free it
       throw e;
