@@ -79,8 +79,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
     ComputeThread.setIntraOpThreads(Integer.getInteger("bench.threads", 2));
     ComputeThread.inferenceOnly();
-    System.out.printf(Locale.ROOT, "machine: %d cores, java %s%n", Runtime.getRuntime().availableProcessors(),
-        System.getProperty("java.version"));
+    boolean dispatchFix = System.getenv().getOrDefault("LD_PRELOAD", "").contains("mkl_cpu_dispatch");
+    System.out.printf(Locale.ROOT, "machine: %d cores, java %s, MKL kernels %s%n", Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.version"), dispatchFix ? "chosen by CPU features (the wrapper's AMD fix)" : "of MKL's own dispatch");
     if (only == null || only.equals("train-step")) {
       trainStep();
     }
@@ -166,6 +167,7 @@ public final class BenchCommand implements Callable<Integer> {
     try (TransformerPolicy trainer = TransformerPolicy.initialize(BENCH_MODEL, VOCAB, 1, Device.cpu(), DataType.FLOAT32);
          TransformerPolicy worker = TransformerPolicy.initialize(BENCH_MODEL, VOCAB, 2, Device.cpu(), DataType.FLOAT32)) {
       trainer.setTrainable(true);
+      worker.prepareForDecoding();
       double[] ms = time(10, 50, () -> {
         try (PolicyWeights w = PolicyWeights.copyOf(trainer)) {
           worker.loadWeights(w.arrays());

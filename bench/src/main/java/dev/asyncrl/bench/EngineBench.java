@@ -50,9 +50,13 @@ final class EngineBench {
     }
   }
 
-  /** Decode tokens/s at {@code slots} sequences: prefill, 3 warm-up steps, then {@link #DECODE} timed steps; best of 2. */
+  /** Decode tokens/s at {@code slots} sequences: prefill, 3 warm-up steps, then {@link #DECODE} timed steps; best of 3. */
   static double decodeTokensPerSecond(TransformerPolicy policy, int slots, double topP) {
-    return Math.max(decodeOnce(policy, slots, topP), decodeOnce(policy, slots, topP));
+    double best = 0;
+    for (int i = 0; i < 3; i++) {
+      best = Math.max(best, decodeOnce(policy, slots, topP));
+    }
+    return best;
   }
 
   static double decodeOnce(TransformerPolicy policy, int slots, double topP) {
@@ -73,23 +77,40 @@ final class EngineBench {
     }
   }
 
+  /**
+   * The bandwidth is measured before and after the decode runs and the higher value is used: this virtual
+   * machine's bandwidth varies by up to 2x over minutes, and the higher value gives the stricter fraction.
+   */
   static void decode() {
     double bandwidth = bandwidth();
-    System.out.printf(Locale.ROOT, "  memory read bandwidth (1 GiB sum): %.1f GB/s%n", bandwidth / 1e9);
     long t0 = System.nanoTime();
+    List<String> lines = new ArrayList<>();
+    List<double[]> results = new ArrayList<>(); // slots, tokens/s
     try (TransformerPolicy policy = HfModel.initialize(HfConfig.parse(QWEN_05B, "bench config"), PROMPT + DECODE + 4,
         1, Device.cpu(), DataType.FLOAT32)) {
       long bytes = 4L * policy.parameterCount();
       System.out.printf(Locale.ROOT, "  Qwen2.5-0.5B shape, %,d parameters (%.2f GB float32), built in %.0f s%n",
           policy.parameterCount(), bytes / 1e9, (System.nanoTime() - t0) / 1e9);
-      double limit1 = bandwidth / bytes; // steps/s when every step reads the weights once
+      double plain = decodeTokensPerSecond(policy, 8, 1.0);
+      lines.add(String.format(Locale.ROOT, "decode batch  8, top_p 1.00, the trainer's layout: %6.1f tokens/s (%.0f ms/step)",
+          plain, 8000.0 / plain));
+      results.add(new double[] {8, plain});
+      policy.prepareForDecoding();
       for (int slots : new int[] {8, 32}) {
         for (double topP : new double[] {1.0, 0.95}) {
           double tps = decodeTokensPerSecond(policy, slots, topP);
-          double limit = limit1 * slots;
-          System.out.printf(Locale.ROOT, "  decode batch %2d, top_p %.2f: %7.1f tokens/s (%.0f ms/step) = %4.1f%% of the "
-              + "bandwidth limit %.0f tokens/s%n", slots, topP, tps, 1000.0 * slots / tps, 100 * tps / limit, limit);
+          lines.add(String.format(Locale.ROOT, "decode batch %2d, top_p %.2f, decoding layout: %6.1f tokens/s (%.0f ms/step)",
+              slots, topP, tps, 1000.0 * slots / tps));
+          results.add(new double[] {slots, tps});
         }
+      }
+      bandwidth = Math.max(bandwidth, bandwidth());
+      System.out.printf(Locale.ROOT, "  memory read bandwidth (1 GiB sum, best before and after): %.1f GB/s%n", bandwidth / 1e9);
+      double stepsPerSecond = bandwidth / bytes; // when every step reads the weights once
+      for (int i = 0; i < lines.size(); i++) {
+        double limit = stepsPerSecond * results.get(i)[0];
+        System.out.printf(Locale.ROOT, "  %s = %4.1f%% of the bandwidth limit %.0f tokens/s%n", lines.get(i),
+            100 * results.get(i)[1] / limit, limit);
       }
     }
   }
@@ -111,6 +132,7 @@ final class EngineBench {
         median(lengths), Arrays.stream(lengths).max().orElse(0));
     try (TransformerPolicy policy = HfModel.initialize(HfConfig.parse(HfBench.CONFIG, "bench config"), 16 + 512, 1,
         Device.cpu(), DataType.FLOAT32)) {
+      policy.prepareForDecoding();
       SamplingParams params = new SamplingParams(512, 1.0, 0, 1.0, new int[0]);
       double continuous = completedPerSecond(policy, params, requests, false);
       double fixed = completedPerSecond(policy, params, requests, true);
@@ -144,6 +166,7 @@ final class EngineBench {
   static void position() {
     try (TransformerPolicy policy = HfModel.initialize(HfConfig.parse(HfBench.CONFIG, "bench config"), 1024, 1,
         Device.cpu(), DataType.FLOAT32)) {
+      policy.prepareForDecoding();
       double near = stepMillis(policy, 100);
       double far = stepMillis(policy, 1000);
       System.out.printf(Locale.ROOT, "  batch 16 decode step at position ~100: %.1f ms; at ~1,000: %.1f ms; ratio %.2f%n",

@@ -34,6 +34,16 @@ public interface Architecture {
   List<String> projections();
 
   /**
+   * How a policy laid out for decoding ({@link TransformerPolicy#prepareForDecoding}) stores its matrices:
+   * each group's members read the same input and become one matrix, computed in one product by
+   * {@link Weights#project}; a group of one is stored transposed on its own. By default every projection
+   * alone.
+   */
+  default List<List<String>> decodingGroups() {
+    return projections().stream().map(List::of).toList();
+  }
+
+  /**
    * Logits for {@code tokens [B, S]} at positions {@code cache.length() ..}.
    *
    * @param cache null for a whole-sequence forward; otherwise extended with this call's keys and values,

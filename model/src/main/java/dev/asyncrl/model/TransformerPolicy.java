@@ -25,10 +25,13 @@ import java.util.TreeSet;
  */
 public final class TransformerPolicy implements AutoCloseable {
 
+  private static final NDIndex ALL = new NDIndex("...");
+
   private final Architecture architecture;
   private final NDManager manager;
   private final Map<String, NDArray> params;
   private Map<String, NDArray> adapters = Map.of();
+  private Map<String, DecodingLayout.Group> decoding = Map.of();
   private LoraSpec lora;
   private boolean training;
 
@@ -92,6 +95,9 @@ public final class TransformerPolicy implements AutoCloseable {
 
   /** Marks {@link #parameters()} as trainable (or not); with LoRA the base weights stay frozen. */
   public void setTrainable(boolean trainable) {
+    if (trainable && preparedForDecoding()) {
+      throw new IllegalStateException("a policy laid out for decoding is only sampled from, never trained");
+    }
     parameters().values().forEach(p -> p.setRequiresGradient(trainable));
   }
 
@@ -136,6 +142,26 @@ public final class TransformerPolicy implements AutoCloseable {
   }
 
   /**
+   * Lays the weights out for decoding ({@link DecodingLayout}: transposed, q/k/v and gate/up as one matrix
+   * each), for a policy that is only sampled from, such as a rollout worker's own copy. The logits are the
+   * same up to float rounding; {@link #loadWeights} then writes in place. Call once, after LoRA is enabled
+   * if it is; a policy being trained must keep its layout.
+   */
+  public void prepareForDecoding() {
+    if (preparedForDecoding()) {
+      return;
+    }
+    if (params.values().stream().anyMatch(NDArray::hasGradient)) {
+      throw new IllegalStateException("a trainable policy cannot be laid out for decoding");
+    }
+    decoding = DecodingLayout.apply(architecture, manager, params);
+  }
+
+  public boolean preparedForDecoding() {
+    return !decoding.isEmpty();
+  }
+
+  /**
    * Training mode turns on LoRA dropout in {@link #forward}; the trainer sets it around the forward it
    * differentiates.
    */
@@ -159,8 +185,8 @@ public final class TransformerPolicy implements AutoCloseable {
   }
 
   private Weights weights() {
-    return lora == null ? new Weights(params, Map.of(), 0, 0)
-        : new Weights(params, adapters, lora.scale(), training ? (float) lora.dropout() : 0f);
+    return lora == null ? new Weights(params, Map.of(), decoding, 0, 0)
+        : new Weights(params, adapters, decoding, lora.scale(), training ? (float) lora.dropout() : 0f);
   }
 
   /**
@@ -214,7 +240,8 @@ public final class TransformerPolicy implements AutoCloseable {
 
   /**
    * Overwrites every parameter with the array of the same name in {@code weights}, without a host round
-   * trip; trainability is kept. Names, count and shapes must match exactly.
+   * trip; trainability is kept. Names, count and shapes must match exactly. A policy laid out for decoding
+   * is written in place, so its layout stays.
    */
   public void loadWeights(NDList weights) {
     Map<String, NDArray> byName = new LinkedHashMap<>();
@@ -235,6 +262,16 @@ public final class TransformerPolicy implements AutoCloseable {
       if (!src.getShape().equals(dst.getShape())) {
         throw new IllegalArgumentException("weight '" + e.getKey() + "' has shape " + src.getShape()
             + ", the model expects " + dst.getShape());
+      }
+      if (preparedForDecoding()) {
+        if (src.getDevice().equals(dst.getDevice()) && src.getDataType() == dst.getDataType()) {
+          dst.set(ALL, src);
+        } else {
+          try (NDArray copy = copyOf(src, dst.getDevice(), dst.getDataType())) {
+            dst.set(ALL, copy);
+          }
+        }
+        continue;
       }
       boolean trainable = dst.hasGradient();
       NDArray copy = copyOf(src, dst.getDevice(), dst.getDataType());

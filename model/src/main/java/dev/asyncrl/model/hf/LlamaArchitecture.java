@@ -88,6 +88,24 @@ public final class LlamaArchitecture implements Architecture {
     return out;
   }
 
+  /**
+   * Per layer q/k/v and gate/up as groups, o and down alone, and the output projection: {@code lm_head}, or
+   * the input embedding when tied (the embedding lookup reads the same values through the transposed view).
+   */
+  @Override
+  public List<List<String>> decodingGroups() {
+    List<List<String>> groups = new ArrayList<>();
+    for (int l = 0; l < c.layers(); l++) {
+      String b = "model.layers." + l + ".";
+      groups.add(List.of(b + "self_attn.q_proj", b + "self_attn.k_proj", b + "self_attn.v_proj"));
+      groups.add(List.of(b + "self_attn.o_proj"));
+      groups.add(List.of(b + "mlp.gate_proj", b + "mlp.up_proj"));
+      groups.add(List.of(b + "mlp.down_proj"));
+    }
+    groups.add(List.of(c.tieWordEmbeddings() ? "model.embed_tokens" : "lm_head"));
+    return groups;
+  }
+
   /** Every parameter's name and shape, in checkpoint order; {@code lm_head.weight} only when not tied. */
   @Override
   public Map<String, Shape> parameterShapes() {
@@ -186,9 +204,10 @@ public final class LlamaArchitecture implements Architecture {
     int dh = c.headDim();
     int groups = c.heads() / c.kvHeads();
     NDArray h = rmsNorm(x, p.get(b + "input_layernorm.weight"));
-    NDArray q = heads(p.linear(h, b + "self_attn.q_proj"), batch, steps, c.heads());       // [B, H, S, dh]
-    NDArray k = heads(p.linear(h, b + "self_attn.k_proj"), batch, steps, c.kvHeads());     // [B, KV, S, dh]
-    NDArray v = heads(p.linear(h, b + "self_attn.v_proj"), batch, steps, c.kvHeads());
+    NDArray[] qkv = p.project(h, b + "self_attn.q_proj", b + "self_attn.k_proj", b + "self_attn.v_proj");
+    NDArray q = heads(qkv[0], batch, steps, c.heads());                                     // [B, H, S, dh]
+    NDArray k = heads(qkv[1], batch, steps, c.kvHeads());                                   // [B, KV, S, dh]
+    NDArray v = heads(qkv[2], batch, steps, c.kvHeads());
     q = rotate(q, rotary);
     k = rotate(k, rotary);
     if (cache != null) {
@@ -211,9 +230,8 @@ public final class LlamaArchitecture implements Architecture {
         .reshape(batch, steps, (long) c.heads() * dh);                                      // [B, S, H·dh]
     x = x.add(p.linear(attended, b + "self_attn.o_proj"));
     NDArray h2 = rmsNorm(x, p.get(b + "post_attention_layernorm.weight"));
-    NDArray gate = p.linear(h2, b + "mlp.gate_proj");
-    NDArray up = p.linear(h2, b + "mlp.up_proj");
-    NDArray act = gate.mul(Activation.sigmoid(gate)).mul(up);                               // SiLU(gate) · up
+    NDArray[] gateUp = p.project(h2, b + "mlp.gate_proj", b + "mlp.up_proj");
+    NDArray act = gateUp[0].mul(Activation.sigmoid(gateUp[0])).mul(gateUp[1]);             // SiLU(gate) · up
     return x.add(p.linear(act, b + "mlp.down_proj"));
   }
 

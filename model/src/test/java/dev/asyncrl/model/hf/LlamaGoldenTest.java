@@ -43,28 +43,33 @@ class LlamaGoldenTest {
     int rows = goldens.get("tokens").size();
     int cols = goldens.get("tokens").get(0).size();
     for (JsonNode c : goldens.get("cases")) {
-      String name = c.get("name").asText();
-      Path dir = TinyCheckpoints.writeCase(tmp, name);
-      try (TransformerPolicy policy = HfModel.load(dir, Device.cpu(), DataType.FLOAT32, 0);
-           NDManager m = NDManager.newBaseManager()) {
-        float[] logits = policy.forward(m.create(ids, new Shape(rows, cols)), null).toFloatArray();
-        JsonNode expected = c.get("logits");
-        int vocab = expected.get(0).get(0).size();
-        double worst = 0;
-        for (int r = 0; r < rows; r++) {
-          for (int t = 0; t < cols; t++) {
-            double scale = 0;
-            for (int v = 0; v < vocab; v++) {
-              scale = Math.max(scale, Math.abs(expected.get(r).get(t).get(v).asDouble()));
-            }
-            for (int v = 0; v < vocab; v++) {
-              double want = expected.get(r).get(t).get(v).asDouble();
-              double got = logits[(r * cols + t) * vocab + v];
-              worst = Math.max(worst, Math.abs(got - want) / scale);
+      for (boolean decodingLayout : new boolean[] {false, true}) {
+        String name = c.get("name").asText() + (decodingLayout ? " (laid out for decoding)" : "");
+        Path dir = TinyCheckpoints.writeCase(tmp, c.get("name").asText());
+        try (TransformerPolicy policy = HfModel.load(dir, Device.cpu(), DataType.FLOAT32, 0);
+             NDManager m = NDManager.newBaseManager()) {
+          if (decodingLayout) {
+            policy.prepareForDecoding();
+          }
+          float[] logits = policy.forward(m.create(ids, new Shape(rows, cols)), null).toFloatArray();
+          JsonNode expected = c.get("logits");
+          int vocab = expected.get(0).get(0).size();
+          double worst = 0;
+          for (int r = 0; r < rows; r++) {
+            for (int t = 0; t < cols; t++) {
+              double scale = 0;
+              for (int v = 0; v < vocab; v++) {
+                scale = Math.max(scale, Math.abs(expected.get(r).get(t).get(v).asDouble()));
+              }
+              for (int v = 0; v < vocab; v++) {
+                double want = expected.get(r).get(t).get(v).asDouble();
+                double got = logits[(r * cols + t) * vocab + v];
+                worst = Math.max(worst, Math.abs(got - want) / scale);
+              }
             }
           }
+          assertTrue(worst <= 1e-4, name + ": worst error relative to the position's largest logit " + worst);
         }
-        assertTrue(worst <= 1e-4, name + ": worst error relative to the position's largest logit " + worst);
       }
     }
   }
@@ -83,9 +88,28 @@ class LlamaGoldenTest {
 
   @Test
   void cachedDecodingAndLeftPaddingGiveTheWholeSequenceLogits() throws Exception {
-    Path dir = TinyCheckpoints.writeCase(tmp, "llama3-f32");
+    cachedDecodingAndLeftPadding("llama3-f32", false);
+  }
+
+  /** The decoding layout (transposed, q/k/v and gate/up fused; tied embedding included) on the cached path. */
+  @Test
+  void theDecodingLayoutGivesTheSameLogitsOnTheCachedPath() throws Exception {
+    cachedDecodingAndLeftPadding("llama3-f32", true);
+    cachedDecodingAndLeftPadding("qwen2-bf16-sharded", true);
+  }
+
+  private void cachedDecodingAndLeftPadding(String name, boolean decodingLayout) throws Exception {
+    Path dir = TinyCheckpoints.writeCase(tmp, name);
     try (TransformerPolicy policy = HfModel.load(dir, Device.cpu(), DataType.FLOAT32, 0);
          NDManager m = NDManager.newBaseManager()) {
+      if (decodingLayout) {
+        try (TransformerPolicy plain = HfModel.load(dir, Device.cpu(), DataType.FLOAT32, 0)) {
+          NDArray tokens = m.create(new long[] {5, 17, 42, 8, 91, 33}, new Shape(1, 6));
+          NDArray before = plain.forward(tokens, null);
+          policy.prepareForDecoding();
+          assertClose(before, policy.forward(tokens, null));
+        }
+      }
       long[] seq = {5, 17, 42, 8, 91, 33};
       NDArray full = policy.forward(m.create(seq, new Shape(1, 6)), null);                    // [1, 6, V]
       // Prompt of 4 prefilled into the preallocated cache, then one token at a time.
