@@ -50,8 +50,12 @@ final class EngineBench {
     }
   }
 
-  /** Decode tokens/s at {@code slots} sequences: prefill, 3 warm-up steps, then {@link #DECODE} timed steps; best of 3. */
+  /**
+   * Decode tokens/s at {@code slots} sequences: prefill, 3 warm-up steps, then {@link #DECODE} timed steps; best
+   * of 3 after one untimed run (the first run at a new batch size is slower while the allocator settles).
+   */
   static double decodeTokensPerSecond(TransformerPolicy policy, int slots, double topP) {
+    decodeOnce(policy, slots, topP);
     double best = 0;
     for (int i = 0; i < 3; i++) {
       best = Math.max(best, decodeOnce(policy, slots, topP));

@@ -159,6 +159,25 @@ public final class JobModel implements AutoCloseable {
     return withLora(job, basePolicy(device));
   }
 
+  /**
+   * A rollout worker's copy of the initial policy on {@code device}: {@link #newPolicy} in
+   * {@code model.rollout_dtype}, laid out for decoding.
+   */
+  public TransformerPolicy rolloutPolicy(Device device) {
+    TransformerPolicy policy = withLora(job, build(device, dataType(job.get(JobSchema.ROLLOUT_DTYPE))));
+    try {
+      policy.prepareForDecoding();
+      return policy;
+    } catch (RuntimeException e) {
+      policy.close();
+      throw e;
+    }
+  }
+
+  static DataType dataType(String name) {
+    return name.equals("float16") ? DataType.FLOAT16 : DataType.FLOAT32;
+  }
+
   /** {@code policy} with the job's LoRA adapters added when {@code lora.rank > 0} (closed on failure). */
   static TransformerPolicy withLora(JobConfig job, TransformerPolicy policy) {
     if (job.loraEnabled()) {
@@ -176,11 +195,19 @@ public final class JobModel implements AutoCloseable {
   /** The model without adapters: also the frozen reference for a KL penalty. */
   public TransformerPolicy basePolicy(Device device) {
     if (!job.hasPretrained()) {
-      return TransformerPolicy.initialize(shape(job), tokenizer.vocabSize(), job.get(JobSchema.SEED), device, DataType.FLOAT32);
+      return build(device, DataType.FLOAT32);
     }
-    DataType dtype = job.get(JobSchema.MODEL_DTYPE).equals("float16") ? DataType.FLOAT16 : DataType.FLOAT32;
+    DataType dtype = dataType(job.get(JobSchema.MODEL_DTYPE));
     if (dtype == DataType.FLOAT16 && !device.isGpu()) {
       throw job.settings().error(JobSchema.MODEL_DTYPE, "float16 needs a GPU device; " + device + " computes in float32");
+    }
+    return build(device, dtype);
+  }
+
+  /** The initial model, without adapters, in {@code dtype}. */
+  private TransformerPolicy build(Device device, DataType dtype) {
+    if (!job.hasPretrained()) {
+      return TransformerPolicy.initialize(shape(job), tokenizer.vocabSize(), job.get(JobSchema.SEED), device, dtype);
     }
     return pretrained(job, device, dtype);
   }

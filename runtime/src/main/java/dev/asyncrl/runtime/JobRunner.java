@@ -341,16 +341,15 @@ public final class JobRunner {
 
   /**
    * {@code rollout.workers} rollout workers with ids from {@code firstId}, each with its own copy of the model on
-   * {@code device}, laid out for decoding; the copies are added to {@code opened}, which the caller closes.
+   * {@code device} ({@link JobModel#rolloutPolicy}); the copies are added to {@code opened}, which the caller closes.
    */
   private static List<RolloutWorker> rolloutWorkers(JobConfig job, JobModel model, Device device, int firstId,
       long firstSequence, InvalidRewards invalidRewards, WeightChannel<PolicyWeights> channel, StalenessGate gate,
       TrajectoryStore store, List<AutoCloseable> opened) {
     List<RolloutWorker> workers = new ArrayList<>();
     for (int j = 0; j < job.get(JobSchema.WORKERS); j++) {
-      TransformerPolicy policy = model.newPolicy(device);
+      TransformerPolicy policy = model.rolloutPolicy(device);
       opened.add(policy);
-      policy.prepareForDecoding();
       workers.add(new RolloutWorker(workerSetup(job, model, firstId + j, policy, firstSequence, invalidRewards), channel,
           gate, store));
     }

@@ -14,9 +14,10 @@ import java.util.Map;
  * checked before a run starts so that a typo like {@code model.d_model: 60000} is a one-line error naming
  * the key, not an integer overflow or an out-of-memory crash minutes later.
  *
- * <p>In-process, one float32 copy of the weights lives in: the trainer (weights, gradients, two AdamW
- * moments: 4 copies when every weight trains, 1 with LoRA), the frozen reference when the algorithm has a KL
- * penalty, each rollout worker, and each published version the weight channel retains ({@code lag + 2}).
+ * <p>In-process, one copy of the weights in {@code model.dtype} lives in: the trainer (weights, gradients, two
+ * AdamW moments: 4 copies when every weight trains, 1 with LoRA), the frozen reference when the algorithm has a
+ * KL penalty, and each published version the weight channel retains ({@code lag + 2}); each rollout worker
+ * holds one in {@code model.rollout_dtype}.
  */
 public record ModelFootprint(long parameters, long bytes, String largestTensor, long largestElements) {
 
@@ -38,11 +39,13 @@ public record ModelFootprint(long parameters, long bytes, String largestTensor, 
         largest = e.getKey() + " " + e.getValue();
       }
     }
-    int bytesPerValue = job.get(JobSchema.MODEL_DTYPE).equals("float16") ? 2 : 4;
-    long copies = (job.loraEnabled() ? 1 : 4) + (klReference ? 1 : 0) + job.get(JobSchema.WORKERS) + job.get(JobSchema.LAG) + 2L;
+    long trainerBytes = job.get(JobSchema.MODEL_DTYPE).equals("float16") ? 2 : 4;
+    long rolloutBytes = job.get(JobSchema.ROLLOUT_DTYPE).equals("float16") ? 2 : 4;
+    long trainerCopies = (job.loraEnabled() ? 1 : 4) + (klReference ? 1 : 0) + job.get(JobSchema.LAG) + 2L;
     long bytes;
     try {
-      bytes = Math.multiplyExact(Math.multiplyExact(parameters, bytesPerValue), copies);
+      bytes = Math.addExact(Math.multiplyExact(parameters, trainerBytes * trainerCopies),
+          Math.multiplyExact(parameters, rolloutBytes * job.get(JobSchema.WORKERS)));
     } catch (ArithmeticException e) {
       bytes = Long.MAX_VALUE;
     }

@@ -167,6 +167,28 @@ class JobRunnerTest {
     }
   }
 
+  /**
+   * Workers sampling in float16 record behaviour log-probs that differ from the trainer's float32 ones on the
+   * very same weights; rollout/logprob_mismatch shows by how much, and training goes on.
+   */
+  @Test
+  void halfPrecisionRolloutReportsItsLogProbMismatch() throws Exception {
+    double[] mismatch = new double[2];
+    String[] dtypes = {"float32", "float16"};
+    for (int i = 0; i < 2; i++) {
+      JobConfig job = job("max_staleness=0", "trainer.steps=4", "model.rollout_dtype=" + dtypes[i]);
+      List<StepReport> reports = run(job, new RecordingStore(job.get(JobSchema.STORE_CAPACITY)));
+      assertEquals(4, reports.size());
+      for (StepReport r : reports) {
+        assertTrue(Double.isFinite(r.metrics().get("loss/policy")), dtypes[i] + " step " + r.step());
+        mismatch[i] = Math.max(mismatch[i], r.metrics().get("rollout/logprob_mismatch"));
+      }
+    }
+    assertTrue(mismatch[0] < 1e-6, "float32 workers match the trainer up to batch-shape rounding: " + mismatch[0]);
+    assertTrue(mismatch[1] > 1e-5 && mismatch[1] > 100 * mismatch[0],
+        "float16 workers differ visibly: " + mismatch[1] + " vs " + mismatch[0]);
+  }
+
   @Test
   void lagMakesEveryGroupExactlyThatManyVersionsOld() throws Exception {
     JobConfig job = job("max_staleness=0", "rollout.lag=3", "trainer.steps=12");

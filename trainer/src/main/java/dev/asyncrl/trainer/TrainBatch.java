@@ -15,6 +15,8 @@ import java.util.List;
  * Prompt and padding columns have mask 0.
  *
  * @param lengths prompt + response length of each row (the rest of the row is padding)
+ * @param onPolicy per column, 1 for a response token sampled by the weights the trainer holds at the start of
+ *     the step (so its behaviour log-prob and the trainer's should agree up to numerics), else 0
  */
 public record TrainBatch(
     int rows,
@@ -23,9 +25,11 @@ public record TrainBatch(
     float[] behaviourLogProbs,
     float[] mask,
     int[] lengths,
-    int trainedTokens) {
+    int trainedTokens,
+    float[] onPolicy) {
 
-  public static TrainBatch assemble(List<TrajectoryGroup> groups) {
+  /** @param trainerVersion the version of the weights the trainer holds when the step starts */
+  public static TrainBatch assemble(List<TrajectoryGroup> groups, long trainerVersion) {
     int rows = 0;
     int width = 2;
     for (TrajectoryGroup g : groups) {
@@ -37,6 +41,7 @@ public record TrainBatch(
     long[] tokens = new long[rows * width];
     float[] behaviour = new float[rows * (width - 1)];
     float[] mask = new float[rows * (width - 1)];
+    float[] onPolicy = new float[rows * (width - 1)];
     int[] lengths = new int[rows];
     int row = 0;
     int trained = 0;
@@ -53,12 +58,13 @@ public record TrainBatch(
           int col = row * (width - 1) + p + k - 1;
           behaviour[col] = t.behaviourLogProbs()[k];
           mask[col] = t.lossMask()[k];
+          onPolicy[col] = t.tokenVersions()[k] == trainerVersion ? 1 : 0;
           trained += t.lossMask()[k];
         }
         lengths[row] = t.length();
       }
     }
-    return new TrainBatch(rows, width, tokens, behaviour, mask, lengths, trained);
+    return new TrainBatch(rows, width, tokens, behaviour, mask, lengths, trained, onPolicy);
   }
 
   /** Row {@code r} alone, without its padding: {@code [1, L_r]}. */
@@ -67,14 +73,16 @@ public record TrainBatch(
     long[] tok = new long[w];
     float[] beh = new float[w - 1];
     float[] msk = new float[w - 1];
+    float[] on = new float[w - 1];
     System.arraycopy(tokens, r * width, tok, 0, w);
+    System.arraycopy(onPolicy, r * (width - 1), on, 0, w - 1);
     System.arraycopy(behaviourLogProbs, r * (width - 1), beh, 0, w - 1);
     System.arraycopy(mask, r * (width - 1), msk, 0, w - 1);
     int trained = 0;
     for (float v : msk) {
       trained += (int) v;
     }
-    return new TrainBatch(1, w, tok, beh, msk, new int[] {lengths[r]}, trained);
+    return new TrainBatch(1, w, tok, beh, msk, new int[] {lengths[r]}, trained, on);
   }
 
   public NDArray tokens(NDManager m) {
@@ -87,6 +95,10 @@ public record TrainBatch(
 
   public NDArray mask(NDManager m, DataType dtype) {
     return m.create(mask, new Shape(rows, width - 1)).toType(dtype, false);       // [N, T-1]
+  }
+
+  public NDArray onPolicy(NDManager m, DataType dtype) {
+    return m.create(onPolicy, new Shape(rows, width - 1)).toType(dtype, false);   // [N, T-1]
   }
 
   /** @param advantages one per response, in group order (as the estimator returned them) */

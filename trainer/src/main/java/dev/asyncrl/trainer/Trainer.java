@@ -74,6 +74,9 @@ public final class Trainer {
   }
 
   private static final Duration POLL = Duration.ofMillis(100);
+  /** Per mini-batch sums behind {@code rollout/logprob_mismatch}, combined over the step in {@link #update}. */
+  private static final String MISMATCH_SUM = "internal/mismatch_sum";
+  private static final String ON_POLICY_TOKENS = "internal/on_policy_tokens";
 
   /** Scores the current policy (e.g. held-out accuracy); runs on the trainer thread between steps. */
   public interface Evaluation {
@@ -278,7 +281,7 @@ public final class Trainer {
     }
     int configuredRows = groups.stream().mapToInt(g -> g.trajectories().size()).sum() / miniBatches.size();
     Map<String, Double> sums = new LinkedHashMap<>();
-    List<TrainBatch> batches = miniBatches.stream().map(TrainBatch::assemble).toList();
+    List<TrainBatch> batches = miniBatches.stream().map(g -> TrainBatch.assemble(g, version)).toList();
     try (NDScope ignored = new NDScope()) {
       // ℓold: the policy before this step's first update. With one mini-batch it is sg(ℓθ) itself.
       List<NDArray> proximal = new ArrayList<>();
@@ -291,7 +294,12 @@ public final class Trainer {
       }
     }
     Map<String, Double> metrics = new LinkedHashMap<>();
+    double mismatchSum = sums.remove(MISMATCH_SUM);
+    double onPolicyTokens = sums.remove(ON_POLICY_TOKENS);
     sums.forEach((k, v) -> metrics.put(k, v / miniBatches.size()));
+    if (onPolicyTokens > 0) {
+      metrics.put("rollout/logprob_mismatch", mismatchSum / onPolicyTokens);
+    }
     metrics.put("train/lr", lr);
     metrics.put("train/skipped_total", (double) skippedTotal);
     metrics.put("train/trained_tokens", (double) batches.stream().mapToInt(TrainBatch::trainedTokens).sum());
@@ -331,6 +339,14 @@ public final class Trainer {
     result.metrics().forEach((k, v) -> metrics.put(k, scalar(v)));
     double[] logWeights = current.sub(behaviour).mul(mask).sum(new int[] {1}).toType(DataType.FLOAT64, false)
         .toDoubleArray();                                                                   // S_i, [N]
+    // |ℓold − ℓμ| on tokens the trainer's weights at the start of the step sampled: numerics alone (a
+    // half-precision rollout, a different batch shape), as no update lies between them.
+    NDArray onPolicy = batch.onPolicy(m, dtype).mul(mask);
+    NDArray old = proximal == null ? current : proximal;
+    float[] mismatch = old.sub(behaviour).abs().mul(onPolicy).sum().stack(onPolicy.sum()).toType(DataType.FLOAT32, false)
+        .toFloatArray();
+    metrics.put(MISMATCH_SUM, (double) mismatch[0]);
+    metrics.put(ON_POLICY_TOKENS, (double) mismatch[1]);
     SequenceWeights weights = SequenceWeights.of(logWeights);
     double effectiveLr = lr * algorithm.learningRate().factor(weights.essRatio());
     double gradNorm = optimizer.gradientNorm();

@@ -37,7 +37,7 @@ class ModelLossGradientTest {
     Trajectory a = new Trajectory(new int[] {2, 3, 4}, new int[] {5, 6, 1}, new float[] {-2.1f, -2.9f, -2.5f},
         new byte[] {1, 1, 1}, 1.0, 0, 0, 0);
     Trajectory b = new Trajectory(new int[] {2, 3, 4}, new int[] {7}, new float[] {-2.6f}, new byte[] {1}, 0.0, 0, 0, 0);
-    return TrainBatch.assemble(List.of(new TrajectoryGroup(0, "t", List.of(a, b), 0, 0)));
+    return TrainBatch.assemble(List.of(new TrajectoryGroup(0, "t", List.of(a, b), 0, 0)), 0);
   }
 
   static double loss(TransformerPolicy p, TrainBatch batch) {

@@ -33,6 +33,17 @@ public final class JobSchema {
   static final String NAME_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]{0,127}";
 
   /** Where a component computes. Whether a named GPU exists is checked when the job starts. */
+  /**
+   * A compute type. bfloat16 is refused by name: DJL's PyTorch engine aborts the whole process on bfloat16
+   * tensors instead of raising an error.
+   */
+  private static Setting<String> dtype(String path, String doc) {
+    return Setting.string(path, "float32", doc)
+        .check(v -> !v.equals("bfloat16"), "must not be bfloat16 (DJL's PyTorch engine aborts the process on bfloat16 "
+            + "tensors); use float16 on a GPU, or float32")
+        .check(List.of("float32", "float16")::contains, "must be one of float32, float16");
+  }
+
   static final String DEVICE_PATTERN = "(?i)auto|cpu|(cuda|gpu):[0-9]{1,3}";
 
   // --- top level
@@ -56,8 +67,11 @@ public final class JobSchema {
   public static final Setting<String> MODEL_PATH = declare(Setting.string("model.path", "",
       "a Hugging Face model folder (config.json, safetensors weights, tokenizer.json; Llama/Qwen2/Mistral); "
       + "'' = the built-in model shaped by d_model, n_layers, n_heads, d_ff"));
-  public static final Setting<String> MODEL_DTYPE = declare(Setting.choice("model.dtype", "float32", List.of("float32", "float16"),
-      "compute type of a Hugging Face model (bf16/f16 checkpoints are converted on load); float16 needs a GPU"));
+  public static final Setting<String> MODEL_DTYPE = declare(dtype("model.dtype",
+      "compute type of the trainer's Hugging Face model (bf16/f16 checkpoints are converted on load); float16 needs a GPU"));
+  public static final Setting<String> ROLLOUT_DTYPE = declare(dtype("model.rollout_dtype",
+      "compute type of the rollout workers' copies; float16 halves their memory and weight reads, and "
+      + "rollout/logprob_mismatch shows what it costs (meant for GPUs: float16 products are slow on CPUs)"));
 
   // --- LoRA
   public static final Setting<Integer> LORA_RANK = declare(Setting.integer("lora.rank", 0,
