@@ -73,9 +73,7 @@ public final class JobModel implements AutoCloseable {
     try {
       Task task = loadTask(job);
       JobModel model = new JobModel(job, tokenizer, prompting, task, longestPrompt(job, task, prompting));
-      boolean klReference = JobRunner.ALGORITHMS.create(job.get(JobSchema.ALGORITHM), job.settings()).needsReferenceModel();
-      ModelFootprint.of(job, model.architecture(), klReference).check(job, ModelFootprint.sizingKey(job),
-          ModelFootprint.machineBytes());
+      model.footprint().checkTensors(job, ModelFootprint.sizingKey(job));
       return model;
     } catch (RuntimeException e) {
       if (tokenizer instanceof HfTokenizer hf) {
@@ -139,6 +137,12 @@ public final class JobModel implements AutoCloseable {
   }
 
   /** The longest prompt the task produces, in tokens, as the model sees it (chat template included). */
+  /** What the trainer and each rollout worker hold (checked against each device in {@link JobRunner#placement}). */
+  public ModelFootprint footprint() {
+    boolean klReference = JobRunner.ALGORITHMS.create(job.get(JobSchema.ALGORITHM), job.settings()).needsReferenceModel();
+    return ModelFootprint.of(job, architecture(), klReference, longestPrompt);
+  }
+
   public int longestPrompt() {
     return longestPrompt;
   }

@@ -152,7 +152,7 @@ public final class JobRunner {
   public static void check(JobConfig job, boolean broker) {
     RunFolder.checkOutputDir(job);
     try (JobModel model = JobModel.of(job)) {
-      checkDevices(job);
+      placement(job, model, true, 0, job.get(JobSchema.WORKERS));
     }
     if (broker && job.isKafka()) {
       checkReachable(job, kafka(job));
@@ -201,7 +201,7 @@ public final class JobRunner {
     RunFolder run = new RunFolder(options.runDir().toAbsolutePath());
     boolean existed = Files.isDirectory(run.dir());
     try (JobModel model = JobModel.of(job)) {
-      checkDevices(job);
+      placement(job, model, true, 0, options.workers() == Workers.IN_PROCESS ? job.get(JobSchema.WORKERS) : 0);
       Outcome outcome;
       try (RunLock lock = RunLock.acquire(run.dir(), "trainer", LOCK_PATIENCE)) {
         outcome = trainHoldingLock(job, model, kafka, run, options, log, memoryStore);
@@ -274,7 +274,7 @@ public final class JobRunner {
   private static void wire(JobConfig job, JobModel model, KafkaSettings kafka, TrajectoryStore memoryStore, RunFolder run,
       Optional<Path> checkpoint, Workers where, Consumer<StepReport> onStep, Consumer<String> log)
       throws InterruptedException {
-    Placement placement = placement(job, log);
+    Placement placement = start(job, model, true, 0, where == Workers.IN_PROCESS ? job.get(JobSchema.WORKERS) : 0, log);
     Algorithm algorithm = ALGORITHMS.create(job.get(JobSchema.ALGORITHM), job.settings());
     if (kafka != null) {
       kafka.ensureTopics();
@@ -301,7 +301,7 @@ public final class JobRunner {
           firstSequence = Math.max(firstSequence, TrajectoryLogEnd.of(kafka));
         }
         InvalidRewards invalidRewards = new InvalidRewards(job.get(JobSchema.MAX_INVALID_REWARDS), log);
-        RolloutPool workers = new RolloutPool(rolloutWorkers(job, model, placement.rollout(), 0, firstSequence,
+        RolloutPool workers = new RolloutPool(rolloutWorkers(job, model, placement, 0, firstSequence,
             invalidRewards, channel, gate, workerStore, opened), gate);
         opened.add(workers);
         monitor = RolloutMonitor.of(workers::failure,
@@ -340,15 +340,15 @@ public final class JobRunner {
   }
 
   /**
-   * {@code rollout.workers} rollout workers with ids from {@code firstId}, each with its own copy of the model on
-   * {@code device} ({@link JobModel#rolloutPolicy}); the copies are added to {@code opened}, which the caller closes.
+   * {@code rollout.workers} rollout workers with ids from {@code firstId}, each with its own copy of the model
+   * ({@link JobModel#rolloutPolicy}) on its device of the placement; the copies are added to {@code opened}, which the caller closes.
    */
-  private static List<RolloutWorker> rolloutWorkers(JobConfig job, JobModel model, Device device, int firstId,
+  private static List<RolloutWorker> rolloutWorkers(JobConfig job, JobModel model, Placement placement, int firstId,
       long firstSequence, InvalidRewards invalidRewards, WeightChannel<PolicyWeights> channel, StalenessGate gate,
       TrajectoryStore store, List<AutoCloseable> opened) {
     List<RolloutWorker> workers = new ArrayList<>();
     for (int j = 0; j < job.get(JobSchema.WORKERS); j++) {
-      TransformerPolicy policy = model.rolloutPolicy(device);
+      TransformerPolicy policy = model.rolloutPolicy(placement.rolloutDevice(firstId + j));
       opened.add(policy);
       workers.add(new RolloutWorker(workerSetup(job, model, firstId + j, policy, firstSequence, invalidRewards), channel,
           gate, store));
@@ -387,7 +387,6 @@ public final class JobRunner {
     }
     KafkaSettings kafka = kafka(job);
     checkReachable(job, kafka);
-    Placement placement = placement(job, log);
     kafka.ensureTopics();
     StalenessGate gate = new StalenessGate(job.get(JobSchema.MAX_STALENESS), job.get(JobSchema.GROUPS_PER_STEP));
     gate.shareWith(processes);
@@ -397,15 +396,17 @@ public final class JobRunner {
     try (JobModel model = JobModel.of(job);
          KafkaWeightFollower follower = new KafkaWeightFollower(kafka);
          KafkaTrajectoryStore store = new KafkaTrajectoryStore(kafka)) {
+      Placement placement = start(job, model, false, process * job.get(JobSchema.WORKERS), job.get(JobSchema.WORKERS), log);
       // Group ids continue after everything already in the log, so a restarted worker never repeats one.
       long firstSequence = follower.logEnd();
-      RemoteWeights remote = new RemoteWeights(follower, channel, gate, placement.rollout(), log);
+      RemoteWeights remote = new RemoteWeights(follower, channel, gate,
+          placement.rolloutDevice(process * job.get(JobSchema.WORKERS)), log);
       gate.refreshBeforeAdmission(remote::refresh);
       Thread link = new Thread(remote, "weights-follower");
       link.setDaemon(true);
       link.start();
       int perProcess = job.get(JobSchema.WORKERS);
-      List<RolloutWorker> workers = rolloutWorkers(job, model, placement.rollout(), process * perProcess, firstSequence,
+      List<RolloutWorker> workers = rolloutWorkers(job, model, placement, process * perProcess, firstSequence,
           invalidRewards, channel, gate, store, policies);
       log.accept("rollout-worker process " + process + ": " + perProcess + " worker(s), group ids from sequence "
           + firstSequence + ", waiting for the trainer's first policy version");
@@ -463,24 +464,43 @@ public final class JobRunner {
     }
   }
 
-  /** Where the trainer and the rollout workers compute, from {@code devices}; sets the thread count. */
-  static Placement placement(JobConfig job, Consumer<String> log) {
+  /**
+   * Where the trainer and the rollout workers compute, from {@code devices}, checked against what each device
+   * has for what this process puts there: the trainer when {@code trainerHere}, and workers {@code firstWorker ..
+   * firstWorker + workers - 1}. Errors name the key.
+   */
+  static Placement placement(JobConfig job, JobModel model, boolean trainerHere, int firstWorker, int workers) {
     checkDevices(job);
-    Placement placement = Placement.resolve(job.get(JobSchema.TRAINER_DEVICE), job.get(JobSchema.ROLLOUT_DEVICE), job.get(JobSchema.THREADS));
+    Placement placement = Placement.resolve(job.get(JobSchema.TRAINER_DEVICE), job.get(JobSchema.ROLLOUT_DEVICE),
+        job.get(JobSchema.THREADS));
+    model.footprint().check(job, ModelFootprint.perDevice(placement, trainerHere, firstWorker, workers),
+        Placement::freeBytes);
+    return placement;
+  }
+
+  /** {@link #placement}, reported in the log with each device's memory plan; sets the thread count. */
+  static Placement start(JobConfig job, JobModel model, boolean trainerHere, int firstWorker, int workers,
+      Consumer<String> log) {
+    Placement placement = placement(job, model, trainerHere, firstWorker, workers);
     ComputeThread.setIntraOpThreads(placement.threads());
     log.accept(placement.report());
+    log.accept(model.footprint().plan(ModelFootprint.perDevice(placement, trainerHere, firstWorker, workers)));
     return placement;
   }
 
   /** Each {@code devices.*} name against the GPUs this machine shows; a missing one is an error naming the key. */
   public static void checkDevices(JobConfig job) {
     int gpus = Placement.visibleGpus();
-    for (var key : List.of(JobSchema.TRAINER_DEVICE, JobSchema.ROLLOUT_DEVICE)) {
-      try {
-        DeviceSpec.resolve(job.settings().get(key), gpus);
-      } catch (IllegalArgumentException e) {
-        throw job.settings().error(key, e.getMessage());
-      }
+    Device trainer;
+    try {
+      trainer = DeviceSpec.trainer(job.get(JobSchema.TRAINER_DEVICE), gpus);
+    } catch (IllegalArgumentException e) {
+      throw job.settings().error(JobSchema.TRAINER_DEVICE, e.getMessage());
+    }
+    try {
+      DeviceSpec.rollout(job.get(JobSchema.ROLLOUT_DEVICE), gpus, trainer);
+    } catch (IllegalArgumentException e) {
+      throw job.settings().error(JobSchema.ROLLOUT_DEVICE, e.getMessage());
     }
   }
 

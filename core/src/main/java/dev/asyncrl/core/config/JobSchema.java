@@ -187,8 +187,10 @@ public final class JobSchema {
       "where the trainer computes: auto (cuda:0 when a GPU is visible, else the CPU), cpu or cuda:N")
       .check(v -> v.strip().matches(DEVICE_PATTERN), "must be auto, cpu or cuda:N"));
   public static final Setting<String> ROLLOUT_DEVICE = declare(Setting.string("devices.rollout", "auto",
-      "where the rollout workers compute: auto, cpu or cuda:N")
-      .check(v -> v.strip().matches(DEVICE_PATTERN), "must be auto, cpu or cuda:N"));
+      "where the rollout workers compute: auto (every GPU but the trainer's, else the trainer's GPU, else the CPU), "
+      + "cpu, cuda:N, or a list cuda:N,cuda:M that the workers are spread over in turn")
+      .check(v -> v.strip().matches(DEVICE_PATTERN + "|((cuda|gpu):[0-9]{1,3}\\s*,\\s*)+(cuda|gpu):[0-9]{1,3}"),
+          "must be auto, cpu, cuda:N or a list cuda:N,cuda:M"));
   public static final Setting<Integer> THREADS = declare(Setting.integer("devices.threads", 1,
       "PyTorch intra-op threads per component (trainer, each worker); 0 = all cores").check(v -> v >= 0, NON_NEGATIVE));
 
