@@ -46,11 +46,11 @@ public final class BenchCommand implements Callable<Integer> {
   /** Every benchmark {@code --only} accepts. */
   static final java.util.List<String> BENCHMARKS = java.util.List.of("train-step", "vcpo-overhead", "sampling",
       "handoff", "async", "kafka-throughput", "kafka-latency", "weight-broadcast", "qwen-sampling", "qwen-train-full",
-      "qwen-train-lora", "engine-decode", "engine-longtail", "engine-position");
+      "qwen-train-lora", "engine-decode", "engine-longtail", "engine-position", "gpu");
 
   @Option(names = "--only", completionCandidates = Names.class, description = "one of: ${COMPLETION-CANDIDATES} (run "
       + "the two qwen-train ones separately: each reports its process's peak memory; engine-decode builds a "
-      + "0.5B-parameter model and runs only when named)")
+      + "0.5B-parameter model and runs only when named; gpu needs the CUDA build and a GPU)")
   String only;
 
   /** The names for picocli's help and completion. */
@@ -68,6 +68,14 @@ public final class BenchCommand implements Callable<Integer> {
       + "(default: a single-node broker started in this JVM)")
   String bootstrap;
 
+  @Option(names = "--write-model", paramLabel = "DIR", description = "write a Qwen2.5-0.5B-shaped model folder with "
+      + "random weights and a byte-level tokenizer to DIR (for scripts/gpu-check.sh) and exit")
+  Path writeModel;
+
+  @Option(names = "--peak-tflops", description = "the GPU's dense TF32 peak for --only gpu (default ${DEFAULT-VALUE}: "
+      + "H100/H200 SXM)")
+  double peakTflops = 494.7;
+
   @Option(names = "--groups", description = "groups sent in the Kafka throughput run (default ${DEFAULT-VALUE})")
   int groups = 100_000;
 
@@ -76,6 +84,14 @@ public final class BenchCommand implements Callable<Integer> {
     if (only != null && !BENCHMARKS.contains(only)) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--only must be one of "
           + String.join(", ", BENCHMARKS) + ", got '" + only + "'");
+    }
+    if (writeModel != null) {
+      GpuCheck.writeModel(writeModel);
+      return 0;
+    }
+    if ("gpu".equals(only)) {
+      System.out.println("gpu:");
+      return GpuCheck.run(peakTflops) ? 0 : 2;
     }
     ComputeThread.setIntraOpThreads(Integer.getInteger("bench.threads", 2));
     ComputeThread.inferenceOnly();

@@ -20,7 +20,7 @@ import java.util.SplittableRandom;
 
 /**
  * The trainer-step benchmarks' workload: one {@link Trainer#update} (advantages, loss, backward, clipping,
- * AdamW) on a fixed batch of 4 groups × 8 responses of random tokens, behaviour log-probs those of a uniform
+ * AdamW) on a fixed batch of groups × 8 responses of random tokens (4 groups unless given), behaviour log-probs those of a uniform
  * policy. Publishing and the store are not involved.
  */
 final class TrainStepBench {
@@ -32,24 +32,29 @@ final class TrainStepBench {
   /** Milliseconds per update, after {@code warmup} untimed ones; {@code policy} is made trainable. */
   static double[] millis(TransformerPolicy policy, Algorithm algorithm, int promptLen, int responseLen, int warmup,
       int runs) {
+    return millis(policy, algorithm, GROUPS, promptLen, responseLen, warmup, runs);
+  }
+
+  static double[] millis(TransformerPolicy policy, Algorithm algorithm, int groupCount, int promptLen, int responseLen,
+      int warmup, int runs) {
     policy.setTrainable(true);
     WeightChannel<PolicyWeights> channel = new WeightChannel<>(1, PolicyWeights::close);
     try (InMemoryTrajectoryStore store = new InMemoryTrajectoryStore(1)) {
-      Trainer trainer = new Trainer(new Trainer.Options(1, GROUPS, 1, 0, 1.0, responseLen,
+      Trainer trainer = new Trainer(new Trainer.Options(1, groupCount, 1, 0, 1.0, responseLen,
           new LearningRateSchedule(1e-4, 0, 1, false), 1.0, 0, null, 10), policy, null,
           new AdamW(policy.parameters(), 0.9, 0.999, 1e-8, 0.01), algorithm, store,
-          new InProcessPublisher(channel, new StalenessGate(0, GROUPS)), RolloutMonitor.NONE, r -> {});
-      List<TrajectoryGroup> groups = batch(policy.vocabSize(), promptLen, responseLen);
+          new InProcessPublisher(channel, new StalenessGate(0, groupCount)), RolloutMonitor.NONE, r -> {});
+      List<TrajectoryGroup> groups = batch(groupCount, policy.vocabSize(), promptLen, responseLen);
       return BenchCommand.time(warmup, runs, () -> trainer.update(groups, 1));
     } finally {
       channel.close();
     }
   }
 
-  private static List<TrajectoryGroup> batch(int vocab, int promptLen, int responseLen) {
+  static List<TrajectoryGroup> batch(int groupCount, int vocab, int promptLen, int responseLen) {
     SplittableRandom rng = new SplittableRandom(1);
     List<TrajectoryGroup> groups = new ArrayList<>();
-    for (int g = 0; g < GROUPS; g++) {
+    for (int g = 0; g < groupCount; g++) {
       List<Trajectory> ts = new ArrayList<>();
       int[] prompt = rng.ints(promptLen, 2, vocab).toArray();
       for (int i = 0; i < RESPONSES; i++) {
