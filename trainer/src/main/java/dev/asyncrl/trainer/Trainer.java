@@ -1,6 +1,8 @@
 package dev.asyncrl.trainer;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
@@ -21,6 +23,7 @@ import dev.asyncrl.model.TransformerPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -335,18 +338,28 @@ public final class Trainer {
           configuredRows));
       gc.backward(result.loss());
     }
-    metrics.put("loss/policy", scalar(result.loss()));
-    result.metrics().forEach((k, v) -> metrics.put(k, scalar(v)));
-    double[] logWeights = current.sub(behaviour).mul(mask).sum(new int[] {1}).toType(DataType.FLOAT64, false)
-        .toDoubleArray();                                                                   // S_i, [N]
     // |ℓold − ℓμ| on tokens the trainer's weights at the start of the step sampled: numerics alone (a
     // half-precision rollout, a different batch shape), as no update lies between them.
     NDArray onPolicy = batch.onPolicy(m, dtype).mul(mask);
     NDArray old = proximal == null ? current : proximal;
-    float[] mismatch = old.sub(behaviour).abs().mul(onPolicy).sum().stack(onPolicy.sum()).toType(DataType.FLOAT32, false)
-        .toFloatArray();
-    metrics.put(MISMATCH_SUM, (double) mismatch[0]);
-    metrics.put(ON_POLICY_TOKENS, (double) mismatch[1]);
+    // Every host value of the update comes back in one read (on a GPU, one synchronisation): the loss, the
+    // algorithm's metrics, the mismatch sums, then S_i of each response.
+    List<String> names = new ArrayList<>(List.of("loss/policy", MISMATCH_SUM, ON_POLICY_TOKENS));
+    NDList values = new NDList(result.loss(), old.sub(behaviour).abs().mul(onPolicy).sum(), onPolicy.sum());
+    result.metrics().forEach((k, v) -> {
+      names.add(k);
+      values.add(v);
+    });
+    NDList flat = new NDList();
+    for (NDArray v : values) {
+      flat.add(v.toType(DataType.FLOAT64, false).reshape(1));
+    }
+    flat.add(current.sub(behaviour).mul(mask).sum(new int[] {1}).toType(DataType.FLOAT64, false)); // S_i, [N]
+    double[] host = NDArrays.concat(flat).toDoubleArray();
+    for (int i = 0; i < names.size(); i++) {
+      metrics.put(names.get(i), host[i]);
+    }
+    double[] logWeights = Arrays.copyOfRange(host, names.size(), host.length);
     SequenceWeights weights = SequenceWeights.of(logWeights);
     double effectiveLr = lr * algorithm.learningRate().factor(weights.essRatio());
     double gradNorm = optimizer.gradientNorm();
