@@ -235,10 +235,13 @@ public final class JobRunner {
     // Steps after the checkpoint are trained again: the logs keep each step once.
     JsonLines.truncateAfterStep(run.metrics(), resumedStep);
     JsonLines.truncateAfterStep(run.ledger(), resumedStep);
+    JsonLines.truncateAfterStep(run.samples(), resumedStep);
     ProgressLine progress = options.progress() == null ? null : new ProgressLine(options.progress(), steps);
     AtomicReference<StepReport> last = new AtomicReference<>();
     try (JsonlMetricsSink metrics = new JsonlMetricsSink(run.metrics());
-         GroupLedger ledger = new GroupLedger(run.ledger())) {
+         GroupLedger ledger = new GroupLedger(run.ledger());
+         SampleLog samples = job.get(JobSchema.LOG_SAMPLES) == 0 ? null
+             : new SampleLog(run.samples(), model.tokenizer(), job.get(JobSchema.LOG_SAMPLES))) {
       int keep = job.get(JobSchema.KEEP_CHECKPOINTS);
       Consumer<StepReport> onStep = report -> {
         if (keep > 0) {
@@ -246,6 +249,9 @@ public final class JobRunner {
         }
         ledger.record(report);
         metrics.record(report.step(), report.metrics());
+        if (samples != null) {
+          samples.record(report);
+        }
         if (progress != null) {
           progress.update(report);
         }

@@ -61,6 +61,11 @@ public record RunFolder(Path dir) {
     return dir.resolve("metrics.jsonl");
   }
 
+  /** {@code samples.jsonl}: per step, a few trained responses as text ({@code trainer.log_samples}). */
+  public Path samples() {
+    return dir.resolve("samples.jsonl");
+  }
+
   /** {@code groups.jsonl}: per step, the group ids trained, dropped and filtered. */
   public Path ledger() {
     return dir.resolve("groups.jsonl");

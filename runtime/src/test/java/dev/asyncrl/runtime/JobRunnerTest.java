@@ -157,6 +157,27 @@ class JobRunnerTest {
     assertEquals(store.appended.size(), accounted.size());
   }
 
+  /** samples.jsonl: the first response of each of the first trainer.log_samples groups, decoded, every step. */
+  @Test
+  void samplesOfEachStepAreWrittenAsText() throws Exception {
+    JobConfig job = job("trainer.steps=4", "trainer.log_samples=2");
+    Path runDir = Files.createTempDirectory(tmp, "run");
+    List<StepReport> reports = run(job, new RecordingStore(job.get(JobSchema.STORE_CAPACITY)), runDir);
+    List<dev.asyncrl.core.JsonLines.Line> lines = dev.asyncrl.core.JsonLines.read(runDir.resolve("samples.jsonl"));
+    assertEquals(8, lines.size());
+    for (int i = 0; i < lines.size(); i++) {
+      var line = lines.get(i).value();
+      StepReport r = reports.get(i / 2);
+      assertEquals(r.step(), line.get("step").asInt());
+      assertEquals(r.trainedGroups().get(i % 2), line.get("group").asLong());
+      var t = r.trained().get(i % 2).trajectories().get(0);
+      assertEquals(t.reward(), line.get("reward").asDouble());
+      assertEquals(t.responseTokens().length, line.get("response_tokens").asInt());
+      assertTrue(line.get("prompt").asText().length() == t.promptTokens().length, "the character tokenizer decodes one "
+          + "character per token: " + line);
+    }
+  }
+
   @Test
   void synchronousRunTrainsOnlyOnSamplesFromTheCurrentWeights() throws Exception {
     JobConfig job = job("max_staleness=0", "trainer.steps=15");

@@ -197,7 +197,7 @@ public final class Trainer {
           (now - lastPublish) / 1e9, (now - runStart) / 1e9);
       lastPublish = now;
       StepReport report = new StepReport(step, version, groups.stream().map(TrajectoryGroup::groupId).toList(),
-          dropped, filtered, staleness, metrics);
+          dropped, filtered, staleness, metrics, List.copyOf(groups));
       listener.accept(report);
       drill.at(Instant.RECORDED, step);
       if (options.checkpointDir() != null

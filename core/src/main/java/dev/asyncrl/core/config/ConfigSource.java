@@ -27,15 +27,56 @@ public final class ConfigSource {
   private final Map<String, RawValue> values = new LinkedHashMap<>();
   private final Map<String, Origin> mappings = new LinkedHashMap<>();
 
+  /**
+   * Reads {@code file}. A top-level {@code defaults:} (a path, or a list of paths, relative to the file) composes
+   * it from other config files first: each default in order, then the file's own keys, each overriding what came
+   * before. Every value keeps the file and line it came from.
+   */
   public static ConfigSource fromFile(Path file) {
+    return fromFile(file, new ArrayList<>());
+  }
+
+  private static ConfigSource fromFile(Path file, List<Path> including) {
+    Path normal = file.toAbsolutePath().normalize();
+    if (including.contains(normal)) {
+      List<String> chain = new ArrayList<>();
+      for (Path p : including.subList(including.indexOf(normal), including.size())) {
+        chain.add(p.getFileName().toString());
+      }
+      chain.add(normal.getFileName().toString());
+      throw new ConfigException(file + ": defaults include the file itself (" + String.join(" -> ", chain) + ")");
+    }
+    ConfigSource own;
     try (Reader r = Files.newBufferedReader(file)) {
-      return parse(r, file.toString());
+      own = parse(r, file.toString());
     } catch (NoSuchFileException e) {
       throw new ConfigException("config file not found: " + file);
     } catch (IOException e) {
       throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
     }
+    RawValue defaults = own.values.remove(DEFAULTS);
+    if (defaults == null) {
+      return own;
+    }
+    including.add(normal);
+    ConfigSource composed = new ConfigSource();
+    for (String name : defaults.isList() ? defaults.items() : List.of(defaults.text())) {
+      Path base = normal.getParent().resolve(name.strip());
+      if (!Files.isRegularFile(base)) {
+        throw new ConfigException(DEFAULTS + " at " + defaults.origin() + ": " + base + " is not a config file");
+      }
+      ConfigSource included = fromFile(base, including);
+      composed.values.putAll(included.values);
+      composed.mappings.putAll(included.mappings);
+    }
+    including.remove(including.size() - 1);
+    composed.values.putAll(own.values);
+    composed.mappings.putAll(own.mappings);
+    return composed;
   }
+
+  /** The top-level key that composes a config file from others. */
+  public static final String DEFAULTS = "defaults";
 
   public static ConfigSource fromString(String yaml, String sourceName) {
     try {

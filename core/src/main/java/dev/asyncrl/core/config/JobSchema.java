@@ -174,6 +174,9 @@ public final class JobSchema {
       "keep only the newest N checkpoints, deleting older ones as new ones are written (N + 1 while one is "
       + "being written); 0 = keep all")
       .check(v -> v >= 0, NON_NEGATIVE));
+  public static final Setting<Integer> LOG_SAMPLES = declare(Setting.integer("trainer.log_samples", 4,
+      "responses per step written to samples.jsonl with their prompt, text and reward (the first response of "
+      + "each of the step's first groups); 0 = none").check(v -> v >= 0, NON_NEGATIVE));
   public static final Setting<Integer> MAX_NONFINITE_STEPS = declare(Setting.integer("trainer.max_nonfinite_steps", 10,
       "stop the run with an error after this many consecutive steps whose loss or gradient was NaN or infinite "
       + "(their updates are skipped)").check(v -> v > 0, POSITIVE));
