@@ -2,7 +2,9 @@ package dev.asyncrl.rollout;
 
 import dev.asyncrl.datastore.StalenessGate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -33,6 +35,18 @@ public final class RolloutPool implements AutoCloseable {
       threads.add(t);
       t.start();
     }
+  }
+
+  /**
+   * What the workers have done so far: {@code rollout/groups_total} and {@code rollout/tokens_total} appended,
+   * and {@code rollout/policy_version}, the oldest version a worker samples with.
+   */
+  public Map<String, Double> stats() {
+    Map<String, Double> out = new LinkedHashMap<>();
+    out.put("rollout/groups_total", (double) workers.stream().mapToLong(RolloutWorker::groupsAppended).sum());
+    out.put("rollout/tokens_total", (double) workers.stream().mapToLong(RolloutWorker::tokensSampled).sum());
+    out.put("rollout/policy_version", (double) workers.stream().mapToLong(RolloutWorker::version).min().orElse(-1));
+    return out;
   }
 
   /** The first exception a worker died of, if any. */

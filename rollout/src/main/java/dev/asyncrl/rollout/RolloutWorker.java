@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One rollout worker: a {@link GenerationEngine} of {@code slots} sequences kept busy. A group is admitted
@@ -72,9 +73,11 @@ public final class RolloutWorker implements Runnable {
   private final Deque<GenerationEngine.Request> waiting = new ArrayDeque<>();
   private int inFlight; // admitted groups not yet appended or abandoned
   private long held = WeightChannel.NOTHING;
-  private long version = -1;
+  private volatile long version = -1;
   private long nextSequence;
   private volatile boolean stopping;
+  private final AtomicLong groupsAppended = new AtomicLong();
+  private final AtomicLong tokensSampled = new AtomicLong();
 
   public RolloutWorker(Setup setup, WeightChannel<PolicyWeights> weights, StalenessGate gate, TrajectoryStore store) {
     this.setup = setup;
@@ -92,6 +95,21 @@ public final class RolloutWorker implements Runnable {
 
   public void stop() {
     stopping = true;
+  }
+
+  /** Groups this worker appended to the store so far. */
+  public long groupsAppended() {
+    return groupsAppended.get();
+  }
+
+  /** Response tokens of the groups this worker appended. */
+  public long tokensSampled() {
+    return tokensSampled.get();
+  }
+
+  /** The policy version this worker samples with (−1 before the first). */
+  public long version() {
+    return version;
   }
 
   @Override
@@ -219,6 +237,8 @@ public final class RolloutWorker implements Runnable {
     }
     store.append(new TrajectoryGroup(group.groupId, setup.task().name(), responses, setup.workerId(),
         TrajectoryGroup.nowMicros()));
+    groupsAppended.incrementAndGet();
+    tokensSampled.addAndGet(responses.stream().mapToLong(t -> t.responseTokens().length).sum());
     return true;
   }
 

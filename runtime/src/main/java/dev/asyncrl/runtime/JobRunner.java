@@ -44,6 +44,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -241,7 +242,12 @@ public final class JobRunner {
     try (JsonlMetricsSink metrics = new JsonlMetricsSink(run.metrics());
          GroupLedger ledger = new GroupLedger(run.ledger());
          SampleLog samples = job.get(JobSchema.LOG_SAMPLES) == 0 ? null
-             : new SampleLog(run.samples(), model.tokenizer(), job.get(JobSchema.LOG_SAMPLES))) {
+             : new SampleLog(run.samples(), model.tokenizer(), job.get(JobSchema.LOG_SAMPLES));
+         PrometheusEndpoint prometheus = PrometheusEndpoint.start(job.get(JobSchema.PROMETHEUS_PORT),
+             job.get(JobSchema.NAME), "trainer")) {
+      if (prometheus != null) {
+        log.accept("Prometheus metrics: http://localhost:" + prometheus.port() + "/metrics");
+      }
       int keep = job.get(JobSchema.KEEP_CHECKPOINTS);
       Consumer<StepReport> onStep = report -> {
         if (keep > 0) {
@@ -251,6 +257,12 @@ public final class JobRunner {
         metrics.record(report.step(), report.metrics());
         if (samples != null) {
           samples.record(report);
+        }
+        if (prometheus != null) {
+          Map<String, Double> exported = new LinkedHashMap<>(report.metrics());
+          exported.put("step", (double) report.step());
+          exported.put("version", (double) report.version());
+          prometheus.record(exported);
         }
         if (progress != null) {
           progress.update(report);
@@ -310,8 +322,11 @@ public final class JobRunner {
         RolloutPool workers = new RolloutPool(rolloutWorkers(job, model, placement, 0, firstSequence,
             invalidRewards, channel, gate, workerStore, opened), gate);
         opened.add(workers);
-        monitor = RolloutMonitor.of(workers::failure,
-            () -> Map.of("rollout/invalid_rewards", (double) invalidRewards.count()));
+        monitor = RolloutMonitor.of(workers::failure, () -> {
+          Map<String, Double> m = new LinkedHashMap<>(workers.stats());
+          m.put("rollout/invalid_rewards", (double) invalidRewards.count());
+          return m;
+        });
         pool = workers;
       } else {
         KafkaWeightAnnouncer announcer = new KafkaWeightAnnouncer(kafka);
@@ -416,9 +431,18 @@ public final class JobRunner {
           invalidRewards, channel, gate, store, policies);
       log.accept("rollout-worker process " + process + ": " + perProcess + " worker(s), group ids from sequence "
           + firstSequence + ", waiting for the trainer's first policy version");
-      try (RolloutPool pool = new RolloutPool(workers, gate)) {
+      int port = job.get(JobSchema.PROMETHEUS_PORT);
+      try (RolloutPool pool = new RolloutPool(workers, gate);
+           PrometheusEndpoint prometheus = PrometheusEndpoint.start(port == 0 ? 0 : port + 1 + process,
+               job.get(JobSchema.NAME), "rollout-worker-" + process)) {
+        if (prometheus != null) {
+          log.accept("Prometheus metrics: http://localhost:" + prometheus.port() + "/metrics");
+        }
         pool.start();
         while (!remote.done()) {
+          if (prometheus != null) {
+            prometheus.record(pool.stats());
+          }
           if (remote.failure() != null) {
             throw new IllegalStateException("following the trainer failed: " + remote.failure(), remote.failure());
           }

@@ -197,6 +197,11 @@ public final class JobSchema {
   public static final Setting<Integer> THREADS = declare(Setting.integer("devices.threads", 1,
       "PyTorch intra-op threads per component (trainer, each worker); 0 = all cores").check(v -> v >= 0, NON_NEGATIVE));
 
+  // --- monitoring
+  public static final Setting<Integer> PROMETHEUS_PORT = declare(within(Setting.integer("monitoring.prometheus_port", 0,
+      "serve Prometheus metrics at http://host:PORT/metrics: the trainer's step metrics on PORT, rollout-worker "
+      + "process I's counters on PORT + 1 + I; 0 = off"), 0, 65535));
+
   // --- datastore
   public static final Setting<String> STORE = declare(Setting.choice("datastore.type", "memory", List.of("memory", "kafka"),
       "trajectory store: memory (in-process, bounded) or kafka (a durable log; trainer and rollout workers may run as "
