@@ -62,6 +62,26 @@ final class LaunchCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "DIR", description = "where --target slurm|k8s writes its files")
   Path out;
 
+  @Option(names = "--image", paramLabel = "IMAGE", description = "k8s: the container image with asyncrl on its PATH "
+      + "(default ${DEFAULT-VALUE})")
+  String image = ClusterFiles.Resources.DEFAULT_IMAGE;
+
+  @Option(names = "--gpus", paramLabel = "N", description = "slurm|k8s: GPUs per process (default ${DEFAULT-VALUE})")
+  int gpus;
+
+  @Option(names = "--memory", paramLabel = "SIZE", description = "slurm: memory per CPU (e.g. 16G); k8s: per pod (e.g. 64Gi)")
+  String memory = "";
+
+  @Option(names = "--time", paramLabel = "LIMIT", description = "slurm: the job's time limit (e.g. 24:00:00)")
+  String time = "";
+
+  @Option(names = "--storage-class", paramLabel = "CLASS", description = "k8s: storage class of the shared ReadWriteMany "
+      + "volume (default: the cluster's)")
+  String storageClass = "";
+
+  @Option(names = "--storage", paramLabel = "SIZE", description = "k8s: size of the shared volume (default ${DEFAULT-VALUE})")
+  String storage = "50Gi";
+
   @Override
   public Integer call() throws Exception {
     if (workers < 1 || workers > 1024) {
@@ -80,12 +100,17 @@ final class LaunchCommand implements Callable<Integer> {
       run.dryRun(job, !embeddedKafka);
       return 0;
     }
-    JobRunner.check(job, false);
     if (target != Target.local) {
-      List<Path> files = ClusterFiles.write(target.name(), arguments.config, arguments.overrides, job, workers, out);
+      if (gpus < 0) {
+        throw new ParameterException(spec.commandLine(), "--gpus must be >= 0, got " + gpus);
+      }
+      // Only the job file is read here: the model and data need to exist where the job runs.
+      List<Path> files = ClusterFiles.write(target.name(), arguments.config, arguments.overrides, job, workers,
+          new ClusterFiles.Resources(image, gpus, memory, time, storageClass, storage, maxRestarts), out);
       files.forEach(f -> System.out.println("wrote " + f));
       return 0;
     }
+    JobRunner.check(job, false);
     if (!embeddedKafka) {
       JobRunner.checkReachable(job, JobRunner.kafka(job)); // before any process starts
     }

@@ -25,6 +25,11 @@ public final class BuildInfo {
     return p;
   }
 
+  /** The project version, e.g. {@code 0.1.0-SNAPSHOT}. */
+  public static String version() {
+    return PROPERTIES.getProperty("git.build.version", "unknown");
+  }
+
   /** e.g. {@code asyncrl 0.1.0-SNAPSHOT (commit 1a2b3c4, with uncommitted changes)}. */
   public static String describe() {
     String version = PROPERTIES.getProperty("git.build.version", "(version unknown)");
