@@ -18,6 +18,7 @@ import dev.asyncrl.datastore.kafka.KafkaSettings;
 import dev.asyncrl.datastore.kafka.KafkaTrajectoryStore;
 import dev.asyncrl.datastore.kafka.TrajectoryLogEnd;
 import dev.asyncrl.experiments.MetricsPlot;
+import dev.asyncrl.experiments.RunReport;
 import dev.asyncrl.gpu.ComputeThread;
 import dev.asyncrl.gpu.DeviceSpec;
 import dev.asyncrl.gpu.Placement;
@@ -281,6 +282,8 @@ public final class JobRunner {
       if (last.get() != null) {
         MetricsPlot.renderIfPossible(run.metrics(), run.plot(), job.get(JobSchema.NAME) + " (max_staleness "
             + job.get(JobSchema.MAX_STALENESS) + ")", log);
+        RunReport.writeIfPossible(run.metrics(), run.report(), job.get(JobSchema.NAME), job.get(JobSchema.ALGORITHM)
+            + ", max_staleness " + job.get(JobSchema.MAX_STALENESS) + " · " + BuildInfo.describe(), log);
       }
     }
     StepReport lastReport = last.get();

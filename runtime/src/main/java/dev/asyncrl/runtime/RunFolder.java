@@ -75,6 +75,11 @@ public record RunFolder(Path dir) {
     return dir.resolve("checkpoints");
   }
 
+  /** {@code report.html}: the run's interactive charts, self-contained. */
+  public Path report() {
+    return dir.resolve("report.html");
+  }
+
   public Path plot() {
     return dir.resolve("plot.png");
   }
