@@ -15,7 +15,7 @@ import picocli.CommandLine.ScopeType;
     versionProvider = AsyncRlCommand.Version.class,
     description = "Asynchronous RL post-training for language models.",
     subcommands = {TrainCommand.class, LaunchCommand.class, RoleCommands.TrainerRole.class,
-        RoleCommands.WorkerRole.class, SweepCommand.class, ExportCommand.class, AsyncRlCommand.ConfigReference.class})
+        RoleCommands.WorkerRole.class, SweepCommand.class, ExportCommand.class, ReportCommand.class, AsyncRlCommand.ConfigReference.class})
 public final class AsyncRlCommand implements Runnable {
 
   /** Exit code for a configuration or usage error. */

@@ -77,6 +77,7 @@ class BadInputTest {
         Arguments.of("trainer %J", "datastore.type at default: separate rollout-worker processes need datastore.type: kafka"),
         Arguments.of("rollout-worker %J", "datastore.type at default: a rollout-worker process needs datastore.type: kafka"),
         Arguments.of("train %J --resume --fresh", "--resume, --fresh are mutually exclusive"),
+        Arguments.of("report %D/a-folder", "%D/a-folder: not a run folder with metrics (it has no metrics.jsonl)"),
         Arguments.of("export %D/a-folder", "%D/a-folder: not a run folder (it has no config.yaml)"),
         Arguments.of("export %D/a-folder --dtype int8", "Invalid value for option '--dtype'"),
         Arguments.of("(no arguments)", "a command is required"));
