@@ -245,7 +245,9 @@ public final class JobRunner {
          SampleLog samples = job.get(JobSchema.LOG_SAMPLES) == 0 ? null
              : new SampleLog(run.samples(), model.tokenizer(), job.get(JobSchema.LOG_SAMPLES));
          PrometheusEndpoint prometheus = PrometheusEndpoint.start(job.get(JobSchema.PROMETHEUS_PORT),
-             job.get(JobSchema.NAME), "trainer")) {
+             job.get(JobSchema.NAME), "trainer");
+         TensorBoardLog tensorboard = job.get(JobSchema.TENSORBOARD) ? new TensorBoardLog(run.tensorboard(), resumedStep)
+             : null) {
       if (prometheus != null) {
         log.accept("Prometheus metrics: http://localhost:" + prometheus.port() + "/metrics");
       }
@@ -258,6 +260,9 @@ public final class JobRunner {
         metrics.record(report.step(), report.metrics());
         if (samples != null) {
           samples.record(report);
+        }
+        if (tensorboard != null) {
+          tensorboard.record(report.step(), report.metrics());
         }
         if (prometheus != null) {
           Map<String, Double> exported = new LinkedHashMap<>(report.metrics());

@@ -75,6 +75,11 @@ public record RunFolder(Path dir) {
     return dir.resolve("checkpoints");
   }
 
+  /** {@code tensorboard/}: TensorBoard event files of the step metrics. */
+  public Path tensorboard() {
+    return dir.resolve("tensorboard");
+  }
+
   /** {@code report.html}: the run's interactive charts, self-contained. */
   public Path report() {
     return dir.resolve("report.html");

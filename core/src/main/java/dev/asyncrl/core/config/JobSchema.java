@@ -174,6 +174,8 @@ public final class JobSchema {
       "keep only the newest N checkpoints, deleting older ones as new ones are written (N + 1 while one is "
       + "being written); 0 = keep all")
       .check(v -> v >= 0, NON_NEGATIVE));
+  public static final Setting<Boolean> TENSORBOARD = declare(Setting.flag("trainer.tensorboard", true,
+      "write every step metric as a TensorBoard scalar to <run>/tensorboard/ (tensorboard --logdir runs/)"));
   public static final Setting<Integer> LOG_SAMPLES = declare(Setting.integer("trainer.log_samples", 4,
       "responses per step written to samples.jsonl with their prompt, text and reward (the first response of "
       + "each of the step's first groups); 0 = none").check(v -> v >= 0, NON_NEGATIVE));
