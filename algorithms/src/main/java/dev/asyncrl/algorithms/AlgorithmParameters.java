@@ -3,7 +3,6 @@ package dev.asyncrl.algorithms;
 import dev.asyncrl.core.config.Setting;
 import dev.asyncrl.core.config.Settings;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Parameter families shared by several algorithms, declared once here and instantiated per algorithm (each
@@ -14,27 +13,19 @@ final class AlgorithmParameters {
 
   static final String PREFIX = "algorithm.";
 
-  static <E extends Enum<E>> E enumValue(Class<E> type, String configName) {
-    return Enum.valueOf(type, configName.toUpperCase(Locale.ROOT).replace('-', '_'));
-  }
-
-  static Setting<String> aggregation(String defaultValue) {
-    return Setting.choice(PREFIX + "aggregation", defaultValue, LossAggregation.configNames(),
+  static Setting<LossAggregation> aggregation(LossAggregation defaultValue) {
+    return Setting.choice(PREFIX + "aggregation", defaultValue,
         "how per-token losses become one number (README, Algorithms)");
   }
 
-  static LossAggregation aggregation(Settings s, Setting<String> setting) {
-    return LossAggregation.byName(s.get(setting));
-  }
-
   /** GRPO's advantage normalisation. */
-  record Grpo(Setting<String> stdMode, Setting<Double> eps, Setting<String> scale) {
+  record Grpo(Setting<GrpoAdvantage.StdMode> stdMode, Setting<Double> eps, Setting<GrpoAdvantage.Scale> scale) {
     static Grpo declare() {
       return new Grpo(
-          Setting.choice(PREFIX + "std_mode", "unbiased", List.of("unbiased", "population"),
+          Setting.choice(PREFIX + "std_mode", GrpoAdvantage.StdMode.UNBIASED,
               "group std: unbiased (N−1) or population (N)"),
           Setting.number(PREFIX + "eps", 1e-6, "ε in (R − mean)/(std + ε)").check(v -> v >= 0, "must be >= 0"),
-          Setting.choice(PREFIX + "scale", "group", List.of("group", "batch", "none"),
+          Setting.choice(PREFIX + "scale", GrpoAdvantage.Scale.GROUP,
               "std taken over the group, the whole batch, or no division at all"));
     }
 
@@ -43,8 +34,7 @@ final class AlgorithmParameters {
     }
 
     GrpoAdvantage build(Settings s) {
-      return new GrpoAdvantage(enumValue(GrpoAdvantage.StdMode.class, s.get(stdMode)), s.get(eps),
-          enumValue(GrpoAdvantage.Scale.class, s.get(scale)));
+      return new GrpoAdvantage(s.get(stdMode), s.get(eps), s.get(scale));
     }
   }
 
@@ -70,12 +60,12 @@ final class AlgorithmParameters {
   }
 
   /** KL to the frozen reference model. */
-  record Kl(Setting<Double> coef, Setting<String> estimator, Setting<Double> clamp) {
+  record Kl(Setting<Double> coef, Setting<KlPenalty.Estimator> estimator, Setting<Double> clamp) {
     static Kl declare() {
       return new Kl(
           Setting.number(PREFIX + "kl_coef", 0.0, "β of the per-token KL penalty to the initial policy; "
               + "0 = off (no reference model is kept)").check(v -> v >= 0, "must be >= 0"),
-          Setting.choice(PREFIX + "kl_estimator", "k3", List.of("k1", "k2", "k3"),
+          Setting.choice(PREFIX + "kl_estimator", KlPenalty.Estimator.K3,
               "KL estimator with δ = ℓθ − ℓref: k1 = δ, k2 = δ²/2, k3 = exp(−δ) + δ − 1"),
           Setting.number(PREFIX + "kl_clamp", 10.0, "k3 is clamped to ±kl_clamp").check(v -> v > 0, "must be > 0"));
     }
@@ -85,7 +75,7 @@ final class AlgorithmParameters {
     }
 
     KlPenalty build(Settings s) {
-      return new KlPenalty(s.get(coef), enumValue(KlPenalty.Estimator.class, s.get(estimator)), s.get(clamp));
+      return new KlPenalty(s.get(coef), s.get(estimator), s.get(clamp));
     }
   }
 

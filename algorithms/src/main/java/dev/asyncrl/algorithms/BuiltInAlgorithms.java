@@ -1,7 +1,6 @@
 package dev.asyncrl.algorithms;
 
 import static dev.asyncrl.algorithms.AlgorithmParameters.PREFIX;
-import static dev.asyncrl.algorithms.AlgorithmParameters.enumValue;
 
 import dev.asyncrl.algorithms.AlgorithmParameters.Clip;
 import dev.asyncrl.algorithms.AlgorithmParameters.Grpo;
@@ -33,29 +32,29 @@ final class BuiltInAlgorithms {
   static void grpo(AlgorithmRegistry r) {
     Grpo adv = Grpo.declare();
     Clip clip = Clip.declare(0.2, 0.2);
-    Setting<String> agg = AlgorithmParameters.aggregation("token-mean");
+    Setting<LossAggregation> agg = AlgorithmParameters.aggregation(LossAggregation.TOKEN_MEAN);
     Kl kl = Kl.declare();
     r.register("grpo", "GRPO (Shao et al. 2024): group-normalised advantages, PPO clip against the proximal policy.",
         concat(adv.settings(), clip.settings(), List.of(agg), kl.settings()),
         s -> new Algorithm("grpo", GroupFilter.NONE, adv.build(s), clip.build(s),
-            AlgorithmParameters.aggregation(s, agg), kl.build(s), LearningRateScaling.NONE));
+            s.get(agg), kl.build(s), LearningRateScaling.NONE));
   }
 
   static void drGrpo(AlgorithmRegistry r) {
     Clip clip = Clip.declare(0.2, 0.2);
-    Setting<String> agg = AlgorithmParameters.aggregation("seq-mean-token-sum-norm");
+    Setting<LossAggregation> agg = AlgorithmParameters.aggregation(LossAggregation.SEQ_MEAN_TOKEN_SUM_NORM);
     Kl kl = Kl.declare();
     r.register("dr_grpo", "Dr.GRPO (Liu et al. 2025): A = R − mean_g (no std division), length-normalised by the "
             + "fixed response limit.",
         concat(clip.settings(), List.of(agg), kl.settings()),
         s -> new Algorithm("dr_grpo", GroupFilter.NONE, GrpoAdvantage.centredOnly(), clip.build(s),
-            AlgorithmParameters.aggregation(s, agg), kl.build(s), LearningRateScaling.NONE));
+            s.get(agg), kl.build(s), LearningRateScaling.NONE));
   }
 
   static void dapo(AlgorithmRegistry r) {
     Grpo adv = Grpo.declare();
     Clip clip = Clip.declare(0.2, 0.28);
-    Setting<String> agg = AlgorithmParameters.aggregation("token-mean");
+    Setting<LossAggregation> agg = AlgorithmParameters.aggregation(LossAggregation.TOKEN_MEAN);
     Setting<Boolean> dynamic = Setting.flag(PREFIX + "dynamic_sampling", true,
         "skip groups whose rewards are all equal and keep reading until the batch is full");
     Setting<Integer> maxSkips = Setting.integer(PREFIX + "max_skipped_groups", 64,
@@ -65,17 +64,17 @@ final class BuiltInAlgorithms {
     r.register("dapo", "DAPO (Yu et al. 2025): GRPO advantages, clip-higher, token-mean, dynamic sampling.",
         concat(adv.settings(), clip.settings(), List.of(agg, dynamic, maxSkips), kl.settings()),
         s -> new Algorithm("dapo", new GroupFilter(s.get(dynamic), s.get(maxSkips)), adv.build(s), clip.build(s),
-            AlgorithmParameters.aggregation(s, agg), kl.build(s), LearningRateScaling.NONE));
+            s.get(agg), kl.build(s), LearningRateScaling.NONE));
   }
 
   static void rloo(AlgorithmRegistry r) {
     Clip clip = Clip.declare(0.2, 0.2);
-    Setting<String> agg = AlgorithmParameters.aggregation("token-mean");
+    Setting<LossAggregation> agg = AlgorithmParameters.aggregation(LossAggregation.TOKEN_MEAN);
     Kl kl = Kl.declare();
     r.register("rloo", "RLOO (Ahmadian et al. 2024): leave-one-out baseline A = R_i − mean of the others, PPO clip.",
         concat(clip.settings(), List.of(agg), kl.settings()),
         s -> new Algorithm("rloo", GroupFilter.NONE, new LeaveOneOutAdvantage(), clip.build(s),
-            AlgorithmParameters.aggregation(s, agg), kl.build(s), LearningRateScaling.NONE));
+            s.get(agg), kl.build(s), LearningRateScaling.NONE));
   }
 
   static void loop(AlgorithmRegistry r) {
@@ -95,36 +94,37 @@ final class BuiltInAlgorithms {
   static void tis(AlgorithmRegistry r) {
     Grpo adv = Grpo.declare();
     Setting<Double> cap = AlgorithmParameters.isCap();
-    Setting<String> agg = AlgorithmParameters.aggregation("seq-mean-token-mean");
+    Setting<LossAggregation> agg = AlgorithmParameters.aggregation(LossAggregation.SEQ_MEAN_TOKEN_MEAN);
     Kl kl = Kl.declare();
     r.register("tis", "Sequence-level truncated IS: GRPO advantages, REINFORCE weighted by min(exp(S_i), C) "
             + "against the behaviour policy.",
         concat(adv.settings(), List.of(cap, agg), kl.settings()),
         s -> new Algorithm("tis", GroupFilter.NONE, adv.build(s), new TruncatedIsLoss(s.get(cap)),
-            AlgorithmParameters.aggregation(s, agg), kl.build(s), LearningRateScaling.NONE));
+            s.get(agg), kl.build(s), LearningRateScaling.NONE));
   }
 
   static void vcpo(AlgorithmRegistry r) {
     Setting<Double> cap = AlgorithmParameters.isCap();
-    Setting<String> rule = Setting.choice(PREFIX + "lr_rule", "sqrt", List.of("sqrt", "linear"),
-        "learning rate this step: η·sqrt(min(1, ρ/lr_base)) or η·min(1, ρ/lr_base), ρ the ESS ratio");
+    Setting<LearningRateScaling.Rule> rule = Setting.choice(PREFIX + "lr_rule", LearningRateScaling.Rule.SQRT,
+        "learning rate this step: η·sqrt(min(1, ρ/lr_base)) (sqrt), η·min(1, ρ/lr_base) (linear) or η (none), ρ the ESS ratio");
     Setting<Double> base = Setting.number(PREFIX + "lr_base", 1.0, "ESS ratio at and above which the rate is undamped")
         .check(v -> v > 0 && v <= 1, "must be in (0, 1]");
-    Setting<String> baseline = Setting.choice(PREFIX + "baseline", "optimal", List.of("optimal", "group_mean"),
+    Setting<OptimalBaselineAdvantage.Baseline> baseline = Setting.choice(PREFIX + "baseline",
+        OptimalBaselineAdvantage.Baseline.OPTIMAL,
         "optimal: Σ W_i R_i / Σ W_i with per-trajectory gradient norms (one backward per response); "
             + "group_mean: the cheap fallback");
-    Setting<String> weights = Setting.choice(PREFIX + "baseline_weights", "paper", List.of("paper", "code"),
+    Setting<OptimalBaselineAdvantage.BaselineWeights> weights = Setting.choice(PREFIX + "baseline_weights",
+        OptimalBaselineAdvantage.BaselineWeights.PAPER,
         "W_i = w_i²·‖∇log π(τ_i)‖² (paper) or (w̃_i·‖∇log π(τ_i)‖)²·w_i² (released code)");
-    Setting<String> agg = AlgorithmParameters.aggregation("seq-mean-token-mean");
+    Setting<LossAggregation> agg = AlgorithmParameters.aggregation(LossAggregation.SEQ_MEAN_TOKEN_MEAN);
     Kl kl = Kl.declare();
     r.register("vcpo", "VCPO: truncated sequence IS with an ESS-scaled learning rate and the off-policy optimal "
             + "baseline.",
         concat(List.of(cap, rule, base, baseline, weights, agg), kl.settings()),
         s -> new Algorithm("vcpo", GroupFilter.NONE,
-            new OptimalBaselineAdvantage(enumValue(OptimalBaselineAdvantage.Baseline.class, s.get(baseline)),
-                enumValue(OptimalBaselineAdvantage.BaselineWeights.class, s.get(weights)), s.get(cap)),
-            new TruncatedIsLoss(s.get(cap)), AlgorithmParameters.aggregation(s, agg), kl.build(s),
-            new LearningRateScaling(enumValue(LearningRateScaling.Rule.class, s.get(rule)), s.get(base))));
+            new OptimalBaselineAdvantage(s.get(baseline), s.get(weights), s.get(cap)),
+            new TruncatedIsLoss(s.get(cap)), s.get(agg), kl.build(s),
+            new LearningRateScaling(s.get(rule), s.get(base))));
   }
 
   static void ppo(AlgorithmRegistry r) {
@@ -132,15 +132,15 @@ final class BuiltInAlgorithms {
     Clip clip = Clip.declare(0.2, 0.2);
     Setting<Double> upper = Setting.number(PREFIX + "upper", 5.0,
         "tokens whose behaviour weight exp(ℓold − ℓμ) exceeds this are masked or clamped").check(v -> v > 1, "must be > 1");
-    Setting<String> action = Setting.choice(PREFIX + "action", "mask", List.of("mask", "clamp"),
+    Setting<DecoupledPpoLoss.Action> action = Setting.choice(PREFIX + "action", DecoupledPpoLoss.Action.MASK,
         "what happens above upper: mask the token, or clamp its weight to upper");
-    Setting<String> agg = AlgorithmParameters.aggregation("token-mean");
+    Setting<LossAggregation> agg = AlgorithmParameters.aggregation(LossAggregation.TOKEN_MEAN);
     Kl kl = Kl.declare();
     r.register("ppo", "Decoupled PPO (AReaL): GRPO advantages, PPO clip against the proximal policy, times the "
             + "behaviour weight exp(ℓold − ℓμ).",
         concat(adv.settings(), clip.settings(), List.of(upper, action, agg), kl.settings()),
         s -> new Algorithm("ppo", GroupFilter.NONE, adv.build(s),
-            new DecoupledPpoLoss(clip.build(s), s.get(upper), enumValue(DecoupledPpoLoss.Action.class, s.get(action))),
-            AlgorithmParameters.aggregation(s, agg), kl.build(s), LearningRateScaling.NONE));
+            new DecoupledPpoLoss(clip.build(s), s.get(upper), s.get(action)),
+            s.get(agg), kl.build(s), LearningRateScaling.NONE));
   }
 }

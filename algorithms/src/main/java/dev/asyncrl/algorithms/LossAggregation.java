@@ -8,7 +8,7 @@ import ai.djl.ndarray.NDArray;
  * fixed divisor). Masked tokens ({@code m = 0}) never count. A batch without any unmasked
  * token gives 0.
  */
-public enum LossAggregation {
+public enum LossAggregation implements dev.asyncrl.core.config.ValueType.Named {
   /** {@code Σ m·ℓ / Σ m}. */
   TOKEN_MEAN("token-mean"),
   /** Mean over sequences with {@code L_i > 0} of {@code Σ_t m·ℓ / L_i}. */
@@ -26,22 +26,12 @@ public enum LossAggregation {
     this.configName = configName;
   }
 
+  @Override
   public String configName() {
     return configName;
   }
 
-  public static java.util.List<String> configNames() {
-    return java.util.Arrays.stream(values()).map(LossAggregation::configName).toList();
-  }
 
-  public static LossAggregation byName(String name) {
-    for (LossAggregation a : values()) {
-      if (a.configName.equals(name)) {
-        return a;
-      }
-    }
-    throw new IllegalArgumentException("unknown loss aggregation '" + name + "'");
-  }
 
   /**
    * @param tokenLoss      {@code ℓ [B, T]}

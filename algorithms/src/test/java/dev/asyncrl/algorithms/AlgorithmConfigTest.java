@@ -38,7 +38,7 @@ class AlgorithmConfigTest {
     assertEquals(new DecoupledPpoLoss(new PpoClipLoss(0.2, 0.3, 0), 3, DecoupledPpoLoss.Action.CLAMP), ppo.loss());
     assertTrue(ppo.needsReferenceModel());
     assertEquals("algorithm.upper at algorithm:1:24: must be > 1, got '0.5'", error("{name: ppo, upper: 0.5}"));
-    assertEquals("algorithm.lr_rule at algorithm:1:25: must be one of sqrt, linear, got 'cubic'",
+    assertEquals("algorithm.lr_rule at algorithm:1:25: expected one of none, sqrt, linear, got 'cubic'",
         error("{name: vcpo, lr_rule: cubic}"));
   }
 

@@ -58,7 +58,7 @@ class BadInputTest {
         Arguments.of("train %J --set output_dir=%D/a-file/runs", "output_dir at --set output_dir=%D/a-file/runs: %D/a-file is a file, not a folder"),
         Arguments.of("train %J --set task.name=math --set task.data=%D/a-folder", "task.data at --set task.data=%D/a-folder: %D/a-folder: is a folder, not a JSONL file"),
         Arguments.of("train %J --set model.rollout_dtype=bfloat16", "model.rollout_dtype at --set model.rollout_dtype=bfloat16: must not be bfloat16"),
-        Arguments.of("train %J --set model.dtype=float64", "model.dtype at --set model.dtype=float64: must be one of float32, float16"),
+        Arguments.of("train %J --set model.dtype=float64", "model.dtype at --set model.dtype=float64: expected one of float32, float16, bfloat16"),
         Arguments.of("train %J --set devices.trainer=tpu", "devices.trainer at --set devices.trainer=tpu: must be auto, cpu or cuda:N"),
         Arguments.of("train %J --set devices.rollout=cuda:7", "devices.rollout at --set devices.rollout=cuda:7: 'cuda:7' names GPU 7 but"),
         Arguments.of("train %D/empty.yaml", "%D/empty.yaml: the file has no keys (empty or only comments)"),

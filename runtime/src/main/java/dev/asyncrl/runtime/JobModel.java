@@ -178,8 +178,8 @@ public final class JobModel implements AutoCloseable {
     }
   }
 
-  static DataType dataType(String name) {
-    return name.equals("float16") ? DataType.FLOAT16 : DataType.FLOAT32;
+  static DataType dataType(JobSchema.ComputeType type) {
+    return type == JobSchema.ComputeType.FLOAT16 ? DataType.FLOAT16 : DataType.FLOAT32;
   }
 
   /** {@code policy} with the job's LoRA adapters added when {@code lora.rank > 0} (closed on failure). */

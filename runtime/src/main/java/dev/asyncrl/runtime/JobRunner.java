@@ -198,7 +198,7 @@ public final class JobRunner {
       checkReachable(job, kafka);
     } else if (options.workers() == Workers.SEPARATE_PROCESSES) {
       throw job.settings().error(JobSchema.STORE, "separate rollout-worker processes need datastore.type: kafka, got '"
-          + job.get(JobSchema.STORE) + "'");
+          + job.settings().formatted(JobSchema.STORE) + "'");
     }
     RunFolder run = new RunFolder(options.runDir().toAbsolutePath());
     boolean existed = Files.isDirectory(run.dir());
@@ -412,7 +412,7 @@ public final class JobRunner {
   public static void workers(JobConfig job, int process, int processes, Consumer<String> log) throws InterruptedException {
     if (!job.isKafka()) {
       throw job.settings().error(JobSchema.STORE, "a rollout-worker process needs datastore.type: kafka, got '"
-          + job.get(JobSchema.STORE) + "'");
+          + job.settings().formatted(JobSchema.STORE) + "'");
     }
     KafkaSettings kafka = kafka(job);
     checkReachable(job, kafka);
@@ -474,7 +474,7 @@ public final class JobRunner {
   /** The Kafka settings of a job with {@code datastore.type: kafka}. */
   public static KafkaSettings kafka(JobConfig job) {
     return new KafkaSettings(job.get(JobSchema.KAFKA_BOOTSTRAP), job.kafkaTopic(), job.get(JobSchema.KAFKA_PARTITIONS),
-        job.get(JobSchema.KAFKA_REPLICATION).shortValue(), job.get(JobSchema.KAFKA_COMPRESSION), job.kafkaClient());
+        job.get(JobSchema.KAFKA_REPLICATION).shortValue(), job.settings().formatted(JobSchema.KAFKA_COMPRESSION), job.kafkaClient());
   }
 
   /** Fails within {@code datastore.connect_timeout_s}, naming {@code datastore.bootstrap}, when no broker answers. */

@@ -49,8 +49,8 @@ public record ModelFootprint(long parameters, long trainerBytes, long workerByte
         largest = e.getKey() + " " + e.getValue();
       }
     }
-    long trainerValue = job.get(JobSchema.MODEL_DTYPE).equals("float16") ? 2 : 4;
-    long rolloutValue = job.get(JobSchema.ROLLOUT_DTYPE).equals("float16") ? 2 : 4;
+    long trainerValue = job.get(JobSchema.MODEL_DTYPE) == JobSchema.ComputeType.FLOAT16 ? 2 : 4;
+    long rolloutValue = job.get(JobSchema.ROLLOUT_DTYPE) == JobSchema.ComputeType.FLOAT16 ? 2 : 4;
     long trainerCopies = (job.loraEnabled() ? 1 : 4) + (klReference ? 1 : 0) + job.get(JobSchema.LAG) + 2L;
     // GenerationEngine: slots × layers × (keys, values) × KV heads × head size × twice (prompt + response) columns.
     long columns = 2L * (longestPrompt + job.get(JobSchema.MAX_NEW_TOKENS));

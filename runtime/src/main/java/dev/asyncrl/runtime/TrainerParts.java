@@ -39,7 +39,7 @@ record TrainerParts(JobConfig job, Algorithm algorithm, TransformerPolicy policy
   public Trainer trainer(Path checkpointDir, TrajectoryStore store, PolicyPublisher publisher, RolloutMonitor rollout,
       Consumer<StepReport> listener) {
     LearningRateSchedule lr = new LearningRateSchedule(job.get(JobSchema.LR), job.get(JobSchema.WARMUP_STEPS), job.get(JobSchema.STEPS),
-        job.get(JobSchema.LR_SCHEDULE).equals("cosine"));
+        job.get(JobSchema.LR_SCHEDULE) == JobSchema.Schedule.COSINE);
     // Lagged workers start groups k versions behind, so the drop bound is max_staleness + lag.
     return new Trainer(new Trainer.Options(job.get(JobSchema.STEPS), job.get(JobSchema.GROUPS_PER_STEP), job.get(JobSchema.MINI_BATCHES),
         job.get(JobSchema.MAX_STALENESS) + job.get(JobSchema.LAG), job.get(JobSchema.TEMPERATURE), job.get(JobSchema.MAX_NEW_TOKENS), lr, job.get(JobSchema.GRAD_CLIP), job.get(JobSchema.CHECKPOINT_EVERY),

@@ -61,11 +61,11 @@ public record JobConfig(Settings settings, Map<String, String> kafkaClient) {
 
   /** Whether new weights are loaded between two tokens: {@code rollout.partial}, with auto resolved. */
   public boolean partial() {
-    return get(PARTIAL).equals("auto") ? hasPretrained() : get(PARTIAL).equals("true");
+    return get(PARTIAL) == JobSchema.Partial.AUTO ? hasPretrained() : get(PARTIAL) == JobSchema.Partial.TRUE;
   }
 
   public boolean isKafka() {
-    return get(STORE).equals("kafka");
+    return get(STORE) == JobSchema.Store.KAFKA;
   }
 
   /** The Kafka trajectory topic: {@code datastore.topic}, or {@code asyncrl.<name>}. */

@@ -33,15 +33,29 @@ public final class JobSchema {
   static final String NAME_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]{0,127}";
 
   /** Where a component computes. Whether a named GPU exists is checked when the job starts. */
+  /** The type weights compute in. */
+  public enum ComputeType { FLOAT32, FLOAT16, BFLOAT16 }
+
+  /** Whether rollout responses may span policy versions ({@code auto}: for Hugging Face models). */
+  public enum Partial { AUTO, TRUE, FALSE }
+
+  /** The learning rate after warm-up. */
+  public enum Schedule { CONSTANT, COSINE }
+
+  /** Where trajectories go. */
+  public enum Store { MEMORY, KAFKA }
+
+  /** Kafka producer compression, by Kafka's own names. */
+  public enum Compression { NONE, GZIP, SNAPPY, LZ4, ZSTD }
+
   /**
    * A compute type. bfloat16 is refused by name: DJL's PyTorch engine aborts the whole process on bfloat16
    * tensors instead of raising an error.
    */
-  private static Setting<String> dtype(String path, String doc) {
-    return Setting.string(path, "float32", doc)
-        .check(v -> !v.equals("bfloat16"), "must not be bfloat16 (DJL's PyTorch engine aborts the process on bfloat16 "
-            + "tensors); use float16 on a GPU, or float32")
-        .check(List.of("float32", "float16")::contains, "must be one of float32, float16");
+  private static Setting<ComputeType> dtype(String path, String doc) {
+    return Setting.choice(path, ComputeType.FLOAT32, doc)
+        .check(v -> v != ComputeType.BFLOAT16, "must not be bfloat16 (DJL's PyTorch engine aborts the process on "
+            + "bfloat16 tensors); use float16 on a GPU, or float32");
   }
 
   static final String DEVICE_PATTERN = "(?i)auto|cpu|(cuda|gpu):[0-9]{1,3}";
@@ -67,9 +81,9 @@ public final class JobSchema {
   public static final Setting<String> MODEL_PATH = declare(Setting.string("model.path", "",
       "a Hugging Face model folder (config.json, safetensors weights, tokenizer.json; Llama/Qwen2/Mistral); "
       + "'' = the built-in model shaped by d_model, n_layers, n_heads, d_ff"));
-  public static final Setting<String> MODEL_DTYPE = declare(dtype("model.dtype",
+  public static final Setting<ComputeType> MODEL_DTYPE = declare(dtype("model.dtype",
       "compute type of the trainer's Hugging Face model (bf16/f16 checkpoints are converted on load); float16 needs a GPU"));
-  public static final Setting<String> ROLLOUT_DTYPE = declare(dtype("model.rollout_dtype",
+  public static final Setting<ComputeType> ROLLOUT_DTYPE = declare(dtype("model.rollout_dtype",
       "compute type of the rollout workers' copies; float16 halves their memory and weight reads, and "
       + "rollout/logprob_mismatch shows what it costs (meant for GPUs: float16 products are slow on CPUs)"));
 
@@ -135,7 +149,7 @@ public final class JobSchema {
   public static final Setting<Integer> SLOTS = declare(within(Setting.integer("rollout.slots", 0,
       "sequences a worker decodes together (continuous batching: a finished response's slot takes the next one at "
       + "once); 0 = group_size × groups_per_batch"), 0, 65536));
-  public static final Setting<String> PARTIAL = declare(Setting.choice("rollout.partial", "auto", List.of("auto", "true", "false"),
+  public static final Setting<Partial> PARTIAL = declare(Setting.choice("rollout.partial", Partial.AUTO,
       "partial rollouts: load a new policy version between two tokens and continue the responses in flight (each "
       + "token records its version; staleness counts from a response's oldest token); false = only between responses, "
       + "so a group has one version; auto = true for a Hugging Face model, false for the built-in one"));
@@ -166,8 +180,8 @@ public final class JobSchema {
       "global gradient-norm clip; 0 = off").check(v -> v >= 0, NON_NEGATIVE));
   public static final Setting<Integer> WARMUP_STEPS = declare(Setting.integer("trainer.warmup_steps", 0, "linear LR warm-up steps")
       .check(v -> v >= 0, NON_NEGATIVE));
-  public static final Setting<String> LR_SCHEDULE = declare(Setting.choice("trainer.lr_schedule", "constant",
-      List.of("constant", "cosine"), "LR after warm-up: constant, or cosine decay to 10% of lr at the last step"));
+  public static final Setting<Schedule> LR_SCHEDULE = declare(Setting.choice("trainer.lr_schedule", Schedule.CONSTANT,
+      "LR after warm-up: constant, or cosine decay to 10% of lr at the last step"));
   public static final Setting<Integer> CHECKPOINT_EVERY = declare(Setting.integer("trainer.checkpoint_every", 0,
       "save a checkpoint every N steps (and always at the end); 0 = only at the end").check(v -> v >= 0, NON_NEGATIVE));
   public static final Setting<Integer> KEEP_CHECKPOINTS = declare(Setting.integer("trainer.keep_checkpoints", 0,
@@ -205,7 +219,7 @@ public final class JobSchema {
       + "process I's counters on PORT + 1 + I; 0 = off"), 0, 65535));
 
   // --- datastore
-  public static final Setting<String> STORE = declare(Setting.choice("datastore.type", "memory", List.of("memory", "kafka"),
+  public static final Setting<Store> STORE = declare(Setting.choice("datastore.type", Store.MEMORY,
       "trajectory store: memory (in-process, bounded) or kafka (a durable log; trainer and rollout workers may run as "
       + "separate processes: asyncrl launch / trainer / rollout-worker)"));
   public static final Setting<Integer> STORE_CAPACITY = declare(within(Setting.integer("datastore.capacity", 64,
@@ -223,8 +237,8 @@ public final class JobSchema {
       + "late and be dropped as stale"), 1, 10000));
   public static final Setting<Integer> KAFKA_REPLICATION = declare(Setting.integer("datastore.replication", 1,
       "kafka: replication factor of the topics asyncrl creates").check(v -> v > 0 && v <= Short.MAX_VALUE, POSITIVE));
-  public static final Setting<String> KAFKA_COMPRESSION = declare(Setting.choice("datastore.compression", "lz4",
-      List.of("none", "gzip", "snappy", "lz4", "zstd"), "kafka: producer compression"));
+  public static final Setting<Compression> KAFKA_COMPRESSION = declare(Setting.choice("datastore.compression",
+      Compression.LZ4, "kafka: producer compression"));
   public static final Setting<String> WEIGHTS_DIR = declare(Setting.string("datastore.weights_dir", "",
       "kafka: folder (local, or shared by every machine) where the trainer writes each published version as "
       + "safetensors; '' = <run folder>/weights. Extra Kafka client properties (security.protocol, sasl.*, ssl.*) go "

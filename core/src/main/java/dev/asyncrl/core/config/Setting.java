@@ -57,7 +57,12 @@ public final class Setting<T> {
     return of(path, ValueType.BOOLEAN, defaultValue, doc);
   }
 
-  /** A string restricted to {@code choices}; the first choice is not implied as default. */
+  /** One of an enum's constants, written in config files by {@link ValueType#configName}. */
+  public static <E extends Enum<E>> Setting<E> choice(String path, E defaultValue, String doc) {
+    return of(path, ValueType.choice(defaultValue.getDeclaringClass()), defaultValue, doc);
+  }
+
+  /** A string restricted to {@code choices} (names from a registry); the first choice is not implied as default. */
   public static Setting<String> choice(String path, String defaultValue, List<String> choices, String doc) {
     return of(path, ValueType.STRING, defaultValue, doc)
         .check(choices::contains, "must be one of " + String.join(", ", choices));

@@ -58,7 +58,8 @@ public final class Settings {
     return out.toString();
   }
 
-  private <T> String formatted(Setting<T> s) {
+  /** The value of {@code s} as a config file writes it (a choice by its name in config files). */
+  public <T> String formatted(Setting<T> s) {
     return s.type().format(get(s));
   }
 }

@@ -14,6 +14,42 @@ public interface ValueType<T> {
     return String.valueOf(value);
   }
 
+  /** A constant whose name in a config file is not its lower-cased Java name (e.g. {@code seq-mean-token-mean}). */
+  interface Named {
+    String configName();
+  }
+
+  /** How {@code value} is written in a config file: its {@link Named#configName()}, or its lower-cased name. */
+  static String configName(Enum<?> value) {
+    return value instanceof Named n ? n.configName() : value.name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** One of an enum's constants, by {@link #configName}: the choices are declared once, by the enum. */
+  static <E extends Enum<E>> ValueType<E> choice(Class<E> type) {
+    return new ValueType<>() {
+      public E parse(String s) {
+        for (E e : type.getEnumConstants()) {
+          if (configName(e).equals(s)) {
+            return e;
+          }
+        }
+        return null;
+      }
+
+      public String description() {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (E e : type.getEnumConstants()) {
+          names.add(configName(e));
+        }
+        return "one of " + String.join(", ", names);
+      }
+
+      public String format(E value) {
+        return configName(value);
+      }
+    };
+  }
+
   ValueType<Integer> INTEGER = new ValueType<>() {
     public Integer parse(String s) {
       try {
