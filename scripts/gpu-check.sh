@@ -6,6 +6,9 @@
 # GPU memory. Ends with PASS or FAIL. Stops at once when no NVIDIA GPU is visible.
 #
 #   scripts/gpu-check.sh [--peak-tflops 494.7]    # the GPU's dense TF32 peak (H100/H200 SXM by default)
+#
+# The first CUDA build downloads PyTorch's CUDA natives from Maven Central (ai.djl.pytorch:pytorch-native-cu124,
+# 2.4 GB) into ~/.m2; a machine without network needs that artifact in its local repository already.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
