@@ -29,16 +29,15 @@ public record Placement(Device trainer, List<Device> rollout, int threads, int g
     return Engine.getInstance().getGpuCount();
   }
 
-  /** Resolves the configured names against the GPUs the engine sees. */
-  public static Placement resolve(String trainerSpec, String rolloutSpec, int threads) {
-    return resolve(trainerSpec, rolloutSpec, threads, visibleGpus());
+  /** Resolves the configured names ({@link DeviceSpec}) against {@code gpus} visible GPUs. */
+  public static Placement resolve(String trainerSpec, String rolloutSpec, int threads, int gpus) {
+    Device trainer = DeviceSpec.trainer(trainerSpec, gpus);
+    return of(trainer, DeviceSpec.rollout(rolloutSpec, gpus, trainer), threads, gpus);
   }
 
-  /** As {@link #resolve(String, String, int)}, against {@code gpus} visible GPUs. */
-  public static Placement resolve(String trainerSpec, String rolloutSpec, int threads, int gpus) {
-    int resolvedThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-    Device trainer = DeviceSpec.trainer(trainerSpec, gpus);
-    return new Placement(trainer, DeviceSpec.rollout(rolloutSpec, gpus, trainer), resolvedThreads, gpus);
+  /** @param threads per component; 0 = all cores */
+  public static Placement of(Device trainer, List<Device> rollout, int threads, int gpus) {
+    return new Placement(trainer, rollout, threads > 0 ? threads : Runtime.getRuntime().availableProcessors(), gpus);
   }
 
   /** The device of rollout worker {@code worker} (numbered across every process of the job). */

@@ -55,7 +55,8 @@ public final class DeviceSampler {
     for (int r = 0; r < rows; r++) {
       active[r] = r;
     }
-    Cdf cdfActive = new Cdf(p, block);
+    Cdf cdf = new Cdf(p, block);
+    Cdf cdfActive = cdf;
     NDArray pActive = p;
     for (int round = 0; round < (truncated ? ROUNDS : 1) && active.length > 0; round++) {
       float[] u = new float[active.length];
@@ -88,7 +89,7 @@ public final class DeviceSampler {
       active = next;
     }
     // log p(token) = z − max − log Σ exp(z − max), log_softmax's own formula, for the drawn tokens only.
-    NDArray logTotal = p.sum(new int[] {-1}, true).log().add(max);                                  // [B, 1]
+    NDArray logTotal = cdf.total.log().add(max);                                                     // [B, 1]
     if (active.length > 0) {
       boolean[] pending = new boolean[rows];
       for (int r : active) {

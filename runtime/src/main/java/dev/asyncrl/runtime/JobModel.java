@@ -137,7 +137,7 @@ public final class JobModel implements AutoCloseable {
   }
 
   /** The longest prompt the task produces, in tokens, as the model sees it (chat template included). */
-  /** What the trainer and each rollout worker hold (checked against each device in {@link JobRunner#placement}). */
+  /** What the trainer and each rollout worker hold (checked against each device when a run is placed, {@code JobRunner.placement}). */
   public ModelFootprint footprint() {
     boolean klReference = JobRunner.ALGORITHMS.create(job.get(JobSchema.ALGORITHM), job.settings()).needsReferenceModel();
     return ModelFootprint.of(job, architecture(), klReference, longestPrompt);

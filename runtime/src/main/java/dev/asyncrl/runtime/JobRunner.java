@@ -203,10 +203,11 @@ public final class JobRunner {
     RunFolder run = new RunFolder(options.runDir().toAbsolutePath());
     boolean existed = Files.isDirectory(run.dir());
     try (JobModel model = JobModel.of(job)) {
-      placement(job, model, true, 0, options.workers() == Workers.IN_PROCESS ? job.get(JobSchema.WORKERS) : 0);
+      DevicePlan devices = placement(job, model, true, 0,
+          options.workers() == Workers.IN_PROCESS ? job.get(JobSchema.WORKERS) : 0);
       Outcome outcome;
       try (RunLock lock = RunLock.acquire(run.dir(), "trainer", LOCK_PATIENCE)) {
-        outcome = trainHoldingLock(job, model, kafka, run, options, log, memoryStore);
+        outcome = trainHoldingLock(job, model, devices, kafka, run, options, log, memoryStore);
       } catch (RuntimeException | Error | InterruptedException e) {
         if (!existed && !run.hasTrained()) {
           run.delete(); // a run that never trained a step leaves nothing behind
@@ -217,8 +218,8 @@ public final class JobRunner {
     }
   }
 
-  private static Outcome trainHoldingLock(JobConfig job, JobModel model, KafkaSettings kafka, RunFolder run,
-      Options options, Consumer<String> log, TrajectoryStore memoryStore) throws InterruptedException {
+  private static Outcome trainHoldingLock(JobConfig job, JobModel model, DevicePlan devices, KafkaSettings kafka,
+      RunFolder run, Options options, Consumer<String> log, TrajectoryStore memoryStore) throws InterruptedException {
     if (options.start() == Start.FRESH) {
       clear(run.dir());
     }
@@ -276,7 +277,7 @@ public final class JobRunner {
         last.set(report);
         options.listener().accept(report);
       };
-      wire(job, model, kafka, memoryStore, run, latest, options.workers(), onStep, log);
+      wire(job, model, devices, kafka, memoryStore, run, latest, options.workers(), onStep, log);
       if (keep > 0) {
         TrainerCheckpoint.prune(run.checkpoints(), keep); // the last step's checkpoint came after its report
       }
@@ -297,10 +298,10 @@ public final class JobRunner {
   }
 
   /** Builds the trainer side (and in-process workers), resumes from {@code checkpoint} if any, and runs. */
-  private static void wire(JobConfig job, JobModel model, KafkaSettings kafka, TrajectoryStore memoryStore, RunFolder run,
-      Optional<Path> checkpoint, Workers where, Consumer<StepReport> onStep, Consumer<String> log)
-      throws InterruptedException {
-    Placement placement = start(job, model, true, 0, where == Workers.IN_PROCESS ? job.get(JobSchema.WORKERS) : 0, log);
+  private static void wire(JobConfig job, JobModel model, DevicePlan devices, KafkaSettings kafka,
+      TrajectoryStore memoryStore, RunFolder run, Optional<Path> checkpoint, Workers where,
+      Consumer<StepReport> onStep, Consumer<String> log) throws InterruptedException {
+    Placement placement = devices.start(log);
     Algorithm algorithm = ALGORITHMS.create(job.get(JobSchema.ALGORITHM), job.settings());
     if (kafka != null) {
       kafka.ensureTopics();
@@ -425,7 +426,8 @@ public final class JobRunner {
     try (JobModel model = JobModel.of(job);
          KafkaWeightFollower follower = new KafkaWeightFollower(kafka);
          KafkaTrajectoryStore store = new KafkaTrajectoryStore(kafka)) {
-      Placement placement = start(job, model, false, process * job.get(JobSchema.WORKERS), job.get(JobSchema.WORKERS), log);
+      Placement placement = placement(job, model, false, process * job.get(JobSchema.WORKERS), job.get(JobSchema.WORKERS))
+          .start(log);
       // Group ids continue after everything already in the log, so a restarted worker never repeats one.
       long firstSequence = follower.logEnd();
       RemoteWeights remote = new RemoteWeights(follower, channel, gate,
@@ -502,32 +504,23 @@ public final class JobRunner {
     }
   }
 
+  /** Where the trainer and the rollout workers compute, and each device's memory plan for this process. */
+  record DevicePlan(Placement placement, String memoryPlan) {
+    /** Sets the thread count and logs where everything runs; returns the placement. */
+    Placement start(Consumer<String> log) {
+      ComputeThread.setIntraOpThreads(placement.threads());
+      log.accept(placement.report());
+      log.accept(memoryPlan);
+      return placement;
+    }
+  }
+
   /**
    * Where the trainer and the rollout workers compute, from {@code devices}, checked against what each device
    * has for what this process puts there: the trainer when {@code trainerHere}, and workers {@code firstWorker ..
    * firstWorker + workers - 1}. Errors name the key.
    */
-  static Placement placement(JobConfig job, JobModel model, boolean trainerHere, int firstWorker, int workers) {
-    checkDevices(job);
-    Placement placement = Placement.resolve(job.get(JobSchema.TRAINER_DEVICE), job.get(JobSchema.ROLLOUT_DEVICE),
-        job.get(JobSchema.THREADS));
-    model.footprint().check(job, ModelFootprint.perDevice(placement, trainerHere, firstWorker, workers),
-        Placement::freeBytes);
-    return placement;
-  }
-
-  /** {@link #placement}, reported in the log with each device's memory plan; sets the thread count. */
-  static Placement start(JobConfig job, JobModel model, boolean trainerHere, int firstWorker, int workers,
-      Consumer<String> log) {
-    Placement placement = placement(job, model, trainerHere, firstWorker, workers);
-    ComputeThread.setIntraOpThreads(placement.threads());
-    log.accept(placement.report());
-    log.accept(model.footprint().plan(ModelFootprint.perDevice(placement, trainerHere, firstWorker, workers)));
-    return placement;
-  }
-
-  /** Each {@code devices.*} name against the GPUs this machine shows; a missing one is an error naming the key. */
-  public static void checkDevices(JobConfig job) {
+  static DevicePlan placement(JobConfig job, JobModel model, boolean trainerHere, int firstWorker, int workers) {
     int gpus = Placement.visibleGpus();
     Device trainer;
     try {
@@ -535,11 +528,17 @@ public final class JobRunner {
     } catch (IllegalArgumentException e) {
       throw job.settings().error(JobSchema.TRAINER_DEVICE, e.getMessage());
     }
+    List<Device> rollout;
     try {
-      DeviceSpec.rollout(job.get(JobSchema.ROLLOUT_DEVICE), gpus, trainer);
+      rollout = DeviceSpec.rollout(job.get(JobSchema.ROLLOUT_DEVICE), gpus, trainer);
     } catch (IllegalArgumentException e) {
       throw job.settings().error(JobSchema.ROLLOUT_DEVICE, e.getMessage());
     }
+    Placement placement = Placement.of(trainer, rollout, job.get(JobSchema.THREADS), gpus);
+    ModelFootprint footprint = model.footprint();
+    Map<Device, ModelFootprint.Load> loads = ModelFootprint.perDevice(placement, trainerHere, firstWorker, workers);
+    footprint.check(job, loads, Placement::freeBytes);
+    return new DevicePlan(placement, footprint.plan(loads));
   }
 
   /**

@@ -11,6 +11,7 @@ import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
 
 /**
@@ -62,13 +63,9 @@ public record ModelFootprint(long parameters, long trainerBytes, long workerByte
     return new ModelFootprint(n, trainer, worker, cache, largest, largestElements);
   }
 
-  private interface Sum {
-    long get();
-  }
-
-  private static long saturated(Sum sum) {
+  private static long saturated(LongSupplier sum) {
     try {
-      return sum.get();
+      return sum.getAsLong();
     } catch (ArithmeticException e) {
       return Long.MAX_VALUE;
     }

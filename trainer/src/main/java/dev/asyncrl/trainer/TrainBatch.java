@@ -97,6 +97,15 @@ public record TrainBatch(
     return m.create(mask, new Shape(rows, width - 1)).toType(dtype, false);       // [N, T-1]
   }
 
+  /** Trained response tokens (mask 1) that the trainer's weights at the start of the step sampled. */
+  public int onPolicyTokens() {
+    int n = 0;
+    for (int i = 0; i < onPolicy.length; i++) {
+      n += onPolicy[i] * mask[i] > 0 ? 1 : 0;
+    }
+    return n;
+  }
+
   public NDArray onPolicy(NDManager m, DataType dtype) {
     return m.create(onPolicy, new Shape(rows, width - 1)).toType(dtype, false);   // [N, T-1]
   }

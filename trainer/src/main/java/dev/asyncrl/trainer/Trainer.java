@@ -77,9 +77,6 @@ public final class Trainer {
   }
 
   private static final Duration POLL = Duration.ofMillis(100);
-  /** Per mini-batch sums behind {@code rollout/logprob_mismatch}, combined over the step in {@link #update}. */
-  private static final String MISMATCH_SUM = "internal/mismatch_sum";
-  private static final String ON_POLICY_TOKENS = "internal/on_policy_tokens";
 
   /** Scores the current policy (e.g. held-out accuracy); runs on the trainer thread between steps. */
   public interface Evaluation {
@@ -285,6 +282,7 @@ public final class Trainer {
     int configuredRows = groups.stream().mapToInt(g -> g.trajectories().size()).sum() / miniBatches.size();
     Map<String, Double> sums = new LinkedHashMap<>();
     List<TrainBatch> batches = miniBatches.stream().map(g -> TrainBatch.assemble(g, version)).toList();
+    double[] mismatch = {0}; // Σ |ℓold − ℓμ| over the on-policy tokens of every mini-batch
     try (NDScope ignored = new NDScope()) {
       // ℓold: the policy before this step's first update. With one mini-batch it is sg(ℓθ) itself.
       List<NDArray> proximal = new ArrayList<>();
@@ -292,16 +290,15 @@ public final class Trainer {
         proximal.add(batches.size() == 1 ? null : policy.nextTokenLogProbs(b.tokens(policy.manager()), options.temperature()));
       }
       for (int i = 0; i < batches.size(); i++) {
-        miniBatchUpdate(miniBatches.get(i), batches.get(i), proximal.get(i), lr, configuredRows)
+        miniBatchUpdate(miniBatches.get(i), batches.get(i), proximal.get(i), lr, configuredRows, mismatch)
             .forEach((k, v) -> sums.merge(k, v, Double::sum));
       }
     }
     Map<String, Double> metrics = new LinkedHashMap<>();
-    double mismatchSum = sums.remove(MISMATCH_SUM);
-    double onPolicyTokens = sums.remove(ON_POLICY_TOKENS);
     sums.forEach((k, v) -> metrics.put(k, v / miniBatches.size()));
+    int onPolicyTokens = batches.stream().mapToInt(TrainBatch::onPolicyTokens).sum();
     if (onPolicyTokens > 0) {
-      metrics.put("rollout/logprob_mismatch", mismatchSum / onPolicyTokens);
+      metrics.put("rollout/logprob_mismatch", mismatch[0] / onPolicyTokens);
     }
     metrics.put("train/lr", lr);
     metrics.put("train/skipped_total", (double) skippedTotal);
@@ -309,8 +306,9 @@ public final class Trainer {
     return metrics;
   }
 
+  /** @param mismatch {@code [0]} accumulates Σ |ℓold − ℓμ| over this mini-batch's on-policy tokens */
   private Map<String, Double> miniBatchUpdate(List<TrajectoryGroup> groups, TrainBatch batch, NDArray proximal,
-      double lr, int configuredRows) {
+      double lr, int configuredRows, double[] mismatch) {
     Map<String, Double> metrics = new LinkedHashMap<>();
     double[][] rewards = groups.stream().map(TrajectoryGroup::rewards).toArray(double[][]::new);
     TrajectoryStats stats = algorithm.advantages().needsTrajectoryStats() ? trajectoryStats(groups, batch) : null;
@@ -343,13 +341,14 @@ public final class Trainer {
     NDArray onPolicy = batch.onPolicy(m, dtype).mul(mask);
     NDArray old = proximal == null ? current : proximal;
     // Every host value of the update comes back in one read (on a GPU, one synchronisation): the loss, the
-    // algorithm's metrics, the mismatch sums, then S_i of each response.
-    List<String> names = new ArrayList<>(List.of("loss/policy", MISMATCH_SUM, ON_POLICY_TOKENS));
-    NDList values = new NDList(result.loss(), old.sub(behaviour).abs().mul(onPolicy).sum(), onPolicy.sum());
+    // algorithm's metrics (one per name), the mismatch sum, then S_i of each response.
+    List<String> names = new ArrayList<>(List.of("loss/policy"));
+    NDList values = new NDList(result.loss());
     result.metrics().forEach((k, v) -> {
       names.add(k);
       values.add(v);
     });
+    values.add(old.sub(behaviour).abs().mul(onPolicy).sum());
     NDList flat = new NDList();
     for (NDArray v : values) {
       flat.add(v.toType(DataType.FLOAT64, false).reshape(1));
@@ -359,7 +358,8 @@ public final class Trainer {
     for (int i = 0; i < names.size(); i++) {
       metrics.put(names.get(i), host[i]);
     }
-    double[] logWeights = Arrays.copyOfRange(host, names.size(), host.length);
+    mismatch[0] += host[names.size()];
+    double[] logWeights = Arrays.copyOfRange(host, names.size() + 1, host.length);
     SequenceWeights weights = SequenceWeights.of(logWeights);
     double effectiveLr = lr * algorithm.learningRate().factor(weights.essRatio());
     double gradNorm = optimizer.gradientNorm();
