@@ -6,8 +6,11 @@ import java.util.Arrays;
  * One sampled response to a prompt, with everything the trainer needs to learn from it.
  *
  * <p>Per response token {@code t}: the token id, the behaviour log-probability {@code ℓμ_t} recorded by the
- * rollout worker when it sampled the token, and the loss mask {@code m_t} (1 = trained on, 0 = prompt,
- * padding or environment/tool token). The three arrays have the same length.
+ * rollout worker when it sampled the token, and the loss mask {@code m_t} (1 = sampled by the model and trained
+ * on, 0 = an environment token: an observation or tool result between two turns of an episode, never sampled,
+ * with log-prob 0). The arrays have the same length. A multi-turn episode is one trajectory: its first
+ * observation is the prompt, and its turns and the observations between them are the response, token for token
+ * as the model saw them.
  *
  * @param promptTokens   the prompt, as fed to the policy
  * @param responseTokens the sampled tokens, including a stop token when one was produced
@@ -56,13 +59,34 @@ public record Trajectory(
     return v;
   }
 
-  /** Σ over response tokens of (trainer version − the token's version): for token-weighted staleness. */
+  /** Σ over the model's tokens (mask 1) of (trainer version − the token's version): for token-weighted staleness. */
   public long tokenStaleness(long trainerVersion) {
     long sum = 0;
-    for (long v : tokenVersions) {
-      sum += trainerVersion - v;
+    for (int k = 0; k < tokenVersions.length; k++) {
+      sum += lossMask[k] * (trainerVersion - tokenVersions[k]);
     }
     return sum;
+  }
+
+  /** The tokens the model sampled (mask 1); the others are the environment's. */
+  public int modelTokens() {
+    int n = 0;
+    for (byte m : lossMask) {
+      n += m;
+    }
+    return n;
+  }
+
+  /**
+   * The model's turns: runs of sampled tokens (mask 1) separated by environment tokens. A single-turn response
+   * is one turn.
+   */
+  public int turns() {
+    int runs = 0;
+    for (int k = 0; k < lossMask.length; k++) {
+      runs += lossMask[k] == 1 && (k == 0 || lossMask[k - 1] == 0) ? 1 : 0;
+    }
+    return runs;
   }
 
   public Trajectory {

@@ -3,13 +3,14 @@ package dev.asyncrl.rollout;
 import dev.asyncrl.model.Tokenizer;
 import dev.asyncrl.model.hf.ChatTemplate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * How a task's prompt text reaches the model: as is (the built-in tasks), or as the user turn of the model's
- * chat template (instruct models), optionally after a system turn; then tokenized.
+ * How a task's text reaches the model: as is (the built-in tasks and the built-in model), or as the turns of
+ * the model's chat template (instruct models), optionally after a system turn; then tokenized.
  *
- * @param chat null = the prompt text is fed as is
+ * @param chat null = the text is fed as is
  * @param systemPrompt null or empty = no system turn (the template may add its own default)
  */
 public record Prompting(Tokenizer tokenizer, ChatTemplate chat, String systemPrompt) {
@@ -20,18 +21,78 @@ public record Prompting(Tokenizer tokenizer, ChatTemplate chat, String systemPro
 
   /** The text the model sees for {@code prompt}: the chat template's rendering up to the assistant's turn. */
   public String text(String prompt) {
-    if (chat == null) {
-      return prompt;
-    }
+    return chat == null ? prompt : chat.render(opening(prompt), true);
+  }
+
+  public int[] encode(String prompt) {
+    return tokenizer.encode(text(prompt));
+  }
+
+  private List<ChatTemplate.Message> opening(String prompt) {
     List<ChatTemplate.Message> turns = new ArrayList<>(2);
     if (systemPrompt != null && !systemPrompt.isEmpty()) {
       turns.add(new ChatTemplate.Message("system", systemPrompt));
     }
     turns.add(new ChatTemplate.Message("user", prompt));
-    return chat.render(turns, true);
+    return turns;
   }
 
-  public int[] encode(String prompt) {
-    return tokenizer.encode(text(prompt));
+  /** A new episode's conversation. */
+  public Dialogue dialogue() {
+    return new Dialogue();
+  }
+
+  /**
+   * One episode's conversation, kept token for token as the model sees it: the model's turns are its sampled
+   * ids, never re-tokenized, and what the environment says between them is the text the chat template puts
+   * there, tokenized on its own. With a chat template that is: the end of the assistant's turn after its stop
+   * token (e.g. the newline after {@code <|im_end|>}), the observation as the next user turn, and the header of
+   * the assistant's next turn; so the whole sequence equals the template's rendering of the conversation
+   * whenever the model's turns tokenize the way they decode. Without a template, the observation's text alone.
+   */
+  public final class Dialogue {
+    private final List<ChatTemplate.Message> messages = new ArrayList<>();
+    private final String turnEnd = chat == null ? "" : chat.assistantTurnEnd();
+
+    private Dialogue() {}
+
+    /** The first observation as the model sees it: the prompt's tokens. */
+    public int[] open(String observation) {
+      if (chat != null) {
+        messages.addAll(opening(observation));
+      }
+      return encode(observation);
+    }
+
+    /**
+     * The tokens between the model's turn that just ended and its next one.
+     *
+     * @param turn        the turn's sampled ids (ending with a stop token when {@code terminated})
+     * @param text        the turn decoded, as the environment received it
+     * @param observation the environment's answer
+     */
+    public int[] reply(int[] turn, String text, boolean terminated, String observation) {
+      if (chat == null) {
+        return tokenizer.encode(observation);
+      }
+      String before = chat.render(withAssistant(text), false);
+      messages.add(new ChatTemplate.Message("assistant", text));
+      messages.add(new ChatTemplate.Message("user", observation));
+      String after = chat.render(messages, true);
+      if (!after.startsWith(before)) {
+        throw new IllegalStateException("the chat template renders earlier turns differently once a user turn "
+            + "follows (" + chat.source() + "), so an episode's tokens cannot equal its rendering");
+      }
+      int[] between = tokenizer.encode(turnEnd + after.substring(before.length()));
+      // The model's stop token is the first token of the template's turn end: it was sampled, not said.
+      boolean sampledEnd = terminated && between.length > 0 && turn.length > 0 && between[0] == turn[turn.length - 1];
+      return sampledEnd ? Arrays.copyOfRange(between, 1, between.length) : between;
+    }
+
+    private List<ChatTemplate.Message> withAssistant(String text) {
+      List<ChatTemplate.Message> out = new ArrayList<>(messages);
+      out.add(new ChatTemplate.Message("assistant", text));
+      return out;
+    }
   }
 }

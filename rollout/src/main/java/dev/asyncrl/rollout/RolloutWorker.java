@@ -1,5 +1,6 @@
 package dev.asyncrl.rollout;
 
+import dev.asyncrl.core.HorizonSchedule;
 import dev.asyncrl.core.Trajectory;
 import dev.asyncrl.core.TrajectoryGroup;
 import dev.asyncrl.datastore.StalenessGate;
@@ -12,58 +13,74 @@ import dev.asyncrl.model.SamplingParams;
 import dev.asyncrl.model.TransformerPolicy;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One rollout worker: a {@link GenerationEngine} of {@code slots} sequences kept busy. A group is admitted
- * (through the staleness gate) while slots are free; its {@code K} responses share one prefill and decode
- * alongside everything else in flight; when its last response finishes it is scored and appended to the
- * store, and the freed slots take the next group's responses without waiting for the longest response.
+ * One rollout worker: a {@link GenerationEngine} of {@code slots} sequences kept busy with episodes. A group
+ * (K episodes of one task instance) is admitted through the staleness gate while slots are free; each model
+ * turn decodes alongside everything else in flight, and when it ends its slot takes the next waiting turn at
+ * once. The environment answers a turn on the worker's pool of environment threads, so a slow environment (a
+ * tool call, a remote server) holds only its own episode while the other slots keep decoding. When the last
+ * episode of a group is over, the group is appended to the store.
+ *
+ * <p>Single-turn tasks are the one-turn case: the prompt is the first observation, and the reward function
+ * answers the one turn (on the worker's own thread: it is pure and quick).
  *
  * <p>Weights: with {@code partial} rollouts, a newer version (or the one {@code lag} behind the newest) is
- * loaded between two decode steps and in-flight responses continue under it; every token records the
- * version that drew it, and the group's staleness counts from its oldest token. Without, a newer version is
- * loaded only when no response is in flight, so a response has one version.
+ * loaded between two decode steps and in-flight turns continue under it; without, only when no turn is
+ * decoding. Either way every token records the version that drew it, and a group's staleness counts from its
+ * oldest token.
  */
 public final class RolloutWorker implements Runnable {
 
   /**
    * What a worker needs; the policy is this worker's own copy.
    *
-   * @param slots sequences decoded together (a multiple of nothing: groups fill whatever slots are free)
-   * @param maxPromptLen the longest prompt the task produces, in tokens
-   * @param partial load new weights mid-response (per-token versions) instead of between responses
+   * @param slots sequences decoded together
+   * @param maxContext the longest context a turn may start from, in tokens (for a single-turn task its longest
+   *     prompt); an episode whose context outgrows it ends
+   * @param maxSequence the longest context + turn the model takes ({@code model.max_seq_len}): a turn is cut there
+   * @param horizon the most turns an episode takes, by policy version ({@code rollout.max_turns})
+   * @param latencyMs a delay added before every environment step ({@code env.latency_ms}), to simulate a slow one
+   * @param partial load new weights mid-turn (per-token versions) instead of between turns
    * @param lag sample with the weights this many versions behind the newest published ({@code rollout.lag})
    * @param firstSequence the sequence number of this worker's first group id
-   * @param invalidRewards shared by the workers of a process: responses whose reward could not be used
+   * @param failures shared by the workers of a process: episodes that failed
    */
-  public record Setup(int workerId, TransformerPolicy policy, Task task, Prompting prompting,
-      SamplingParams sampling, int groupSize, int slots, int maxPromptLen, boolean partial, int lag, long seed,
-      long firstSequence, InvalidRewards invalidRewards) {}
+  public record Setup(int workerId, TransformerPolicy policy, EnvironmentProvider environments, Prompting prompting,
+      SamplingParams sampling, int groupSize, int slots, int maxContext, int maxSequence, HorizonSchedule horizon,
+      long latencyMs, boolean partial, int lag, long seed, long firstSequence, EpisodeFailures failures) {}
 
-  /** A group in flight: its task instance, prompt, and the responses finished so far. */
-  private static final class Pending {
-    final long groupId;
-    final TaskInstance instance;
-    final int[] prompt;
-    final GenerationEngine.Completion[] done;
+  /** A group in flight: K episodes of one task instance. */
+  private static final class Group {
+    final long id;
+    final long instance;
+    final long seed;
+    final Episode[] episodes;
     final long startNanos = System.nanoTime();
-    int finished;
+    int over;
+    boolean failed;
 
-    Pending(long groupId, TaskInstance instance, int[] prompt, int k) {
-      this.groupId = groupId;
+    Group(long id, long instance, long seed, int k) {
+      this.id = id;
       this.instance = instance;
-      this.prompt = prompt;
-      this.done = new GenerationEngine.Completion[k];
+      this.seed = seed;
+      this.episodes = new Episode[k];
     }
   }
 
-  /** Which response of which group a sequence is. */
-  private record Tag(Pending group, int index) {}
+  /** Which episode of which group a turn belongs to. */
+  private record Turn(Group group, int index) {}
 
   private final Setup setup;
   private final WeightChannel<PolicyWeights> weights;
@@ -71,7 +88,13 @@ public final class RolloutWorker implements Runnable {
   private final TrajectoryStore store;
   private final SplittableRandom rng;
   private final Deque<GenerationEngine.Request> waiting = new ArrayDeque<>();
-  private int inFlight; // admitted groups not yet appended or abandoned
+  /** What the environment threads hand back, run on the worker's thread: all episode state lives there. */
+  private final BlockingQueue<Runnable> answers = new LinkedBlockingQueue<>();
+  private final ExecutorService pool;
+  private final Executor calls;
+  private final List<Group> live = new ArrayList<>();
+  private int resetting; // episodes admitted whose first observation is not back yet
+  private int appended; // groups appended since the last flush
   private long held = WeightChannel.NOTHING;
   private volatile long version = -1;
   private long nextSequence;
@@ -86,6 +109,14 @@ public final class RolloutWorker implements Runnable {
     this.store = store;
     this.rng = new SplittableRandom(setup.seed());
     this.nextSequence = setup.firstSequence();
+    boolean inline = setup.environments() instanceof SingleTurnTask && setup.latencyMs() == 0;
+    AtomicInteger threads = new AtomicInteger();
+    this.pool = inline ? null : Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "env-" + setup.workerId() + "-" + threads.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    this.calls = inline ? Runnable::run : pool;
   }
 
   /** Group ids are unique across workers: worker id in the high bits, a per-worker sequence below. */
@@ -102,7 +133,7 @@ public final class RolloutWorker implements Runnable {
     return groupsAppended.get();
   }
 
-  /** Response tokens of the groups this worker appended. */
+  /** Tokens the model sampled in the groups this worker appended. */
   public long tokensSampled() {
     return tokensSampled.get();
   }
@@ -116,10 +147,11 @@ public final class RolloutWorker implements Runnable {
   public void run() {
     ComputeThread.inferenceOnly();
     try (GenerationEngine engine = new GenerationEngine(setup.policy(), setup.sampling(), setup.slots(),
-        setup.maxPromptLen())) {
+        setup.maxContext())) {
       weights.awaitFirst();
       while (!stopping && !Thread.currentThread().isInterrupted()) {
-        // Without partial rollouts a newer version waits for the responses in flight, and nothing new starts
+        answered(answers.poll());
+        // Without partial rollouts a newer version waits for the turns decoding, and nothing new starts
         // meanwhile: a group sampled with older weights than its admission assumed could be too stale to train.
         boolean hold = !setup.partial() && newer();
         if (!hold && !admit(engine)) {
@@ -130,16 +162,45 @@ public final class RolloutWorker implements Runnable {
           load(engine);
           current = true;
         }
-        if (current || setup.partial()) {
-          finish(startWaiting(engine));
+        boolean startable = current || setup.partial();
+        if (startable && !waiting.isEmpty()) {
+          turnsEnded(startWaiting(engine));
         }
-        finish(engine.step());
+        if (!engine.idle()) {
+          turnsEnded(engine.step());
+        } else if (waiting.isEmpty() || !startable) {
+          // Nothing to decode: every episode in flight waits for its environment (or for admission).
+          answered(answers.poll(10, TimeUnit.MILLISECONDS));
+        }
+        flush();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      for (; inFlight > 0; inFlight--) {
+      for (; appended > 0; appended--) {
+        gate.abandoned(); // appended but not flushed: not accepted
+      }
+      for (Group g : live) {
         gate.abandoned();
+        for (Episode e : g.episodes) {
+          if (e != null) {
+            close(e);
+          }
+        }
+      }
+      live.clear();
+      if (pool != null) {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  /** Runs environment answers on this thread: the one handed in and any others already back. */
+  private void answered(Runnable first) throws InterruptedException {
+    for (Runnable r = first; r != null; r = answers.poll()) {
+      r.run();
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
       }
     }
   }
@@ -158,30 +219,72 @@ public final class RolloutWorker implements Runnable {
 
   /**
    * Admits groups while slots would otherwise stay free: waits for the gate only when nothing is in flight,
-   * otherwise takes only what the gate grants at once.
+   * otherwise takes only what the gate grants at once. Episodes waiting for their environment hold no slot, so
+   * more groups are admitted while they wait (the gate bounds how many).
    *
    * @return false when the gate closed
    */
   private boolean admit(GenerationEngine engine) throws InterruptedException {
-    while (waiting.size() < engine.freeSlots()) {
-      boolean granted = inFlight == 0 ? gate.acquire() : gate.tryAcquire();
+    while (waiting.size() + resetting < engine.freeSlots()) {
+      boolean granted = live.isEmpty() ? gate.acquire() : gate.tryAcquire();
       if (!granted) {
-        return inFlight > 0; // a refused wait means the gate closed; a refused try, only that it is full
+        return !live.isEmpty(); // a refused wait means the gate closed; a refused try, only that it is full
       }
-      inFlight++;
-      TaskInstance instance = setup.task().next(rng);
-      int[] prompt = setup.prompting().encode(instance.prompt());
-      Pending group = new Pending(groupId(setup.workerId(), nextSequence++), instance, prompt, setup.groupSize());
-      // Each response's own stream: its tokens depend on the run seed, the group and its index only.
-      long seed = new SplittableRandom(setup.seed() * 0x9E3779B97F4A7C15L + group.groupId).nextLong();
-      for (int i = 0; i < setup.groupSize(); i++) {
-        waiting.add(new GenerationEngine.Request(prompt, seed + i, new Tag(group, i)));
+      long id = groupId(setup.workerId(), nextSequence++);
+      // Each turn's own stream: its tokens depend on the run seed, the group, the episode and the turn only.
+      long seed = new SplittableRandom(setup.seed() * 0x9E3779B97F4A7C15L + id).nextLong();
+      Group group = new Group(id, rng.nextLong(), seed, setup.groupSize());
+      live.add(group);
+      resetting += group.episodes.length;
+      for (int i = 0; i < group.episodes.length; i++) {
+        Episode e = new Episode(setup.environments().create(), setup.prompting().dialogue());
+        group.episodes[i] = e;
+        reset(group, i, e);
       }
     }
     return true;
   }
 
-  /** Starts waiting responses in the free slots, all in one prefill (a group's responses share their prompt's). */
+  private void reset(Group group, int index, Episode e) {
+    calls.execute(() -> {
+      Runnable answer;
+      try {
+        String observation = e.environment.reset(group.instance);
+        int[] prompt = e.dialogue.open(observation);
+        if (prompt.length == 0 || prompt.length > setup.maxContext()) {
+          throw new IllegalStateException("the first observation is " + prompt.length + " tokens; a turn starts from 1.."
+              + setup.maxContext() + " (model.max_seq_len - 1)");
+        }
+        answer = () -> {
+          resetting--;
+          e.open(observation, prompt);
+          request(group, index, e);
+        };
+      } catch (Exception | LinkageError x) {
+        close(e);
+        answer = () -> {
+          resetting--;
+          fail(group, e, "reset threw " + x);
+        };
+      }
+      answers.add(answer);
+    });
+  }
+
+  /** Queues the episode's next turn; once its group has failed, ends it instead. */
+  private void request(Group group, int index, Episode e) {
+    if (group.failed) {
+      close(e);
+      episodeOver(group);
+      return;
+    }
+    int[] context = e.context();
+    int budget = Math.min(setup.sampling().maxNewTokens(), setup.maxSequence() - context.length);
+    long seed = group.seed + index + (long) e.turns() * group.episodes.length;
+    waiting.add(new GenerationEngine.Request(context, seed, new Turn(group, index), budget));
+  }
+
+  /** Starts waiting turns in the free slots, all in one prefill (a group's first turns share their prompt's). */
   private List<GenerationEngine.Completion> startWaiting(GenerationEngine engine) {
     List<GenerationEngine.Request> batch = new ArrayList<>();
     while (!waiting.isEmpty() && batch.size() < engine.freeSlots()) {
@@ -190,76 +293,128 @@ public final class RolloutWorker implements Runnable {
     return engine.start(batch);
   }
 
-  /**
-   * Files finished responses with their groups; groups whose last response is among them are scored and
-   * appended, then the store is flushed once and each appended group counts as accepted.
-   */
-  private void finish(List<GenerationEngine.Completion> completions) throws InterruptedException {
-    int appended = 0;
-    try {
-      for (GenerationEngine.Completion c : completions) {
-        Tag tag = (Tag) c.tag();
-        Pending group = tag.group();
-        group.done[tag.index()] = c;
-        if (++group.finished == group.done.length) {
-          inFlight--;
-          appended++; // counted first, so an interrupted append gives its slot back too
-          if (!append(group)) {
-            appended--;
-            gate.abandoned(); // the group cannot be trained without every reward; its slot is given back
-          }
-        }
-      }
-      if (appended > 0) {
-        store.flush(); // accepted means durable: admission elsewhere counts what the store holds
-      }
-    } catch (InterruptedException e) {
-      for (; appended > 0; appended--) {
-        gate.abandoned();
-      }
-      throw e;
+  /** Hands each ended turn to its environment. */
+  private void turnsEnded(List<GenerationEngine.Completion> completions) {
+    for (GenerationEngine.Completion c : completions) {
+      Turn turn = (Turn) c.tag();
+      Group group = turn.group();
+      Episode e = group.episodes[turn.index()];
+      e.addTurn(c);
+      int[] ids = c.tokens();
+      boolean terminated = ids.length > 0 && setup.sampling().isStop(ids[ids.length - 1]);
+      String text = setup.prompting().tokenizer().decode(ids);
+      boolean lastTurn = e.turns() >= setup.horizon().at(Math.max(0, version));
+      step(group, turn.index(), e, new Environment.Action(text, terminated), ids, lastTurn);
     }
+  }
+
+  private void step(Group group, int index, Episode e, Environment.Action action, int[] ids, boolean lastTurn) {
+    calls.execute(() -> {
+      Runnable answer;
+      try {
+        if (setup.latencyMs() > 0) {
+          Thread.sleep(setup.latencyMs());
+        }
+        Environment.Step step = e.environment.step(action);
+        if (step == null || !Double.isFinite(step.reward())) {
+          throw new InvalidStepException(step == null ? "step returned null" : "step returned reward " + step.reward());
+        }
+        int[] observation = step.done() || lastTurn ? null
+            : e.dialogue.reply(ids, action.text(), action.terminated(), String.valueOf(step.observation()));
+        // The next turn must start within maxContext, which leaves it room for at least one token.
+        boolean over = observation == null || e.contextLength() + observation.length > setup.maxContext();
+        if (over) {
+          close(e);
+        }
+        answer = () -> {
+          e.addReward(step.reward());
+          if (over) {
+            episodeOver(group);
+          } else {
+            e.addObservation(observation);
+            request(group, index, e);
+          }
+        };
+      } catch (InterruptedException x) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (Exception | LinkageError x) {
+        close(e);
+        String problem = x instanceof InvalidStepException ? x.getMessage() : "step threw " + x;
+        answer = () -> fail(group, e, problem);
+      }
+      answers.add(answer);
+    });
+  }
+
+  /** An environment's step gave a reward that cannot be used. */
+  private static final class InvalidStepException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    InvalidStepException(String message) {
+      super(message);
+    }
+  }
+
+  /** One episode of {@code group} failed (its environment is closed): counted, and the group is not trained. */
+  private void fail(Group group, Episode e, String problem) {
+    group.failed = true;
+    setup.failures().record(describe(setup.environments()), e.opening(), problem);
+    episodeOver(group);
+  }
+
+  /** One more episode of {@code group} is over; the last one appends the group (or gives its slot back). */
+  private void episodeOver(Group group) {
+    if (++group.over < group.episodes.length) {
+      return;
+    }
+    live.remove(group);
+    if (group.failed) {
+      gate.abandoned(); // the group cannot be trained without every episode; its slot is given back
+      return;
+    }
+    long nanos = (System.nanoTime() - group.startNanos) / group.episodes.length;
+    List<Trajectory> episodes = new ArrayList<>(group.episodes.length);
+    long tokens = 0;
+    for (Episode e : group.episodes) {
+      Trajectory t = e.trajectory(nanos);
+      episodes.add(t);
+      tokens += t.modelTokens();
+    }
+    try {
+      store.append(new TrajectoryGroup(group.id, setup.environments().name(), episodes, setup.workerId(),
+          TrajectoryGroup.nowMicros()));
+    } catch (InterruptedException x) {
+      gate.abandoned();
+      Thread.currentThread().interrupt();
+      return;
+    }
+    appended++;
+    groupsAppended.incrementAndGet();
+    tokensSampled.addAndGet(tokens);
+  }
+
+  /** Flushes the groups appended since the last flush; each then counts as accepted (accepted means durable). */
+  private void flush() {
+    if (appended == 0) {
+      return;
+    }
+    store.flush();
     for (; appended > 0; appended--) {
       gate.accepted();
     }
   }
 
-  /** Scores {@code group} and appends it to the store; false when a reward could not be used. */
-  private boolean append(Pending group) throws InterruptedException {
-    long nanos = (System.nanoTime() - group.startNanos) / group.done.length;
-    List<Trajectory> responses = new ArrayList<>(group.done.length);
-    for (GenerationEngine.Completion done : group.done) {
-      Trajectory t = trajectory(group, done, nanos);
-      if (t == null) {
-        return false;
-      }
-      responses.add(t);
+  private static void close(Episode e) {
+    try {
+      e.environment.close();
+    } catch (Exception ignored) {
+      // an environment that fails to close has already given its episode; nothing is lost
     }
-    store.append(new TrajectoryGroup(group.groupId, setup.task().name(), responses, setup.workerId(),
-        TrajectoryGroup.nowMicros()));
-    groupsAppended.incrementAndGet();
-    tokensSampled.addAndGet(responses.stream().mapToLong(t -> t.responseTokens().length).sum());
-    return true;
   }
 
-  /** The scored response, or null when the reward function threw or returned a value that is not finite. */
-  private Trajectory trajectory(Pending group, GenerationEngine.Completion c, long nanos) {
-    int[] response = c.tokens();
-    boolean terminated = response.length > 0 && setup.sampling().isStop(response[response.length - 1]);
-    String text = setup.prompting().tokenizer().decode(response);
-    double reward;
-    try {
-      reward = setup.task().reward().score(group.instance, text, terminated);
-    } catch (RuntimeException e) {
-      setup.invalidRewards().record(setup.task(), group.instance, "threw " + e);
-      return null;
-    }
-    if (!Double.isFinite(reward)) {
-      setup.invalidRewards().record(setup.task(), group.instance, "returned " + reward);
-      return null;
-    }
-    byte[] mask = new byte[response.length];
-    Arrays.fill(mask, (byte) 1);
-    return Trajectory.withTokenVersions(group.prompt, response, c.logProbs(), mask, reward, nanos, c.versions());
+  /** How failures name an environment: its name and class (a single-turn task's, whose reward function answers). */
+  static String describe(EnvironmentProvider p) {
+    return "'" + p.name() + "' (" + (p instanceof SingleTurnTask s ? s.task() : p).getClass().getName() + ")";
   }
 }

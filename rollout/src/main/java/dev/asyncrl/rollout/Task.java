@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.ToIntFunction;
 
-/** A source of prompts with a verifiable reward. */
+/** A single-turn task: a source of prompts with a verifiable reward. */
 public interface Task {
 
   String name();
@@ -20,6 +20,14 @@ public interface Task {
   default List<TaskInstance> evaluationSet() {
     return List.of();
   }
+
+  /** This task as environments: each episode is one turn, scored by {@link #reward}. */
+  default EnvironmentProvider environments() {
+    return new SingleTurnTask(this);
+  }
+
+  /** The names of the built-in single-turn tasks ({@link #named}, and math with its data). */
+  List<String> BUILT_IN = List.of("reverse", "modsum", "addition", "math");
 
   /** The built-in task called {@code name}. */
   static Task named(String name, int digits) {

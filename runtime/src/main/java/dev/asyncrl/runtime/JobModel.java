@@ -15,10 +15,15 @@ import dev.asyncrl.model.hf.HfConfig;
 import dev.asyncrl.model.hf.HfModel;
 import dev.asyncrl.model.hf.LlamaArchitecture;
 import dev.asyncrl.model.hf.HfTokenizer;
+import dev.asyncrl.rollout.EnvironmentProvider;
+import dev.asyncrl.rollout.Environments;
 import dev.asyncrl.rollout.MathTask;
 import dev.asyncrl.rollout.Prompting;
 import dev.asyncrl.rollout.Task;
+import dev.asyncrl.rollout.TaskParameters;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * What a job trains and on what: the model (the built-in GPT, or a Hugging Face folder), its tokenizer, how
@@ -31,13 +36,16 @@ public final class JobModel implements AutoCloseable {
   private final JobConfig job;
   private final Tokenizer tokenizer;
   private final Prompting prompting;
+  private final EnvironmentProvider environments;
   private final Task task;
   private final int longestPrompt;
 
-  private JobModel(JobConfig job, Tokenizer tokenizer, Prompting prompting, Task task, int longestPrompt) {
+  private JobModel(JobConfig job, Tokenizer tokenizer, Prompting prompting, EnvironmentProvider environments, Task task,
+      int longestPrompt) {
     this.job = job;
     this.tokenizer = tokenizer;
     this.prompting = prompting;
+    this.environments = environments;
     this.task = task;
     this.longestPrompt = longestPrompt;
   }
@@ -71,8 +79,11 @@ public final class JobModel implements AutoCloseable {
       prompting = Prompting.raw(tokenizer);
     }
     try {
-      Task task = loadTask(job);
-      JobModel model = new JobModel(job, tokenizer, prompting, task, longestPrompt(job, task, prompting));
+      Task task = singleTurn(job) ? loadTask(job) : null;
+      EnvironmentProvider environments = task != null ? task.environments() : environments(job);
+      configure(job, environments);
+      int longest = task != null ? longestPrompt(job, task, prompting) : job.get(JobSchema.MAX_SEQ_LEN) - 1;
+      JobModel model = new JobModel(job, tokenizer, prompting, environments, task, longest);
       model.footprint().checkTensors(job, ModelFootprint.sizingKey(job));
       return model;
     } catch (RuntimeException e) {
@@ -81,6 +92,56 @@ public final class JobModel implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /** Whether the job names one of the built-in single-turn tasks. */
+  static boolean singleTurn(JobConfig job) {
+    return job.get(JobSchema.TASK_CLASS).isEmpty() && Task.BUILT_IN.contains(job.get(JobSchema.TASK));
+  }
+
+  /** The environment provider of {@code task.class}, or of {@code task.name} among those installed. */
+  private static EnvironmentProvider environments(JobConfig job) {
+    String plugins = job.get(JobSchema.TASK_PLUGINS);
+    Environments installed;
+    try {
+      installed = Environments.from(plugins.isEmpty() ? null : Path.of(plugins));
+    } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+      throw job.settings().error(JobSchema.TASK_PLUGINS, e.getMessage());
+    }
+    String className = job.get(JobSchema.TASK_CLASS);
+    if (!className.isEmpty()) {
+      try {
+        return installed.byClass(className);
+      } catch (IllegalArgumentException e) {
+        throw job.settings().error(JobSchema.TASK_CLASS, e.getMessage());
+      }
+    }
+    String name = job.get(JobSchema.TASK);
+    try {
+      return installed.byName(name).orElseThrow(() -> {
+        List<String> known = new java.util.ArrayList<>(Task.BUILT_IN);
+        known.addAll(installed.names());
+        return new IllegalArgumentException("no task or environment named '" + name + "'; known: "
+            + String.join(", ", known) + (plugins.isEmpty() ? " (task.plugins names a folder of plug-in jars)" : ""));
+      });
+    } catch (IllegalArgumentException e) {
+      throw job.settings().error(JobSchema.TASK, e.getMessage());
+    }
+  }
+
+  /** Hands the provider its {@code task.params}; a key it does not read, or a value it rejects, is a config error. */
+  private static void configure(JobConfig job, EnvironmentProvider environments) {
+    TaskParameters params = new TaskParameters(environments.name(), job.taskParams());
+    try {
+      environments.configure(params);
+    } catch (dev.asyncrl.core.config.ConfigException e) {
+      throw e;
+    } catch (RuntimeException | LinkageError e) {
+      throw job.settings().error(job.get(JobSchema.TASK_CLASS).isEmpty() ? JobSchema.TASK : JobSchema.TASK_CLASS,
+          "environment " + environments.name() + " (" + environments.getClass().getName() + ") rejected its "
+          + "parameters: " + e);
+    }
+    params.checkAllRead();
   }
 
   private static Task loadTask(JobConfig job) {
@@ -132,8 +193,14 @@ public final class JobModel implements AutoCloseable {
     }
   }
 
-  public Task task() {
-    return task;
+  /** The job's single-turn task, when it is one (the built-in tasks; evaluation needs it). */
+  public Optional<Task> task() {
+    return Optional.ofNullable(task);
+  }
+
+  /** What the rollout workers run episodes of. */
+  public EnvironmentProvider environments() {
+    return environments;
   }
 
   /** The longest prompt the task produces, in tokens, as the model sees it (chat template included). */

@@ -26,7 +26,7 @@ import dev.asyncrl.model.PolicyWeights;
 import dev.asyncrl.model.SamplingParams;
 import dev.asyncrl.model.TransformerPolicy;
 import dev.asyncrl.rollout.Evaluator;
-import dev.asyncrl.rollout.InvalidRewards;
+import dev.asyncrl.rollout.EpisodeFailures;
 import dev.asyncrl.rollout.RolloutPool;
 import dev.asyncrl.rollout.RolloutWorker;
 import dev.asyncrl.runtime.weights.CheckpointPublisher;
@@ -327,13 +327,13 @@ public final class JobRunner {
           opened.add(workerStore);
           firstSequence = Math.max(firstSequence, TrajectoryLogEnd.of(kafka));
         }
-        InvalidRewards invalidRewards = new InvalidRewards(job.get(JobSchema.MAX_INVALID_REWARDS), log);
+        EpisodeFailures failures = new EpisodeFailures(job.get(JobSchema.MAX_FAILED_EPISODES), log);
         RolloutPool workers = new RolloutPool(rolloutWorkers(job, model, placement, 0, firstSequence,
-            invalidRewards, channel, gate, workerStore, opened), gate);
+            failures, channel, gate, workerStore, opened), gate);
         opened.add(workers);
         monitor = RolloutMonitor.of(workers::failure, () -> {
           Map<String, Double> m = new LinkedHashMap<>(workers.stats());
-          m.put("rollout/invalid_rewards", (double) invalidRewards.count());
+          m.put("rollout/failed_episodes", (double) failures.count());
           return m;
         });
         pool = workers;
@@ -374,13 +374,13 @@ public final class JobRunner {
    * ({@link JobModel#rolloutPolicy}) on its device of the placement; the copies are added to {@code opened}, which the caller closes.
    */
   private static List<RolloutWorker> rolloutWorkers(JobConfig job, JobModel model, Placement placement, int firstId,
-      long firstSequence, InvalidRewards invalidRewards, WeightChannel<PolicyWeights> channel, StalenessGate gate,
+      long firstSequence, EpisodeFailures failures, WeightChannel<PolicyWeights> channel, StalenessGate gate,
       TrajectoryStore store, List<AutoCloseable> opened) {
     List<RolloutWorker> workers = new ArrayList<>();
     for (int j = 0; j < job.get(JobSchema.WORKERS); j++) {
       TransformerPolicy policy = model.rolloutPolicy(placement.rolloutDevice(firstId + j));
       opened.add(policy);
-      workers.add(new RolloutWorker(workerSetup(job, model, firstId + j, policy, firstSequence, invalidRewards), channel,
+      workers.add(new RolloutWorker(workerSetup(job, model, firstId + j, policy, firstSequence, failures), channel,
           gate, store));
     }
     return workers;
@@ -422,7 +422,7 @@ public final class JobRunner {
     gate.shareWith(processes);
     WeightChannel<PolicyWeights> channel = weightChannel(job);
     List<AutoCloseable> policies = new ArrayList<>();
-    InvalidRewards invalidRewards = new InvalidRewards(job.get(JobSchema.MAX_INVALID_REWARDS), log);
+    EpisodeFailures failures = new EpisodeFailures(job.get(JobSchema.MAX_FAILED_EPISODES), log);
     try (JobModel model = JobModel.of(job);
          KafkaWeightFollower follower = new KafkaWeightFollower(kafka);
          KafkaTrajectoryStore store = new KafkaTrajectoryStore(kafka)) {
@@ -438,7 +438,7 @@ public final class JobRunner {
       link.start();
       int perProcess = job.get(JobSchema.WORKERS);
       List<RolloutWorker> workers = rolloutWorkers(job, model, placement, process * perProcess, firstSequence,
-          invalidRewards, channel, gate, store, policies);
+          failures, channel, gate, store, policies);
       log.accept("rollout-worker process " + process + ": " + perProcess + " worker(s), group ids from sequence "
           + firstSequence + ", waiting for the trainer's first policy version");
       int port = job.get(JobSchema.PROMETHEUS_PORT);
@@ -498,8 +498,8 @@ public final class JobRunner {
   /** Held-out evaluation every {@code task.eval_every} steps, when configured. */
   private static void evaluation(JobConfig job, JobModel model, Trainer trainer) {
     int every = job.get(JobSchema.EVAL_EVERY);
-    if (every > 0) {
-      Evaluator evaluator = new Evaluator(model.task(), model.prompting(), job.get(JobSchema.MAX_NEW_TOKENS), 32);
+    if (every > 0 && model.task().isPresent()) {
+      Evaluator evaluator = new Evaluator(model.task().get(), model.prompting(), job.get(JobSchema.MAX_NEW_TOKENS), 32);
       trainer.evaluateEvery(every, evaluator::evaluate);
     }
   }
@@ -546,12 +546,13 @@ public final class JobRunner {
    * used, so a resumed or restarted worker never reuses one.
    */
   static RolloutWorker.Setup workerSetup(JobConfig job, JobModel model, int id, TransformerPolicy policy,
-      long firstSequence, InvalidRewards invalidRewards) {
+      long firstSequence, EpisodeFailures failures) {
     SamplingParams sampling = new SamplingParams(job.get(JobSchema.MAX_NEW_TOKENS), job.get(JobSchema.TEMPERATURE), job.get(JobSchema.TOP_K), job.get(JobSchema.TOP_P),
         model.tokenizer().stopTokens());
-    return new RolloutWorker.Setup(id, policy, model.task(), model.prompting(), sampling, job.get(JobSchema.GROUP_SIZE), job.slots(),
-        model.longestPrompt(), job.partial(), job.get(JobSchema.LAG), job.get(JobSchema.SEED) * 1_000_003L + id + 1 + firstSequence, firstSequence,
-        invalidRewards);
+    return new RolloutWorker.Setup(id, policy, model.environments(), model.prompting(), sampling, job.get(JobSchema.GROUP_SIZE),
+        job.slots(), model.longestPrompt(), job.get(JobSchema.MAX_SEQ_LEN), job.get(JobSchema.MAX_TURNS),
+        job.get(JobSchema.ENV_LATENCY), job.partial(), job.get(JobSchema.LAG),
+        job.get(JobSchema.SEED) * 1_000_003L + id + 1 + firstSequence, firstSequence, failures);
   }
 
   /** Empties a run folder for a fresh start, keeping only the locks (which the caller holds). */

@@ -13,6 +13,7 @@ import dev.asyncrl.algorithms.LossInputs;
 import dev.asyncrl.algorithms.LossResult;
 import dev.asyncrl.algorithms.SequenceWeights;
 import dev.asyncrl.algorithms.TrajectoryStats;
+import dev.asyncrl.core.HorizonSchedule;
 import dev.asyncrl.core.Trajectory;
 import dev.asyncrl.core.TrajectoryGroup;
 import dev.asyncrl.gpu.Autograd;
@@ -50,13 +51,15 @@ public final class Trainer {
    * @param maxStaleness   the drop bound: {@code max_staleness + rollout.lag}
    * @param miniBatches    optimizer updates per step; must divide {@code groupsPerStep}
    * @param temperature    the rollout temperature; ℓθ is computed from the same tempered logits as ℓμ
-   * @param maxResponseLen {@code C} for length-normalised aggregation
+   * @param maxResponseLen {@code C} for length-normalised aggregation: the most tokens the model samples in one
+   *                       episode (max_new_tokens × the longest horizon)
+   * @param horizon        the most turns an episode may take, by step (logged as {@code rollout/max_turns})
    * @param checkpointDir  where {@code step-N} folders go; null = no checkpoints
    * @param maxNonfiniteSteps the run stops with an error after this many consecutive steps whose loss or gradient
    *                       was not finite (each such update is skipped)
    */
   public record Options(int steps, int groupsPerStep, int miniBatches, int maxStaleness, double temperature,
-      int maxResponseLen, LearningRateSchedule lr, double gradClip, int checkpointEvery, Path checkpointDir,
+      int maxResponseLen, HorizonSchedule horizon, LearningRateSchedule lr, double gradClip, int checkpointEvery, Path checkpointDir,
       int maxNonfiniteSteps) {}
 
   /** Instants of a step, in order, at which a fault drill may stop the process ({@link #drill}). */
@@ -423,13 +426,19 @@ public final class Trainer {
     long trainedAt = version - 1; // the version these groups were trained against (this step published version)
     long tokenStaleness = 0;
     double newestStaleness = 0;
+    long turns = 0;
+    long solvedTurns = 0;
     for (TrajectoryGroup g : groups) {
       for (Trajectory t : g.trajectories()) {
         responses++;
         rewardSum += t.reward();
         rewardSq += t.reward() * t.reward();
         solved += t.reward() >= 1.0 ? 1 : 0;
-        responseTokens += t.responseTokens().length;
+        responseTokens += t.modelTokens();
+        turns += t.turns();
+        if (t.reward() >= 1.0) {
+          solvedTurns += t.turns();
+        }
         tokenStaleness += t.tokenStaleness(trainedAt);
         newestStaleness += trainedAt - t.endVersion();
       }
@@ -440,6 +449,9 @@ public final class Trainer {
     metrics.put("rollout/reward_std", Math.sqrt(Math.max(0, rewardSq / responses - mean * mean)));
     metrics.put("rollout/solve_rate", (double) solved / responses);
     metrics.put("rollout/response_len_mean", (double) responseTokens / responses);
+    metrics.put("rollout/turns_mean", (double) turns / responses);
+    metrics.put("rollout/solved_turns_mean", solved == 0 ? 0 : (double) solvedTurns / solved);
+    metrics.put("rollout/max_turns", (double) options.horizon().at(trainedAt));
     metrics.put("staleness/mean", staleness.stream().mapToLong(Long::longValue).average().orElse(0));
     metrics.put("staleness/max", (double) staleness.stream().mapToLong(Long::longValue).max().orElse(0));
     // Partial rollouts give a response tokens of several versions; the two above count from each group's oldest.

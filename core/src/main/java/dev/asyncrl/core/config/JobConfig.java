@@ -3,6 +3,8 @@ package dev.asyncrl.core.config;
 import static dev.asyncrl.core.config.JobSchema.*;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -13,11 +15,14 @@ import java.util.TreeMap;
  * {@link #load}; every problem is a one-line {@link ConfigException}.
  *
  * @param kafkaClient the {@code datastore.client} properties, passed to Kafka unchanged
+ * @param taskParams  the values under {@code task.params}, by their path below it, for the task's environment
+ *     provider to read and check
  */
-public record JobConfig(Settings settings, Map<String, String> kafkaClient) {
+public record JobConfig(Settings settings, Map<String, String> kafkaClient, Map<String, RawValue> taskParams) {
 
   public JobConfig {
     kafkaClient = Map.copyOf(kafkaClient);
+    taskParams = Collections.unmodifiableMap(new LinkedHashMap<>(taskParams));
   }
 
   /** The value of {@code setting} in this job. */
@@ -76,6 +81,9 @@ public record JobConfig(Settings settings, Map<String, String> kafkaClient) {
   /** The section whose keys are Kafka client properties, passed through without a schema. */
   public static final String KAFKA_CLIENT_SECTION = "datastore.client";
 
+  /** The section whose keys the task's environment provider declares and checks itself. */
+  public static final String TASK_PARAMS_SECTION = "task.params";
+
   /**
    * Reads {@code file}, applies {@code overrides} ({@code path=value}), validates everything against
    * {@code schema} (see {@link JobSchema#with}).
@@ -83,6 +91,12 @@ public record JobConfig(Settings settings, Map<String, String> kafkaClient) {
   public static JobConfig load(Path file, List<String> overrides, ConfigSchema schema) {
     ConfigSource source = ConfigSource.fromFile(file);
     overrides.forEach(source::override);
+    return read(source, schema);
+  }
+
+  /** Validates {@code source} against {@code schema}; the free-form sections are taken out first. */
+  public static JobConfig read(ConfigSource source, ConfigSchema schema) {
+    Map<String, RawValue> params = source.takeSection(TASK_PARAMS_SECTION);
     Map<String, String> client = new TreeMap<>();
     source.takeSection(KAFKA_CLIENT_SECTION).forEach((key, raw) -> {
       if (raw.isList()) {
@@ -91,15 +105,15 @@ public record JobConfig(Settings settings, Map<String, String> kafkaClient) {
       }
       client.put(key, raw.text());
     });
-    return from(schema.resolve(source), client);
+    return from(schema.resolve(source), client, params);
   }
 
   public static JobConfig from(Settings s) {
-    return from(s, Map.of());
+    return from(s, Map.of(), Map.of());
   }
 
   /** Checks that involve several keys; {@code kafkaClient} are the {@code datastore.client} properties. */
-  public static JobConfig from(Settings s, Map<String, String> kafkaClient) {
+  public static JobConfig from(Settings s, Map<String, String> kafkaClient, Map<String, RawValue> taskParams) {
     int dModel = s.get(D_MODEL);
     if (dModel % s.get(N_HEADS) != 0) {
       throw s.error(N_HEADS, "must divide model.d_model (" + dModel + "), got " + s.get(N_HEADS));
@@ -107,6 +121,10 @@ public record JobConfig(Settings settings, Map<String, String> kafkaClient) {
     if (s.get(GROUPS_PER_STEP) % s.get(MINI_BATCHES) != 0) {
       throw s.error(MINI_BATCHES, "must divide trainer.groups_per_step (" + s.get(GROUPS_PER_STEP) + "), got "
           + s.get(MINI_BATCHES));
+    }
+    if (!s.get(TASK_CLASS).isEmpty() && !s.origin(TASK).equals(Origin.DEFAULT)) {
+      throw s.error(TASK_CLASS, "names the environment provider, and so does task.name (at " + s.origin(TASK)
+          + "); set one of them");
     }
     if (s.get(TASK).equals("math") && s.get(TASK_DATA).isEmpty()) {
       throw s.error(TASK_DATA, "must name a JSONL file of problems when task.name is math");
@@ -120,17 +138,34 @@ public record JobConfig(Settings settings, Map<String, String> kafkaClient) {
     if (s.get(LORA_RANK) > 0 && targets(s).isEmpty()) {
       throw s.error(LORA_TARGETS, "must name at least one projection when lora.rank > 0");
     }
-    return new JobConfig(s, kafkaClient);
+    return new JobConfig(s, kafkaClient, taskParams);
   }
 
   /** The effective configuration (defaults filled in) as YAML, saved in the run folder. */
   public String resolvedYaml() {
-    StringBuilder out = new StringBuilder(settings.toYaml());
+    StringBuilder out = new StringBuilder(withTaskParams(settings.toYaml()));
     if (!kafkaClient.isEmpty()) {
       out.append("# datastore.client (passed to Kafka; secrets masked)\n");
       kafkaClient.forEach((k, v) -> out.append("# ").append(k).append(": ")
           .append(k.contains("password") || k.contains("jaas") || k.contains("secret") ? "******" : v).append('\n'));
     }
     return out.toString();
+  }
+
+  /** {@code yaml} with the task parameters as written, at the end of its {@code task:} section. */
+  private String withTaskParams(String yaml) {
+    if (taskParams.isEmpty()) {
+      return yaml;
+    }
+    StringBuilder params = new StringBuilder("  params:\n");
+    taskParams.forEach((key, raw) -> params.append("    ").append(key).append(": ").append(raw.isList()
+        ? "[" + String.join(", ", raw.items().stream().map(ValueType.STRING::format).toList()) + "]"
+        : ValueType.STRING.format(raw.text())).append('\n'));
+    int task = yaml.indexOf("\ntask:\n");
+    int end = task < 0 ? -1 : yaml.indexOf("\n", task + 1);
+    while (end >= 0 && end + 1 < yaml.length() && yaml.startsWith("  ", end + 1)) {
+      end = yaml.indexOf("\n", end + 1);
+    }
+    return end < 0 ? yaml : yaml.substring(0, end + 1) + params + yaml.substring(end + 1);
   }
 }

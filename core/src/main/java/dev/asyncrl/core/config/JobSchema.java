@@ -1,5 +1,6 @@
 package dev.asyncrl.core.config;
 
+import dev.asyncrl.core.HorizonSchedule;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -102,10 +103,17 @@ public final class JobSchema {
       "also save the final model with the adapters merged into the base weights (a plain Hugging Face folder)"));
 
   // --- task
-  public static final Setting<String> TASK = declare(Setting.choice("task.name", "reverse",
-      List.of("reverse", "modsum", "addition", "math"),
-      "reverse (write the prompt's digits backwards; the quickstart), modsum (last digit of a+b), addition (multi-digit "
-      + "sums), or math (word problems from task.data, GSM8K/MATH JSONL; reward 1 for an equivalent final answer)"));
+  public static final Setting<String> TASK = declare(Setting.string("task.name", "reverse",
+      "the task: reverse (write the prompt's digits backwards; the quickstart), modsum (last digit of a+b), addition "
+      + "(multi-digit sums), math (word problems from task.data, GSM8K/MATH JSONL; reward 1 for an equivalent final "
+      + "answer), guess (multi-turn: find a hidden number from higher/lower feedback), or the name of an environment "
+      + "provider found on the class path or in task.plugins"));
+  public static final Setting<String> TASK_CLASS = declare(Setting.string("task.class", "",
+      "an environment provider by class name (implementing dev.asyncrl.rollout.EnvironmentProvider, from the class "
+      + "path or a jar in task.plugins); '' = task.name chooses. Its parameters are the keys under task.params"));
+  public static final Setting<String> TASK_PLUGINS = declare(Setting.string("task.plugins", "",
+      "a folder of plug-in jars (environment providers and what they need), searched for task.name and task.class; "
+      + "'' = the class path only"));
   public static final Setting<Integer> DIGITS = declare(Setting.integer("task.digits", 3, "digits to reverse, or operand digits for addition")
       .check(v -> v >= 1 && v <= 9, "must be between 1 and 9"));
   public static final Setting<String> TASK_DATA = declare(Setting.string("task.data", "",
@@ -153,10 +161,17 @@ public final class JobSchema {
       "partial rollouts: load a new policy version between two tokens and continue the responses in flight (each "
       + "token records its version; staleness counts from a response's oldest token); false = only between responses, "
       + "so a group has one version; auto = true for a Hugging Face model, false for the built-in one"));
-  public static final Setting<Integer> MAX_INVALID_REWARDS = declare(Setting.integer("rollout.max_invalid_rewards", 100,
-      "responses whose reward function throws or returns NaN/infinity are counted (rollout/invalid_rewards) and their "
-      + "groups skipped; past this many (per rollout process) the run stops with an error naming the reward function")
-      .check(v -> v >= 0, NON_NEGATIVE));
+  public static final Setting<Integer> MAX_FAILED_EPISODES = declare(Setting.integer("rollout.max_failed_episodes", 100,
+      "episodes whose environment or reward function throws or gives a reward that is NaN/infinite are counted "
+      + "(rollout/failed_episodes) and their groups skipped; past this many (per rollout process) the run stops with "
+      + "an error naming the environment").check(v -> v >= 0, NON_NEGATIVE));
+  public static final Setting<HorizonSchedule> MAX_TURNS = declare(Setting.of("rollout.max_turns", HorizonSchedule.TYPE,
+      HorizonSchedule.fixed(1), "the most model turns in an episode: a number, or a schedule that lengthens the horizon "
+      + "during training, [5, 10@100, 20@200] (5 turns, 10 from step 100, 20 from step 200); single-turn tasks end "
+      + "after one turn whatever this is"));
+  public static final Setting<Integer> ENV_LATENCY = declare(within(Setting.integer("env.latency_ms", 0,
+      "a delay before every environment step, to simulate a slow environment (a tool call, a remote server); "
+      + "rollout workers keep decoding other episodes meanwhile"), 0, 3_600_000));
   public static final Setting<Double> TOP_P = declare(Setting.number("rollout.top_p", 1.0, "nucleus sampling mass; 1 = off")
       .check(v -> v > 0 && v <= 1, "must be in (0, 1]"));
 

@@ -103,7 +103,7 @@ public final class Setting<T> {
   /** Parses and checks a raw value; the exception message names the key and the value's origin. */
   public T accept(RawValue raw) {
     String where = path + " at " + raw.origin();
-    T value = raw.isList() ? null : type.parse(raw.text().strip());
+    T value = raw.isList() ? type.parseList(raw.items().stream().map(String::strip).toList()) : type.parse(raw.text().strip());
     if (value == null) {
       throw new ConfigException(where + ": expected " + type.description() + ", got " + raw.shown());
     }

@@ -6,6 +6,11 @@ public interface ValueType<T> {
   /** Parses a scalar; returns null when the text is not of this type. */
   T parse(String text);
 
+  /** Parses a YAML list; returns null when this type is not written as a list (most are scalars only). */
+  default T parseList(java.util.List<String> items) {
+    return null;
+  }
+
   /** Plain-words name of the type: "an integer", "a number", ... */
   String description();
 

@@ -99,6 +99,11 @@ public final class ChatTemplate {
     return bosToken;
   }
 
+  /** Where the template came from (its file), as errors name it. */
+  public String source() {
+    return source;
+  }
+
   public String eosToken() {
     return eosToken;
   }

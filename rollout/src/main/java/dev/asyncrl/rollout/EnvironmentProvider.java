@@ -1,0 +1,23 @@
+package dev.asyncrl.rollout;
+
+/**
+ * A kind of environment, the plug-in point for tasks of your own. A job names it with {@code task.name} (the
+ * providers on the class path and in the {@code task.plugins} folder are found with {@link java.util.ServiceLoader}:
+ * list the class in {@code META-INF/services/dev.asyncrl.rollout.EnvironmentProvider}) or with
+ * {@code task.class} (the class name; a public no-argument constructor). Its parameters are the keys under
+ * {@code task.params}.
+ */
+public interface EnvironmentProvider {
+
+  /** The name {@code task.name} selects this provider by. */
+  String name();
+
+  /**
+   * Reads and checks this provider's parameters; called once per process, before any environment is made. A
+   * bad value should fail through {@code params} so the error names its key and line.
+   */
+  default void configure(TaskParameters params) {}
+
+  /** A fresh environment for one episode; called from the rollout workers' threads. */
+  Environment create();
+}
