@@ -38,7 +38,19 @@ final class SampleLog implements AutoCloseable {
       line.put("group_reward_mean", java.util.Arrays.stream(group.rewards()).average().orElse(0));
       line.put("response_tokens", t.responseTokens().length);
       line.put("prompt", tokenizer.decode(t.promptTokens()));
-      line.put("response", tokenizer.decode(t.responseTokens()));
+      if (t.modelTokens() == t.responseTokens().length) {
+        line.put("response", tokenizer.decode(t.responseTokens()));
+      } else { // an episode: the model's turns and the environment's answers, in order
+        line.put("turns", t.turns());
+        com.fasterxml.jackson.databind.node.ArrayNode turns = line.putArray("episode");
+        int start = 0;
+        for (int k = 1; k <= t.lossMask().length; k++) {
+          if (k == t.lossMask().length || t.lossMask()[k] != t.lossMask()[start]) {
+            turns.add(tokenizer.decode(java.util.Arrays.copyOfRange(t.responseTokens(), start, k)));
+            start = k;
+          }
+        }
+      }
       out.append(line);
     }
   }
