@@ -6,7 +6,7 @@ import java.util.function.Supplier;
 
 /**
  * What the trainer sees of rollout workers in its own process: the failure that stopped one (the run then
- * stops with it), and counters it reports with every step (e.g. {@code rollout/invalid_rewards}). Workers in
+ * stops with it), and counters it reports with every step (e.g. {@code rollout/failed_episodes}). Workers in
  * other processes are seen only through the store: {@link #NONE}.
  */
 public interface RolloutMonitor {

@@ -169,11 +169,14 @@ public final class JobSchema {
       HorizonSchedule.fixed(1), "the most model turns in an episode: a number, or a schedule that lengthens the horizon "
       + "during training, [5, 10@100, 20@200] (5 turns, 10 from step 100, 20 from step 200); single-turn tasks end "
       + "after one turn whatever this is"));
+  public static final Setting<Double> TOP_P = declare(Setting.number("rollout.top_p", 1.0, "nucleus sampling mass; 1 = off")
+      .check(v -> v > 0 && v <= 1, "must be in (0, 1]"));
+
+
+  // --- env
   public static final Setting<Integer> ENV_LATENCY = declare(within(Setting.integer("env.latency_ms", 0,
       "a delay before every environment step, to simulate a slow environment (a tool call, a remote server); "
       + "rollout workers keep decoding other episodes meanwhile"), 0, 3_600_000));
-  public static final Setting<Double> TOP_P = declare(Setting.number("rollout.top_p", 1.0, "nucleus sampling mass; 1 = off")
-      .check(v -> v > 0 && v <= 1, "must be in (0, 1]"));
 
   // --- trainer
   public static final Setting<Integer> STEPS = declare(Setting.integer("trainer.steps", 100, "optimizer steps (policy versions published)")
