@@ -78,15 +78,29 @@ public record Trajectory(
   }
 
   /**
-   * The model's turns: runs of sampled tokens (mask 1) separated by environment tokens. A single-turn response
-   * is one turn.
+   * Where the response's segments end (exclusive): a segment is a run of tokens with one mask value, so model
+   * turns (mask 1) and what the environment said (mask 0) alternate. A single-turn response is one segment.
    */
-  public int turns() {
-    int runs = 0;
-    for (int k = 0; k < lossMask.length; k++) {
-      runs += lossMask[k] == 1 && (k == 0 || lossMask[k - 1] == 0) ? 1 : 0;
+  public int[] segmentEnds() {
+    int[] ends = new int[lossMask.length];
+    int n = 0;
+    for (int k = 1; k <= lossMask.length; k++) {
+      if (k == lossMask.length || lossMask[k] != lossMask[k - 1]) {
+        ends[n++] = k;
+      }
     }
-    return runs;
+    return Arrays.copyOf(ends, n);
+  }
+
+  /** The model's turns: the segments of sampled tokens (mask 1). */
+  public int turns() {
+    int turns = 0;
+    int start = 0;
+    for (int end : segmentEnds()) {
+      turns += lossMask[start];
+      start = end;
+    }
+    return turns;
   }
 
   public Trajectory {

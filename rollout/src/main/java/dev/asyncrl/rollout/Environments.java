@@ -17,9 +17,10 @@ import java.util.stream.Stream;
 /**
  * Where environment providers come from: {@link ServiceLoader} over the class path and the plug-in jars (the
  * built-in multi-turn environments are found the same way), or a class named outright. Errors are
- * {@link IllegalArgumentException}s that say what was looked for and where.
+ * {@link IllegalArgumentException}s that say what was looked for and where. Closing it closes the plug-in
+ * jars; classes already loaded keep working, so close it only after the last episode.
  */
-public final class Environments {
+public final class Environments implements AutoCloseable {
 
   private final ClassLoader loader;
   private final List<Path> jars;
@@ -95,6 +96,17 @@ public final class Environments {
     } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
       Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ite ? ite.getCause() : e;
       throw new IllegalArgumentException("constructing " + className + " threw " + cause);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (loader instanceof URLClassLoader plugins) {
+      try {
+        plugins.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot close the plug-in jars " + jars + ": " + e.getMessage(), e);
+      }
     }
   }
 

@@ -35,11 +35,6 @@ public final class GuessEnvironment implements EnvironmentProvider {
     partialCredit = params.flag("partial_credit", false);
   }
 
-  /** The range's upper end. */
-  public int max() {
-    return max;
-  }
-
   @Override
   public Environment create() {
     return new Environment() {

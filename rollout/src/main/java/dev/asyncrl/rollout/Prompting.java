@@ -52,7 +52,7 @@ public record Prompting(Tokenizer tokenizer, ChatTemplate chat, String systemPro
    */
   public final class Dialogue {
     private final List<ChatTemplate.Message> messages = new ArrayList<>();
-    private final String turnEnd = chat == null ? "" : chat.assistantTurnEnd();
+    private String turnEnd; // the template's text after an assistant turn; found at the first reply
 
     private Dialogue() {}
 
@@ -75,8 +75,11 @@ public record Prompting(Tokenizer tokenizer, ChatTemplate chat, String systemPro
       if (chat == null) {
         return tokenizer.encode(observation);
       }
-      String before = chat.render(withAssistant(text), false);
+      if (turnEnd == null) {
+        turnEnd = chat.assistantTurnEnd();
+      }
       messages.add(new ChatTemplate.Message("assistant", text));
+      String before = chat.render(messages, false);
       messages.add(new ChatTemplate.Message("user", observation));
       String after = chat.render(messages, true);
       if (!after.startsWith(before)) {
@@ -87,12 +90,6 @@ public record Prompting(Tokenizer tokenizer, ChatTemplate chat, String systemPro
       // The model's stop token is the first token of the template's turn end: it was sampled, not said.
       boolean sampledEnd = terminated && between.length > 0 && turn.length > 0 && between[0] == turn[turn.length - 1];
       return sampledEnd ? Arrays.copyOfRange(between, 1, between.length) : between;
-    }
-
-    private List<ChatTemplate.Message> withAssistant(String text) {
-      List<ChatTemplate.Message> out = new ArrayList<>(messages);
-      out.add(new ChatTemplate.Message("assistant", text));
-      return out;
     }
   }
 }

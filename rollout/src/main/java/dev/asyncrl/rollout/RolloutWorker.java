@@ -94,6 +94,7 @@ public final class RolloutWorker implements Runnable {
   private final Executor calls;
   private final List<Group> live = new ArrayList<>();
   private int resetting; // episodes admitted whose first observation is not back yet
+  private int calling; // environment calls whose answer has not run yet
   private int appended; // groups appended since the last flush
   private long held = WeightChannel.NOTHING;
   private volatile long version = -1;
@@ -150,13 +151,13 @@ public final class RolloutWorker implements Runnable {
         setup.maxContext())) {
       weights.awaitFirst();
       while (!stopping && !Thread.currentThread().isInterrupted()) {
-        answered(answers.poll());
         // Without partial rollouts a newer version waits for the turns decoding, and nothing new starts
         // meanwhile: a group sampled with older weights than its admission assumed could be too stale to train.
         boolean hold = !setup.partial() && newer();
         if (!hold && !admit(engine)) {
           return; // the gate closed: the run is over
         }
+        answered(answers.poll()); // first observations back (at once when answered inline) queue first turns
         boolean current = !newer(); // after admission, which may have waited for the trainer's next version
         if (!current && (setup.partial() || engine.idle())) {
           load(engine);
@@ -168,10 +169,11 @@ public final class RolloutWorker implements Runnable {
         }
         if (!engine.idle()) {
           turnsEnded(engine.step());
-        } else if (waiting.isEmpty() || !startable) {
-          // Nothing to decode: every episode in flight waits for its environment (or for admission).
+        } else if (waiting.isEmpty() && calling > 0) {
+          // Nothing to decode, and episodes wait for their environments: wait for the first answer.
           answered(answers.poll(10, TimeUnit.MILLISECONDS));
         }
+        answered(answers.poll()); // answers to the turns just ended: next turns queued, finished groups appended
         flush();
       }
     } catch (InterruptedException e) {
@@ -195,9 +197,16 @@ public final class RolloutWorker implements Runnable {
     }
   }
 
+  /** Runs {@code work} (an environment call) on the environment threads; it hands its answer to {@link #answers}. */
+  private void call(Runnable work) {
+    calling++;
+    calls.execute(work);
+  }
+
   /** Runs environment answers on this thread: the one handed in and any others already back. */
   private void answered(Runnable first) throws InterruptedException {
     for (Runnable r = first; r != null; r = answers.poll()) {
+      calling--;
       r.run();
       if (Thread.interrupted()) {
         throw new InterruptedException();
@@ -246,7 +255,7 @@ public final class RolloutWorker implements Runnable {
   }
 
   private void reset(Group group, int index, Episode e) {
-    calls.execute(() -> {
+    call(() -> {
       Runnable answer;
       try {
         String observation = e.environment.reset(group.instance);
@@ -309,7 +318,7 @@ public final class RolloutWorker implements Runnable {
   }
 
   private void step(Group group, int index, Episode e, Environment.Action action, int[] ids, boolean lastTurn) {
-    calls.execute(() -> {
+    call(() -> {
       Runnable answer;
       try {
         if (setup.latencyMs() > 0) {
@@ -319,8 +328,11 @@ public final class RolloutWorker implements Runnable {
         if (step == null || !Double.isFinite(step.reward())) {
           throw new InvalidStepException(step == null ? "step returned null" : "step returned reward " + step.reward());
         }
-        int[] observation = step.done() || lastTurn ? null
-            : e.dialogue.reply(ids, action.text(), action.terminated(), String.valueOf(step.observation()));
+        boolean goesOn = !step.done() && !lastTurn;
+        if (goesOn && step.observation() == null) {
+          throw new InvalidStepException("step returned no observation for an episode that is not done");
+        }
+        int[] observation = goesOn ? e.dialogue.reply(ids, action.text(), action.terminated(), step.observation()) : null;
         // The next turn must start within maxContext, which leaves it room for at least one token.
         boolean over = observation == null || e.contextLength() + observation.length > setup.maxContext();
         if (over) {

@@ -1,10 +1,10 @@
 package dev.asyncrl.rollout;
 
 import dev.asyncrl.core.config.ConfigException;
+import dev.asyncrl.core.config.JobConfig;
 import dev.asyncrl.core.config.RawValue;
 import dev.asyncrl.core.config.Setting;
 import dev.asyncrl.core.config.ValueType;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -19,12 +19,11 @@ import java.util.function.Predicate;
 public final class TaskParameters {
 
   /** Where these keys live in a job file. */
-  public static final String SECTION = "task.params";
+  public static final String SECTION = JobConfig.TASK_PARAMS_SECTION;
 
   private final String provider;
   private final Map<String, RawValue> raw;
   private final Set<String> read = new LinkedHashSet<>();
-  private final Map<String, Object> values = new LinkedHashMap<>();
 
   /** @param raw the values under {@link #SECTION}, by their path below it */
   public TaskParameters(String provider, Map<String, RawValue> raw) {
@@ -32,17 +31,11 @@ public final class TaskParameters {
     this.raw = Map.copyOf(raw);
   }
 
-  public static TaskParameters none(String provider) {
-    return new TaskParameters(provider, Map.of());
-  }
-
   /** The value of parameter {@code name} ({@code task.params.<name>}), or {@code defaultValue} when not set. */
   public <T> T get(String name, ValueType<T> type, T defaultValue, Predicate<T> check, String requirement) {
     Setting<T> setting = Setting.of(SECTION + "." + name, type, defaultValue, "").check(check, requirement);
     read.add(name);
-    T value = raw.containsKey(name) ? setting.accept(raw.get(name)) : defaultValue;
-    values.put(name, value);
-    return value;
+    return raw.containsKey(name) ? setting.accept(raw.get(name)) : defaultValue;
   }
 
   public int integer(String name, int defaultValue, int min, int max) {
@@ -77,10 +70,5 @@ public final class TaskParameters {
             + "environment '" + provider + "'" + (read.isEmpty() ? " (it has none)" : "; it reads " + String.join(", ", read)));
       }
     }
-  }
-
-  /** Every parameter read, with its effective value (defaults included). */
-  public Map<String, Object> values() {
-    return Map.copyOf(values);
   }
 }

@@ -2,6 +2,7 @@ package dev.asyncrl.runtime;
 
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
+import dev.asyncrl.core.HorizonSchedule;
 import dev.asyncrl.core.config.JobConfig;
 import dev.asyncrl.core.config.JobSchema;
 import dev.asyncrl.model.Architecture;
@@ -22,6 +23,7 @@ import dev.asyncrl.rollout.Prompting;
 import dev.asyncrl.rollout.Task;
 import dev.asyncrl.rollout.TaskParameters;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -37,30 +39,33 @@ public final class JobModel implements AutoCloseable {
   private final Tokenizer tokenizer;
   private final Prompting prompting;
   private final EnvironmentProvider environments;
+  private final Environments installed;
   private final Task task;
   private final int longestPrompt;
 
-  private JobModel(JobConfig job, Tokenizer tokenizer, Prompting prompting, EnvironmentProvider environments, Task task,
-      int longestPrompt) {
+  private JobModel(JobConfig job, Tokenizer tokenizer, Prompting prompting, EnvironmentProvider environments,
+      Environments installed, Task task, int longestPrompt) {
     this.job = job;
     this.tokenizer = tokenizer;
     this.prompting = prompting;
     this.environments = environments;
+    this.installed = installed;
     this.task = task;
     this.longestPrompt = longestPrompt;
   }
 
-  /**
-   * Builds the job's tokenizer, prompting and task, and checks everything that needs more than one key:
-   * prompt + response within model.max_seq_len, the tokenizer within the vocabulary, the model within this
-   * machine ({@link ModelFootprint}). Errors are one line naming the key.
-   */
   /** The built-in model's shape from {@code model.*}. */
   static GptShape shape(JobConfig job) {
     return new GptShape(job.get(JobSchema.D_MODEL), job.get(JobSchema.N_LAYERS), job.get(JobSchema.N_HEADS), job.dFf(),
         job.get(JobSchema.MAX_SEQ_LEN));
   }
 
+  /**
+   * Builds the job's tokenizer, prompting and environments (a single-turn task, or an environment provider),
+   * and checks everything that needs more than one key: prompt + response within model.max_seq_len, the
+   * tokenizer within the vocabulary, the model within this machine ({@link ModelFootprint}). Errors are one
+   * line naming the key.
+   */
   public static JobModel of(JobConfig job) {
     Tokenizer tokenizer;
     Prompting prompting;
@@ -78,17 +83,24 @@ public final class JobModel implements AutoCloseable {
       tokenizer = new CharTokenizer();
       prompting = Prompting.raw(tokenizer);
     }
+    Environments installed = null;
     try {
       Task task = singleTurn(job) ? loadTask(job) : null;
-      EnvironmentProvider environments = task != null ? task.environments() : environments(job);
+      if (task == null) {
+        installed = installed(job);
+      }
+      EnvironmentProvider environments = task != null ? task.environments() : environments(job, installed);
       configure(job, environments);
       int longest = task != null ? longestPrompt(job, task, prompting) : job.get(JobSchema.MAX_SEQ_LEN) - 1;
-      JobModel model = new JobModel(job, tokenizer, prompting, environments, task, longest);
+      JobModel model = new JobModel(job, tokenizer, prompting, environments, installed, task, longest);
       model.footprint().checkTensors(job, ModelFootprint.sizingKey(job));
       return model;
     } catch (RuntimeException e) {
       if (tokenizer instanceof HfTokenizer hf) {
         hf.close();
+      }
+      if (installed != null) {
+        installed.close();
       }
       throw e;
     }
@@ -99,15 +111,18 @@ public final class JobModel implements AutoCloseable {
     return job.get(JobSchema.TASK_CLASS).isEmpty() && Task.BUILT_IN.contains(job.get(JobSchema.TASK));
   }
 
-  /** The environment provider of {@code task.class}, or of {@code task.name} among those installed. */
-  private static EnvironmentProvider environments(JobConfig job) {
+  /** The environment providers on the class path and in {@code task.plugins}. */
+  private static Environments installed(JobConfig job) {
     String plugins = job.get(JobSchema.TASK_PLUGINS);
-    Environments installed;
     try {
-      installed = Environments.from(plugins.isEmpty() ? null : Path.of(plugins));
+      return Environments.from(plugins.isEmpty() ? null : Path.of(plugins));
     } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
       throw job.settings().error(JobSchema.TASK_PLUGINS, e.getMessage());
     }
+  }
+
+  /** The environment provider of {@code task.class}, or of {@code task.name} among those installed. */
+  private static EnvironmentProvider environments(JobConfig job, Environments installed) {
     String className = job.get(JobSchema.TASK_CLASS);
     if (!className.isEmpty()) {
       try {
@@ -119,10 +134,10 @@ public final class JobModel implements AutoCloseable {
     String name = job.get(JobSchema.TASK);
     try {
       return installed.byName(name).orElseThrow(() -> {
-        List<String> known = new java.util.ArrayList<>(Task.BUILT_IN);
+        List<String> known = new ArrayList<>(Task.BUILT_IN);
         known.addAll(installed.names());
         return new IllegalArgumentException("no task or environment named '" + name + "'; known: "
-            + String.join(", ", known) + (plugins.isEmpty() ? " (task.plugins names a folder of plug-in jars)" : ""));
+            + String.join(", ", known) + (job.get(JobSchema.TASK_PLUGINS).isEmpty() ? " (task.plugins names a folder of plug-in jars)" : ""));
       });
     } catch (IllegalArgumentException e) {
       throw job.settings().error(JobSchema.TASK, e.getMessage());
@@ -203,13 +218,21 @@ public final class JobModel implements AutoCloseable {
     return environments;
   }
 
-  /** The longest prompt the task produces, in tokens, as the model sees it (chat template included). */
+  /** The most turns an episode takes, by step: {@code rollout.max_turns}, or 1 for a single-turn task. */
+  public HorizonSchedule horizon() {
+    return task != null ? HorizonSchedule.fixed(1) : job.get(JobSchema.MAX_TURNS);
+  }
+
   /** What the trainer and each rollout worker hold (checked against each device when a run is placed, {@code JobRunner.placement}). */
   public ModelFootprint footprint() {
     boolean klReference = JobRunner.ALGORITHMS.create(job.get(JobSchema.ALGORITHM), job.settings()).needsReferenceModel();
     return ModelFootprint.of(job, architecture(), klReference, longestPrompt);
   }
 
+  /**
+   * The longest context a turn starts from, in tokens, as the model sees it (chat template included): a
+   * single-turn task's longest prompt, or {@code model.max_seq_len - 1} for an environment.
+   */
   public int longestPrompt() {
     return longestPrompt;
   }
@@ -296,6 +319,9 @@ public final class JobModel implements AutoCloseable {
   public void close() {
     if (tokenizer instanceof HfTokenizer hf) {
       hf.close();
+    }
+    if (installed != null) {
+      installed.close(); // the plug-in jars: after the last episode, which the caller's workers have ended
     }
   }
 }

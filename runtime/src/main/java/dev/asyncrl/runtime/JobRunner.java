@@ -550,7 +550,7 @@ public final class JobRunner {
     SamplingParams sampling = new SamplingParams(job.get(JobSchema.MAX_NEW_TOKENS), job.get(JobSchema.TEMPERATURE), job.get(JobSchema.TOP_K), job.get(JobSchema.TOP_P),
         model.tokenizer().stopTokens());
     return new RolloutWorker.Setup(id, policy, model.environments(), model.prompting(), sampling, job.get(JobSchema.GROUP_SIZE),
-        job.slots(), model.longestPrompt(), job.get(JobSchema.MAX_SEQ_LEN), job.get(JobSchema.MAX_TURNS),
+        job.slots(), model.longestPrompt(), job.get(JobSchema.MAX_SEQ_LEN), model.horizon(),
         job.get(JobSchema.ENV_LATENCY), job.partial(), job.get(JobSchema.LAG),
         job.get(JobSchema.SEED) * 1_000_003L + id + 1 + firstSequence, firstSequence, failures);
   }

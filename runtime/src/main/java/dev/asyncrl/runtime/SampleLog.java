@@ -1,5 +1,6 @@
 package dev.asyncrl.runtime;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.asyncrl.core.JsonLines;
@@ -8,6 +9,7 @@ import dev.asyncrl.core.TrajectoryGroup;
 import dev.asyncrl.model.Tokenizer;
 import dev.asyncrl.trainer.StepReport;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * {@code samples.jsonl} in the run folder: per step, the first response of each of the step's first
@@ -35,20 +37,18 @@ final class SampleLog implements AutoCloseable {
       line.put("group", group.groupId());
       line.put("staleness", r.trainedStaleness().get(g));
       line.put("reward", t.reward());
-      line.put("group_reward_mean", java.util.Arrays.stream(group.rewards()).average().orElse(0));
+      line.put("group_reward_mean", Arrays.stream(group.rewards()).average().orElse(0));
       line.put("response_tokens", t.responseTokens().length);
       line.put("prompt", tokenizer.decode(t.promptTokens()));
       if (t.modelTokens() == t.responseTokens().length) {
         line.put("response", tokenizer.decode(t.responseTokens()));
       } else { // an episode: the model's turns and the environment's answers, in order
         line.put("turns", t.turns());
-        com.fasterxml.jackson.databind.node.ArrayNode turns = line.putArray("episode");
+        ArrayNode segments = line.putArray("episode");
         int start = 0;
-        for (int k = 1; k <= t.lossMask().length; k++) {
-          if (k == t.lossMask().length || t.lossMask()[k] != t.lossMask()[start]) {
-            turns.add(tokenizer.decode(java.util.Arrays.copyOfRange(t.responseTokens(), start, k)));
-            start = k;
-          }
+        for (int end : t.segmentEnds()) {
+          segments.add(tokenizer.decode(Arrays.copyOfRange(t.responseTokens(), start, end)));
+          start = end;
         }
       }
       out.append(line);

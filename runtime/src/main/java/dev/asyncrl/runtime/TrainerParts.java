@@ -2,6 +2,7 @@ package dev.asyncrl.runtime;
 
 import dev.asyncrl.algorithms.Algorithm;
 import dev.asyncrl.core.config.JobSchema;
+import dev.asyncrl.core.HorizonSchedule;
 import dev.asyncrl.core.config.JobConfig;
 import dev.asyncrl.datastore.TrajectoryStore;
 import dev.asyncrl.gpu.Placement;
@@ -17,7 +18,7 @@ import java.util.function.Consumer;
 
 /** The trainer's side of a job: policy, optional frozen reference, optimizer; closes the models. */
 record TrainerParts(JobConfig job, Algorithm algorithm, TransformerPolicy policy, TransformerPolicy reference,
-    AdamW optimizer) implements AutoCloseable {
+    AdamW optimizer, HorizonSchedule horizon) implements AutoCloseable {
 
   public static TrainerParts create(JobConfig job, JobModel model, Algorithm algorithm, Placement placement,
       Consumer<String> log) {
@@ -33,7 +34,7 @@ record TrainerParts(JobConfig job, Algorithm algorithm, TransformerPolicy policy
       log.accept("reference model: initial policy, frozen (algorithm.kl_coef > 0)");
     }
     AdamW optimizer = new AdamW(policy.parameters(), job.get(JobSchema.BETA1), job.get(JobSchema.BETA2), job.get(JobSchema.ADAM_EPS), job.get(JobSchema.WEIGHT_DECAY));
-    return new TrainerParts(job, algorithm, policy, reference, optimizer);
+    return new TrainerParts(job, algorithm, policy, reference, optimizer, model.horizon());
   }
 
   public Trainer trainer(Path checkpointDir, TrajectoryStore store, PolicyPublisher publisher, RolloutMonitor rollout,
@@ -43,7 +44,7 @@ record TrainerParts(JobConfig job, Algorithm algorithm, TransformerPolicy policy
     // Lagged workers start groups k versions behind, so the drop bound is max_staleness + lag.
     return new Trainer(new Trainer.Options(job.get(JobSchema.STEPS), job.get(JobSchema.GROUPS_PER_STEP), job.get(JobSchema.MINI_BATCHES),
         job.get(JobSchema.MAX_STALENESS) + job.get(JobSchema.LAG), job.get(JobSchema.TEMPERATURE),
-        job.get(JobSchema.MAX_NEW_TOKENS) * job.get(JobSchema.MAX_TURNS).longest(), job.get(JobSchema.MAX_TURNS), lr, job.get(JobSchema.GRAD_CLIP), job.get(JobSchema.CHECKPOINT_EVERY),
+        job.get(JobSchema.MAX_NEW_TOKENS) * horizon.longest(), horizon, lr, job.get(JobSchema.GRAD_CLIP), job.get(JobSchema.CHECKPOINT_EVERY),
         checkpointDir, job.get(JobSchema.MAX_NONFINITE_STEPS)), policy, reference, optimizer, algorithm, store, publisher, rollout, listener);
   }
 

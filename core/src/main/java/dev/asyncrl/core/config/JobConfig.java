@@ -143,7 +143,7 @@ public record JobConfig(Settings settings, Map<String, String> kafkaClient, Map<
 
   /** The effective configuration (defaults filled in) as YAML, saved in the run folder. */
   public String resolvedYaml() {
-    StringBuilder out = new StringBuilder(withTaskParams(settings.toYaml()));
+    StringBuilder out = new StringBuilder(settings.toYaml(taskParamsYaml()));
     if (!kafkaClient.isEmpty()) {
       out.append("# datastore.client (passed to Kafka; secrets masked)\n");
       kafkaClient.forEach((k, v) -> out.append("# ").append(k).append(": ")
@@ -152,20 +152,12 @@ public record JobConfig(Settings settings, Map<String, String> kafkaClient, Map<
     return out.toString();
   }
 
-  /** {@code yaml} with the task parameters as written, at the end of its {@code task:} section. */
-  private String withTaskParams(String yaml) {
-    if (taskParams.isEmpty()) {
-      return yaml;
-    }
-    StringBuilder params = new StringBuilder("  params:\n");
-    taskParams.forEach((key, raw) -> params.append("    ").append(key).append(": ").append(raw.isList()
+  /** The task parameters as written, by their full path, as YAML text. */
+  private Map<String, String> taskParamsYaml() {
+    Map<String, String> out = new LinkedHashMap<>();
+    taskParams.forEach((key, raw) -> out.put(TASK_PARAMS_SECTION + "." + key, raw.isList()
         ? "[" + String.join(", ", raw.items().stream().map(ValueType.STRING::format).toList()) + "]"
-        : ValueType.STRING.format(raw.text())).append('\n'));
-    int task = yaml.indexOf("\ntask:\n");
-    int end = task < 0 ? -1 : yaml.indexOf("\n", task + 1);
-    while (end >= 0 && end + 1 < yaml.length() && yaml.startsWith("  ", end + 1)) {
-      end = yaml.indexOf("\n", end + 1);
-    }
-    return end < 0 ? yaml : yaml.substring(0, end + 1) + params + yaml.substring(end + 1);
+        : ValueType.STRING.format(raw.text())));
+    return out;
   }
 }

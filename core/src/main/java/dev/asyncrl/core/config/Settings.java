@@ -37,10 +37,30 @@ public final class Settings {
 
   /** Every setting with its effective value, as nested YAML: what the run actually used. */
   public String toYaml() {
+    return toYaml(Map.of());
+  }
+
+  /**
+   * As {@link #toYaml()}, with {@code extra} values that no setting declares (path → YAML text, e.g. the keys
+   * of a free-form section), each written at the end of its top-level section.
+   */
+  public String toYaml(Map<String, String> extra) {
+    List<String[]> lines = new ArrayList<>(); // {path, text}, each top-level section's lines together
+    for (Setting<?> s : values.keySet()) {
+      lines.add(new String[] {s.path(), formatted(s)});
+    }
+    extra.forEach((path, text) -> {
+      String section = path.substring(0, path.indexOf('.') + 1);
+      int at = lines.size();
+      while (at > 0 && !lines.get(at - 1)[0].startsWith(section)) {
+        at--;
+      }
+      lines.add(at == 0 ? lines.size() : at, new String[] {path, text});
+    });
     StringBuilder out = new StringBuilder();
     List<String> openPath = new ArrayList<>();
-    for (Setting<?> s : values.keySet()) {
-      String[] parts = s.path().split("\\.");
+    for (String[] line : lines) {
+      String[] parts = line[0].split("\\.");
       int common = 0;
       while (common < openPath.size() && common < parts.length - 1 && openPath.get(common).equals(parts[common])) {
         common++;
@@ -52,8 +72,8 @@ public final class Settings {
         out.append("  ".repeat(i)).append(parts[i]).append(":\n");
         openPath.add(parts[i]);
       }
-      out.append("  ".repeat(parts.length - 1)).append(parts[parts.length - 1]).append(": ")
-          .append(formatted(s)).append('\n');
+      out.append("  ".repeat(parts.length - 1)).append(parts[parts.length - 1]).append(": ").append(line[1])
+          .append('\n');
     }
     return out.toString();
   }
