@@ -7,7 +7,7 @@ package dev.asyncrl.rollout;
  * {@code task.class} (the class name; a public no-argument constructor). Its parameters are the keys under
  * {@code task.params}.
  */
-public interface EnvironmentProvider {
+public interface EnvironmentProvider extends AutoCloseable {
 
   /** The name {@code task.name} selects this provider by. */
   String name();
@@ -20,4 +20,8 @@ public interface EnvironmentProvider {
 
   /** A fresh environment for one episode; called from the rollout workers' threads. */
   Environment create();
+
+  /** Frees what the provider holds across episodes (connections, pools); called once, after the last episode. */
+  @Override
+  default void close() {}
 }

@@ -84,12 +84,13 @@ public final class JobModel implements AutoCloseable {
       prompting = Prompting.raw(tokenizer);
     }
     Environments installed = null;
+    EnvironmentProvider environments = null;
     try {
       Task task = singleTurn(job) ? loadTask(job) : null;
       if (task == null) {
         installed = installed(job);
       }
-      EnvironmentProvider environments = task != null ? task.environments() : environments(job, installed);
+      environments = task != null ? task.environments() : environments(job, installed);
       configure(job, environments);
       int longest = task != null ? longestPrompt(job, task, prompting) : job.get(JobSchema.MAX_SEQ_LEN) - 1;
       JobModel model = new JobModel(job, tokenizer, prompting, environments, installed, task, longest);
@@ -98,6 +99,9 @@ public final class JobModel implements AutoCloseable {
     } catch (RuntimeException e) {
       if (tokenizer instanceof HfTokenizer hf) {
         hf.close();
+      }
+      if (environments != null) {
+        environments.close();
       }
       if (installed != null) {
         installed.close();
@@ -320,8 +324,9 @@ public final class JobModel implements AutoCloseable {
     if (tokenizer instanceof HfTokenizer hf) {
       hf.close();
     }
+    environments.close(); // after the last episode, which the caller's workers have ended
     if (installed != null) {
-      installed.close(); // the plug-in jars: after the last episode, which the caller's workers have ended
+      installed.close(); // the plug-in jars, after the provider that may have come from one
     }
   }
 }
