@@ -18,6 +18,12 @@ public interface EnvironmentProvider extends AutoCloseable {
    */
   default void configure(TaskParameters params) {}
 
+  /**
+   * For {@code --dry-run}: checks what can be checked before any episode, such as that a server answers; throws
+   * with a message that says what is wrong. Called after {@link #configure}.
+   */
+  default void check() throws Exception {}
+
   /** A fresh environment for one episode; called from the rollout workers' threads. */
   Environment create();
 

@@ -148,6 +148,19 @@ public final class JobModel implements AutoCloseable {
     }
   }
 
+  /** For {@code --dry-run}: the environment's own check (a remote server answers), as an error naming the task key. */
+  void checkEnvironment() {
+    try {
+      environments.check();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while checking the environment", e);
+    } catch (Exception e) {
+      throw job.settings().error(job.get(JobSchema.TASK_CLASS).isEmpty() ? JobSchema.TASK : JobSchema.TASK_CLASS,
+          "environment '" + environments.name() + "' is not ready: " + e.getMessage());
+    }
+  }
+
   /** Hands the provider its {@code task.params}; a key it does not read, or a value it rejects, is a config error. */
   private static void configure(JobConfig job, EnvironmentProvider environments) {
     TaskParameters params = new TaskParameters(environments.name(), job.taskParams());

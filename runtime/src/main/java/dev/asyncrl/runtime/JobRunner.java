@@ -155,6 +155,7 @@ public final class JobRunner {
     RunFolder.checkOutputDir(job);
     try (JobModel model = JobModel.of(job)) {
       placement(job, model, true, 0, job.get(JobSchema.WORKERS));
+      model.checkEnvironment();
     }
     if (broker && job.isKafka()) {
       checkReachable(job, kafka(job));

@@ -1,8 +1,10 @@
 package dev.asyncrl.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.asyncrl.core.config.ConfigException;
 import dev.asyncrl.core.config.ConfigSource;
 import dev.asyncrl.core.config.JobConfig;
 import dev.asyncrl.rollout.remote.AgentGymTestServer;
@@ -83,5 +85,19 @@ class RemoteTrainingTest {
       assertTrue(outcome.lastMetrics().get("rollout/failed_episodes") > 0);
       assertEquals(0, server.openEnvironments(), "every environment closed at the end of the run");
     }
+  }
+
+  @Test
+  void aDryRunChecksThatTheServerAnswers() throws Exception {
+    String url;
+    try (OpenEnvTestServer server = new OpenEnvTestServer(2, 0, 0)) {
+      url = server.url();
+      JobRunner.check(job("name: openenv\n  params: {url: \"" + url + "\"}", "output_dir=" + tmp), false);
+    }
+    // The same address with nothing behind it: a one-line error naming the task key and the server.
+    ConfigException down = assertThrows(ConfigException.class,
+        () -> JobRunner.check(job("name: openenv\n  params: {url: \"" + url + "\", retries: 0}", "output_dir=" + tmp), false));
+    assertTrue(down.getMessage().startsWith("task.name at remote-job.yaml:4:3: environment 'openenv' is not ready: GET "
+        + url + "/health: nothing answers there (connection refused); is the server running?"), down.getMessage());
   }
 }

@@ -91,6 +91,12 @@ public final class AgentGymEnvironment implements EnvironmentProvider {
     sessions = new SessionPool<>(remote.sessions(), this::createSession);
   }
 
+  /** The server answers {@code GET /} (each agentenv server says its name there). */
+  @Override
+  public void check() throws RemoteException, InterruptedException {
+    remote.http(http, "GET", "/", null);
+  }
+
   /** An environment id on the server. */
   private final class Session implements SessionPool.Session {
     final JsonNode id;

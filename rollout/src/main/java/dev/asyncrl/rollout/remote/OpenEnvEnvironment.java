@@ -53,6 +53,17 @@ public final class OpenEnvEnvironment implements EnvironmentProvider {
     sessions = new SessionPool<>(remote.sessions(), () -> OpenEnvSession.connect(http, ws, remote.timeout()));
   }
 
+  /** The server says it is healthy at {@code GET /health}, and its schema names the fields to use. */
+  @Override
+  public void check() throws RemoteException, InterruptedException {
+    JsonNode health = remote.http(http, "GET", "/health", null);
+    String status = health.path("status").asText("");
+    if (!status.equals("healthy")) {
+      throw new RemoteException("GET " + remote.at("/health") + " says " + health, false);
+    }
+    fields();
+  }
+
   /** The action field the model's text goes in, and the observation field it reads (null: all of it). */
   private record Fields(String action, String observation) {}
 

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -65,17 +66,21 @@ final class OpenEnvSession implements SessionPool.Session {
 
       @Override
       public void onError(WebSocket ws, Throwable error) {
-        inbox.add(new Closed("the connection failed: " + error));
+        inbox.add(new Closed("the connection failed: " + Remote.describe(error)));
       }
     };
+    CompletableFuture<WebSocket> connecting = client.newWebSocketBuilder().connectTimeout(timeout)
+        .buildAsync(uri, listener);
     try {
-      WebSocket socket = client.newWebSocketBuilder().connectTimeout(timeout).buildAsync(uri, listener)
-          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      return new OpenEnvSession(socket, uri, timeout, inbox);
+      return new OpenEnvSession(connecting.get(timeout.toMillis(), TimeUnit.MILLISECONDS), uri, timeout, inbox);
     } catch (ExecutionException e) {
-      throw new RemoteException("cannot connect to " + uri + ": " + e.getCause(), true);
+      throw new RemoteException("cannot connect to " + uri + ": " + Remote.describe(e.getCause()), true);
     } catch (TimeoutException e) {
+      connecting.thenAccept(WebSocket::abort); // a connection that comes too late is closed, not leaked
       throw new RemoteException("cannot connect to " + uri + " within " + timeout.toMillis() + " ms", true);
+    } catch (InterruptedException e) {
+      connecting.thenAccept(WebSocket::abort); // the worker is stopping: the same
+      throw e;
     }
   }
 
@@ -97,7 +102,7 @@ final class OpenEnvSession implements SessionPool.Session {
     try {
       socket.sendText(message.toString(), true).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
-      throw new RemoteException(type + " to " + uri + ": the connection failed: " + e.getCause(), true);
+      throw new RemoteException(type + " to " + uri + ": the connection failed: " + Remote.describe(e.getCause()), true);
     } catch (TimeoutException e) {
       throw new RemoteException(type + " to " + uri + ": not sent within " + timeout.toMillis() + " ms", false);
     }

@@ -127,7 +127,7 @@ record Remote(URI url, Duration timeout, int retries, int sessions, String instr
     } catch (HttpTimeoutException e) {
       throw new RemoteException(method + " " + uri + ": no answer within " + timeout.toMillis() + " ms", true);
     } catch (IOException e) {
-      throw new RemoteException(method + " " + uri + ": " + e, true);
+      throw new RemoteException(method + " " + uri + ": " + describe(e), true);
     }
     int status = response.statusCode();
     if (status / 100 != 2) {
@@ -140,6 +140,17 @@ record Remote(URI url, Duration timeout, int retries, int sessions, String instr
     } catch (IOException e) {
       throw new RemoteException(method + " " + uri + ": the answer is not JSON: " + e.getMessage().lines().findFirst().orElse(""), false);
     }
+  }
+
+  /** What went wrong with a connection, in words; the JDK's exceptions often carry no message. */
+  static String describe(Throwable e) {
+    if (e instanceof java.net.ConnectException) {
+      return "nothing answers there (connection refused); is the server running?";
+    }
+    if (e instanceof java.net.http.HttpConnectTimeoutException) {
+      return "no connection within the timeout";
+    }
+    return e.getMessage() == null ? e.getClass().getName() : e.toString();
   }
 
   /** A field of a server's answer, or an error naming it and what the answer had instead. */

@@ -3,13 +3,16 @@ package dev.asyncrl.rollout.remote;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Semaphore;
 
 /**
  * One process's open sessions with a remote environment server: at most {@code size} at once (a further
  * episode waits for one to be given back), and a session given back healthy is handed to the next episode
- * instead of opening a new one. A session whose exchange failed is discarded, never reused.
+ * instead of opening a new one. A session whose exchange failed is discarded, never reused. Closing the pool
+ * ends every session, those still out with an episode included (their episodes then fail).
  */
 final class SessionPool<S extends SessionPool.Session> implements AutoCloseable {
 
@@ -27,6 +30,7 @@ final class SessionPool<S extends SessionPool.Session> implements AutoCloseable 
   private final Semaphore permits;
   private final Opener<S> opener;
   private final Deque<S> idle = new ArrayDeque<>();
+  private final Set<S> open = new LinkedHashSet<>(); // idle or out; guarded by idle
   private boolean closed;
 
   SessionPool(int size, Opener<S> opener) {
@@ -39,49 +43,65 @@ final class SessionPool<S extends SessionPool.Session> implements AutoCloseable 
     permits.acquire();
     try {
       synchronized (idle) {
-        if (closed) {
-          throw new RemoteException("the environment's sessions are closed", false);
-        }
+        checkOpen();
         S reused = idle.poll();
         if (reused != null) {
           return reused;
         }
       }
-      return opener.open();
+      S session = opener.open();
+      synchronized (idle) {
+        if (closed) {
+          session.end();
+          checkOpen();
+        }
+        open.add(session);
+      }
+      return session;
     } catch (RemoteException | InterruptedException | RuntimeException | Error e) {
       permits.release();
       throw e;
     }
   }
 
+  private void checkOpen() throws RemoteException {
+    if (closed) {
+      throw new RemoteException("the environment's sessions are closed: the run is ending", false);
+    }
+  }
+
   /** Gives back a session whose episode ended cleanly, for the next episode. */
   void giveBack(S session) {
-    boolean keep;
     synchronized (idle) {
-      keep = !closed;
-      if (keep) {
+      if (!closed) {
         idle.push(session);
+        permits.release();
+        return;
       }
     }
-    if (!keep) {
+    discard(session);
+  }
+
+  /** Ends a session that failed, and frees its place. */
+  void discard(S session) {
+    boolean ours;
+    synchronized (idle) {
+      ours = open.remove(session);
+    }
+    if (ours) {
       session.end();
     }
     permits.release();
   }
 
-  /** Ends a session that failed, and frees its place. */
-  void discard(S session) {
-    session.end();
-    permits.release();
-  }
-
-  /** Ends the idle sessions; those still out are ended as they come back. */
+  /** Ends every session, idle or out. */
   @Override
   public void close() {
     List<S> ending;
     synchronized (idle) {
       closed = true;
-      ending = new ArrayList<>(idle);
+      ending = new ArrayList<>(open);
+      open.clear();
       idle.clear();
     }
     ending.forEach(Session::end);
