@@ -37,11 +37,27 @@ public interface Environment extends AutoCloseable {
   /**
    * The environment's answer to a turn.
    *
-   * @param observation what the model sees next (unused when done); the next user turn under a chat template
+   * @param observation what the model sees next (unused when done)
    * @param reward      this turn's reward; the episode's reward is the sum over its turns
    * @param done        whether the episode is over
+   * @param role        the chat role the observation is said in under a chat template: {@code user}, or
+   *                    {@code tool} for a tool's result
    */
-  record Step(String observation, double reward, boolean done) {
+  record Step(String observation, double reward, boolean done, String role) {
+
+    public Step {
+      role = role == null ? "user" : role;
+    }
+
+    /** An answer said as the user's next turn. */
+    public Step(String observation, double reward, boolean done) {
+      this(observation, reward, done, "user");
+    }
+
+    /** The episode goes on with a tool's result, this turn rewarded 0. */
+    public static Step tool(String result) {
+      return new Step(result, 0, false, "tool");
+    }
 
     /** The episode goes on with {@code observation}, this turn rewarded 0. */
     public static Step next(String observation) {

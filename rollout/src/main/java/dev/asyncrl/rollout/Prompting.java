@@ -5,6 +5,7 @@ import dev.asyncrl.model.hf.ChatTemplate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How a task's text reaches the model: as is (the built-in tasks and the built-in model), or as the turns of
@@ -13,15 +14,34 @@ import java.util.List;
  * @param chat null = the text is fed as is
  * @param systemPrompt null or empty = no system turn (the template may add its own default)
  */
-public record Prompting(Tokenizer tokenizer, ChatTemplate chat, String systemPrompt) {
+public record Prompting(Tokenizer tokenizer, ChatTemplate chat, String systemPrompt,
+                        List<Map<String, Object>> tools) {
+
+  /** @param tools the descriptions of the tools the model may call, for the chat template; empty for none */
+  public Prompting {
+    tools = List.copyOf(tools);
+  }
+
+  public Prompting(Tokenizer tokenizer, ChatTemplate chat, String systemPrompt) {
+    this(tokenizer, chat, systemPrompt, List.of());
+  }
 
   public static Prompting raw(Tokenizer tokenizer) {
     return new Prompting(tokenizer, null, null);
   }
 
+  /** The same, telling the model about {@code schemas} (tool descriptions) through its chat template. */
+  public Prompting withTools(List<Map<String, Object>> schemas) {
+    return new Prompting(tokenizer, chat, systemPrompt, schemas);
+  }
+
   /** The text the model sees for {@code prompt}: the chat template's rendering up to the assistant's turn. */
   public String text(String prompt) {
-    return chat == null ? prompt : chat.render(opening(prompt), true);
+    return chat == null ? prompt : render(opening(prompt), true);
+  }
+
+  private String render(List<ChatTemplate.Message> messages, boolean addGenerationPrompt) {
+    return chat.render(messages, tools.isEmpty() ? null : tools, addGenerationPrompt);
   }
 
   public int[] encode(String prompt) {
@@ -70,8 +90,9 @@ public record Prompting(Tokenizer tokenizer, ChatTemplate chat, String systemPro
      * @param turn        the turn's sampled ids (ending with a stop token when {@code terminated})
      * @param text        the turn decoded, as the environment received it
      * @param observation the environment's answer
+     * @param role        the role it is said in: {@code user}, or {@code tool} for a tool's result
      */
-    public int[] reply(int[] turn, String text, boolean terminated, String observation) {
+    public int[] reply(int[] turn, String text, boolean terminated, String observation, String role) {
       if (chat == null) {
         return tokenizer.encode(observation);
       }
@@ -79,12 +100,12 @@ public record Prompting(Tokenizer tokenizer, ChatTemplate chat, String systemPro
         turnEnd = chat.assistantTurnEnd();
       }
       messages.add(new ChatTemplate.Message("assistant", text));
-      String before = chat.render(messages, false);
-      messages.add(new ChatTemplate.Message("user", observation));
-      String after = chat.render(messages, true);
+      String before = render(messages, false);
+      messages.add(new ChatTemplate.Message(role, observation));
+      String after = render(messages, true);
       if (!after.startsWith(before)) {
-        throw new IllegalStateException("the chat template renders earlier turns differently once a user turn "
-            + "follows (" + chat.source() + "), so an episode's tokens cannot equal its rendering");
+        throw new IllegalStateException("the chat template renders earlier turns differently once a " + role
+            + " turn follows (" + chat.source() + "), so an episode's tokens cannot equal its rendering");
       }
       int[] between = tokenizer.encode(turnEnd + after.substring(before.length()));
       // The model's stop token is the first token of the template's turn end: it was sampled, not said.

@@ -332,7 +332,7 @@ public final class RolloutWorker implements Runnable {
         if (goesOn && step.observation() == null) {
           throw new InvalidStepException("step returned no observation for an episode that is not done");
         }
-        int[] observation = goesOn ? e.dialogue.reply(ids, action.text(), action.terminated(), step.observation()) : null;
+        int[] observation = goesOn ? e.dialogue.reply(ids, action.text(), action.terminated(), step.observation(), step.role()) : null;
         // The next turn must start within maxContext, which leaves it room for at least one token.
         boolean over = observation == null || e.contextLength() + observation.length > setup.maxContext();
         if (over) {

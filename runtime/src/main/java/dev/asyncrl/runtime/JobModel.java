@@ -17,6 +17,8 @@ import dev.asyncrl.model.hf.HfModel;
 import dev.asyncrl.model.hf.LlamaArchitecture;
 import dev.asyncrl.model.hf.HfTokenizer;
 import dev.asyncrl.rollout.EnvironmentProvider;
+import dev.asyncrl.rollout.tools.Tool;
+import dev.asyncrl.rollout.tools.ToolUse;
 import dev.asyncrl.rollout.Environments;
 import dev.asyncrl.rollout.MathTask;
 import dev.asyncrl.rollout.Prompting;
@@ -92,6 +94,12 @@ public final class JobModel implements AutoCloseable {
       }
       environments = task != null ? task.environments() : environments(job, installed);
       configure(job, environments);
+      List<Tool> tools = tools(job);
+      if (!tools.isEmpty()) {
+        ToolUse toolUse = new ToolUse(environments, tools);
+        environments = toolUse;
+        prompting = prompting.withTools(toolUse.schemas());
+      }
       int longest = task != null ? longestPrompt(job, task, prompting) : job.get(JobSchema.MAX_SEQ_LEN) - 1;
       JobModel model = new JobModel(job, tokenizer, prompting, environments, installed, task, longest);
       model.footprint().checkTensors(job, ModelFootprint.sizingKey(job));
@@ -158,6 +166,17 @@ public final class JobModel implements AutoCloseable {
     } catch (Exception e) {
       throw job.settings().error(job.get(JobSchema.TASK_CLASS).isEmpty() ? JobSchema.TASK : JobSchema.TASK_CLASS,
           "environment '" + environments.name() + "' is not ready: " + e.getMessage());
+    }
+  }
+
+  /** The built-in tools of {@code task.tools}. */
+  private static List<Tool> tools(JobConfig job) {
+    List<String> names = java.util.Arrays.stream(job.get(JobSchema.TOOLS).split(",")).map(String::strip)
+        .filter(n -> !n.isEmpty()).toList();
+    try {
+      return ToolUse.builtIn(names);
+    } catch (IllegalArgumentException e) {
+      throw job.settings().error(JobSchema.TOOLS, e.getMessage());
     }
   }
 
@@ -235,9 +254,9 @@ public final class JobModel implements AutoCloseable {
     return environments;
   }
 
-  /** The most turns an episode takes, by step: {@code rollout.max_turns}, or 1 for a single-turn task. */
+  /** The most turns an episode takes, by step: {@code rollout.max_turns}, or 1 for a single-turn task without tools. */
   public HorizonSchedule horizon() {
-    return task != null ? HorizonSchedule.fixed(1) : job.get(JobSchema.MAX_TURNS);
+    return task != null && !(environments instanceof ToolUse) ? HorizonSchedule.fixed(1) : job.get(JobSchema.MAX_TURNS);
   }
 
   /** What the trainer and each rollout worker hold (checked against each device when a run is placed, {@code JobRunner.placement}). */

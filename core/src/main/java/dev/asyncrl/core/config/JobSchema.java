@@ -114,6 +114,11 @@ public final class JobSchema {
   public static final Setting<String> TASK_PLUGINS = declare(Setting.string("task.plugins", "",
       "a folder of plug-in jars (environment providers and what they need), searched for task.name and task.class; "
       + "'' = the class path only"));
+  public static final Setting<String> TOOLS = declare(Setting.string("task.tools", "",
+      "comma-separated built-in tools the model may call in its turns (calculator); their descriptions go to the chat "
+      + "template, Hermes-style <tool_call> and Llama 3.1 JSON calls are run and answered as tool messages, each call "
+      + "a turn of rollout.max_turns. A single-turn task with tools becomes multi-turn: the turn without a call is the "
+      + "answer. '' = none"));
   public static final Setting<Integer> DIGITS = declare(Setting.integer("task.digits", 3, "digits to reverse, or operand digits for addition")
       .check(v -> v >= 1 && v <= 9, "must be between 1 and 9"));
   public static final Setting<String> TASK_DATA = declare(Setting.string("task.data", "",

@@ -110,9 +110,14 @@ public final class ChatTemplate {
 
   /** Renders plain text turns; with {@code addGenerationPrompt} the text ends where the assistant's reply starts. */
   public String render(List<Message> messages, boolean addGenerationPrompt) {
+    return render(messages, null, addGenerationPrompt);
+  }
+
+  /** Renders plain text turns, telling the model about {@code tools} (JSON-schema descriptions, or null). */
+  public String render(List<Message> messages, List<? extends Map<String, ?>> tools, boolean addGenerationPrompt) {
     List<Map<String, ?>> turns = new ArrayList<>();
     messages.forEach(m -> turns.add(m.asMap()));
-    return render(turns, null, addGenerationPrompt, Map.of());
+    return render(turns, tools, addGenerationPrompt, Map.of());
   }
 
   /**
