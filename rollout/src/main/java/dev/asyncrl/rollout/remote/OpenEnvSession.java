@@ -102,6 +102,11 @@ final class OpenEnvSession implements SessionPool.Session {
     try {
       socket.sendText(message.toString(), true).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
+      // A server that refuses the session says why and closes at once; its message may still be on its way.
+      Object said = inbox.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      if (said instanceof String) {
+        return answer(type, said);
+      }
       throw new RemoteException(type + " to " + uri + ": the connection failed: " + Remote.describe(e.getCause()), true);
     } catch (TimeoutException e) {
       throw new RemoteException(type + " to " + uri + ": not sent within " + timeout.toMillis() + " ms", false);

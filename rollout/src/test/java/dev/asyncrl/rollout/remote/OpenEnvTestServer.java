@@ -10,6 +10,7 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.websockets.core.AbstractReceiveListener;
 import io.undertow.websockets.core.BufferedTextMessage;
+import io.undertow.websockets.core.CloseMessage;
 import io.undertow.websockets.core.WebSocketCallback;
 import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.core.WebSockets;
@@ -104,10 +105,11 @@ public final class OpenEnvTestServer implements AutoCloseable {
       refused.incrementAndGet();
       ObjectNode error = error("Server at capacity (" + maxSessions + "/" + maxSessions + " sessions)", "CAPACITY_REACHED");
       error.with("data").put("active_sessions", maxSessions).put("max_sessions", maxSessions);
+      // As the protocol's server does: the error, then a normal close of the WebSocket.
       WebSockets.sendText(error.toString(), channel, new WebSocketCallback<Void>() {
         @Override
         public void complete(WebSocketChannel ch, Void context) {
-          IoUtils.safeClose(ch);
+          close(ch);
         }
 
         @Override
@@ -128,7 +130,7 @@ public final class OpenEnvTestServer implements AutoCloseable {
         steps.execute(() -> {
           String reply = session.handle(text);
           if (reply == null) {
-            IoUtils.safeClose(ch);
+            close(ch);
           } else {
             WebSockets.sendText(reply, ch, null);
           }
@@ -136,6 +138,11 @@ public final class OpenEnvTestServer implements AutoCloseable {
       }
     });
     channel.resumeReceives();
+  }
+
+  /** A normal close (1000), then the connection. */
+  private static void close(WebSocketChannel ch) {
+    WebSockets.sendClose(CloseMessage.NORMAL_CLOSURE, "", ch, null);
   }
 
   private static ObjectNode error(String message, String code) {
