@@ -160,6 +160,6 @@ class PluginTest {
         noClass.getMessage());
     ConfigException noName = assertThrows(ConfigException.class, () -> JobModel.of(job("name: countdwn")));
     assertTrue(noName.getMessage().contains("no task or environment named 'countdwn'; known: reverse, modsum, addition, "
-        + "math, guess, countdown"), noName.getMessage());
+        + "math, guess, openenv, agentgym, countdown"), noName.getMessage());
   }
 }

@@ -110,26 +110,43 @@ public final class AgentGymEnvironment implements EnvironmentProvider {
       return remote.http(http, "POST", path, body);
     }
 
+    /** Closes the environment on the server, even from a thread being interrupted (a stopping worker's). */
     @Override
     public void end() {
+      boolean interrupted = Thread.interrupted();
       try {
         post("/close", Remote.JSON.createObjectNode());
       } catch (RemoteException e) {
         // best effort: the server may be gone
       } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+        interrupted = true;
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
       }
     }
   }
 
   private Session createSession() throws RemoteException, InterruptedException {
-    JsonNode created = remote.http(http, "POST", "/create", Remote.JSON.createObjectNode());
-    JsonNode id = created.isObject() ? created.get(dialect.idField()) : created; // webshop and sqlgym answer the bare id
-    if (id == null || !(id.isIntegralNumber() || id.isTextual())) {
+    JsonNode created = remote.http(http, "POST", "/create", Remote.JSON.createObjectNode(), late -> {
+      JsonNode id = idOf(late);
+      if (id != null) {
+        new Session(id).end(); // created for an episode that stopped waiting
+      }
+    });
+    JsonNode id = idOf(created);
+    if (id == null) {
       throw new RemoteException("POST " + remote.at("/create") + " answered no environment id (expected a number or a "
           + "field '" + dialect.idField() + "', got " + created + ")", false);
     }
     return new Session(id);
+  }
+
+  /** The environment id in an answer to {@code /create}, or null: webshop and sqlgym answer the bare id. */
+  private JsonNode idOf(JsonNode created) {
+    JsonNode id = created.isObject() ? created.get(dialect.idField()) : created;
+    return id != null && (id.isIntegralNumber() || id.isTextual()) ? id : null;
   }
 
   @Override

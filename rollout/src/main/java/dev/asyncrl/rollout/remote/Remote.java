@@ -11,6 +11,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -113,6 +116,15 @@ record Remote(URI url, Duration timeout, int retries, int sessions, String instr
   /** A GET or a JSON POST ({@code body} non-null), answered with JSON; non-2xx answers are errors. */
   JsonNode http(HttpClient client, String method, String path, JsonNode body)
       throws RemoteException, InterruptedException {
+    return http(client, method, path, body, answer -> {});
+  }
+
+  /**
+   * The same; when the calling thread is interrupted while the request is out, the server may still act on it:
+   * {@code ifAbandoned} then gets its answer, if it comes, e.g. to close an environment the caller never learned.
+   */
+  JsonNode http(HttpClient client, String method, String path, JsonNode body, Consumer<JsonNode> ifAbandoned)
+      throws RemoteException, InterruptedException {
     URI uri = at(path);
     HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json");
     if (body == null) {
@@ -122,12 +134,23 @@ record Remote(URI url, Duration timeout, int retries, int sessions, String instr
           .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
     }
     HttpResponse<String> response;
+    CompletableFuture<HttpResponse<String>> sent = client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
     try {
-      response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (HttpTimeoutException e) {
-      throw new RemoteException(method + " " + uri + ": no answer within " + timeout.toMillis() + " ms", true);
-    } catch (IOException e) {
-      throw new RemoteException(method + " " + uri + ": " + describe(e), true);
+      response = sent.get();
+    } catch (InterruptedException e) {
+      sent.thenAccept(late -> {
+        try {
+          ifAbandoned.accept(JSON.readTree(late.body()));
+        } catch (IOException | RuntimeException ignored) {
+          // nothing to clean up that can be read
+        }
+      });
+      throw e;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof HttpTimeoutException) {
+        throw new RemoteException(method + " " + uri + ": no answer within " + timeout.toMillis() + " ms", true);
+      }
+      throw new RemoteException(method + " " + uri + ": " + describe(e.getCause()), true);
     }
     int status = response.statusCode();
     if (status / 100 != 2) {
