@@ -152,29 +152,18 @@ public final class AgentGymEnvironment implements EnvironmentProvider {
   @Override
   public Environment create() {
     return new Environment() {
-      private Session session;
-      private boolean failed;
+      private final SessionLease<Session> lease = new SessionLease<>(sessions, remote);
       private double score; // the server's running score, when the reward field is one
 
       @Override
       public String reset(long instance) throws Exception {
         ObjectNode body = Remote.JSON.createObjectNode().put(dialect.itemField(), Math.floorMod(instance, instances));
-        JsonNode answer = remote.retrying(() -> {
-          Session s = sessions.borrow();
-          try {
-            JsonNode reset = s.post("/reset", body);
-            session = s;
-            return reset;
-          } catch (RemoteException | RuntimeException e) {
-            sessions.discard(s);
-            throw e;
-          }
-        });
+        JsonNode answer = lease.open(s -> s.post("/reset", body));
         String observation;
         if (dialect.observeAfterReset()) {
           String query = "/observation?" + dialect.idField() + "="
-              + URLEncoder.encode(Remote.text(session.id), StandardCharsets.UTF_8);
-          observation = Remote.text(remote.http(http, "GET", query, null));
+              + URLEncoder.encode(Remote.text(lease.session().id), StandardCharsets.UTF_8);
+          observation = Remote.text(lease.send(s -> remote.http(http, "GET", query, null)));
         } else {
           observation = Remote.text(Remote.field(answer, dialect.observationField(), "the answer to /reset"));
         }
@@ -186,13 +175,8 @@ public final class AgentGymEnvironment implements EnvironmentProvider {
 
       @Override
       public Step step(Action action) throws Exception {
-        JsonNode answer;
-        try {
-          answer = session.post("/step", Remote.JSON.createObjectNode().put("action", remote.action(action.text())));
-        } catch (RemoteException | RuntimeException e) {
-          failed = true;
-          throw e;
-        }
+        ObjectNode body = Remote.JSON.createObjectNode().put("action", remote.action(action.text()));
+        JsonNode answer = lease.send(s -> s.post("/step", body));
         boolean done = Remote.field(answer, "done", "the answer to /step").asBoolean();
         double reward = Remote.reward(Remote.field(answer, dialect.rewardField(), "the answer to /step"),
             "the step's " + dialect.rewardField());
@@ -207,14 +191,7 @@ public final class AgentGymEnvironment implements EnvironmentProvider {
 
       @Override
       public void close() {
-        if (session != null) {
-          if (failed) {
-            sessions.discard(session);
-          } else {
-            sessions.giveBack(session);
-          }
-          session = null;
-        }
+        lease.close();
       }
     };
   }

@@ -107,24 +107,13 @@ public final class OpenEnvEnvironment implements EnvironmentProvider {
   @Override
   public Environment create() {
     return new Environment() {
-      private OpenEnvSession session;
-      private boolean failed;
+      private final SessionLease<OpenEnvSession> lease = new SessionLease<>(sessions, remote);
 
       @Override
       public String reset(long instance) throws Exception {
         Fields f = fields();
         ObjectNode seed = Remote.JSON.createObjectNode().put("seed", Math.floorMod(instance, 1L << 31));
-        JsonNode answer = remote.retrying(() -> {
-          OpenEnvSession s = sessions.borrow();
-          try {
-            JsonNode data = s.request("reset", seed);
-            session = s;
-            return data;
-          } catch (RemoteException | RuntimeException e) {
-            sessions.discard(s);
-            throw e;
-          }
-        });
+        JsonNode answer = lease.open(s -> s.request("reset", seed));
         return remote.firstObservation(observation(answer, f, "reset"));
       }
 
@@ -132,13 +121,7 @@ public final class OpenEnvEnvironment implements EnvironmentProvider {
       public Step step(Action action) throws Exception {
         Fields f = fields();
         ObjectNode payload = Remote.JSON.createObjectNode().put(f.action(), remote.action(action.text()));
-        JsonNode answer;
-        try {
-          answer = session.request("step", payload);
-        } catch (RemoteException | RuntimeException e) {
-          failed = true;
-          throw e;
-        }
+        JsonNode answer = lease.send(s -> s.request("step", payload));
         boolean done = answer.path("done").asBoolean(false);
         double reward = Remote.reward(answer.get("reward"), "the step's reward");
         return new Step(done ? "" : observation(answer, f, "step"), reward, done);
@@ -154,14 +137,7 @@ public final class OpenEnvEnvironment implements EnvironmentProvider {
 
       @Override
       public void close() {
-        if (session != null) {
-          if (failed) {
-            sessions.discard(session);
-          } else {
-            sessions.giveBack(session);
-          }
-          session = null;
-        }
+        lease.close();
       }
     };
   }
