@@ -15,8 +15,8 @@ import java.util.ServiceLoader;
 import java.util.stream.Stream;
 
 /**
- * Where environment providers come from: {@link ServiceLoader} over the class path and the plug-in jars (the
- * built-in multi-turn environments are found the same way), or a class named outright. Errors are
+ * Where environment providers (and reward functions) come from: {@link ServiceLoader} over the class path and the
+ * plug-in jars (the built-in multi-turn environments are found the same way), or a class named outright. Errors are
  * {@link IllegalArgumentException}s that say what was looked for and where. Closing it closes the plug-in
  * jars; classes already loaded keep working, so close it only after the last episode.
  */
@@ -78,19 +78,24 @@ public final class Environments implements AutoCloseable {
 
   /** A new instance of provider class {@code className}, by its public no-argument constructor. */
   public EnvironmentProvider byClass(String className) {
-    Class<?> type;
+    return instance(className, EnvironmentProvider.class);
+  }
+
+  /** A new instance of class {@code className}, which must implement {@code type}, by its public no-argument constructor. */
+  public <T> T instance(String className, Class<T> type) {
+    Class<?> found;
     try {
-      type = Class.forName(className, true, loader);
+      found = Class.forName(className, true, loader);
     } catch (ClassNotFoundException e) {
       throw new IllegalArgumentException("no class " + className + " on the class path" + where());
     } catch (LinkageError e) {
       throw new IllegalArgumentException("class " + className + " cannot be loaded: " + e);
     }
-    if (!EnvironmentProvider.class.isAssignableFrom(type)) {
-      throw new IllegalArgumentException(className + " does not implement " + EnvironmentProvider.class.getName());
+    if (!type.isAssignableFrom(found)) {
+      throw new IllegalArgumentException(className + " does not implement " + type.getName());
     }
     try {
-      return (EnvironmentProvider) type.getConstructor().newInstance();
+      return type.cast(found.getConstructor().newInstance());
     } catch (NoSuchMethodException e) {
       throw new IllegalArgumentException(className + " has no public no-argument constructor");
     } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {

@@ -425,8 +425,15 @@ public final class RolloutWorker implements Runnable {
     }
   }
 
-  /** How failures name an environment: its name and class (a single-turn task's, whose reward function answers). */
+  /**
+   * How failures name an environment: its name and class (a single-turn task's, or the user's reward function
+   * when it has one: what answers the turn).
+   */
   static String describe(EnvironmentProvider p) {
-    return "'" + p.name() + "' (" + (p instanceof SingleTurnTask s ? s.task() : p).getClass().getName() + ")";
+    Object answering = p;
+    if (p instanceof SingleTurnTask s) {
+      answering = s.task() instanceof RewardedTask r ? r.reward() : s.task();
+    }
+    return "'" + p.name() + "' (" + answering.getClass().getName() + ")";
   }
 }

@@ -17,6 +17,8 @@ import dev.asyncrl.model.hf.HfModel;
 import dev.asyncrl.model.hf.LlamaArchitecture;
 import dev.asyncrl.model.hf.HfTokenizer;
 import dev.asyncrl.rollout.EnvironmentProvider;
+import dev.asyncrl.rollout.RewardFunction;
+import dev.asyncrl.rollout.RewardedTask;
 import dev.asyncrl.rollout.tools.Tool;
 import dev.asyncrl.rollout.tools.ToolUse;
 import dev.asyncrl.rollout.Environments;
@@ -89,9 +91,8 @@ public final class JobModel implements AutoCloseable {
     EnvironmentProvider environments = null;
     try {
       Task task = singleTurn(job) ? loadTask(job) : null;
-      if (task == null) {
-        installed = installed(job);
-      }
+      installed = installed(job);
+      task = rewarded(job, task, installed);
       environments = task != null ? task.environments() : environments(job, installed);
       configure(job, environments);
       List<Tool> tools = tools(job);
@@ -166,6 +167,23 @@ public final class JobModel implements AutoCloseable {
     } catch (Exception e) {
       throw job.settings().error(job.get(JobSchema.TASK_CLASS).isEmpty() ? JobSchema.TASK : JobSchema.TASK_CLASS,
           "environment '" + environments.name() + "' is not ready: " + e.getMessage());
+    }
+  }
+
+  /** {@code task} scored by {@code task.reward_class}, when set (single-turn tasks only). */
+  private static Task rewarded(JobConfig job, Task task, Environments installed) {
+    String className = job.get(JobSchema.REWARD_CLASS);
+    if (className.isEmpty()) {
+      return task;
+    }
+    if (task == null) {
+      throw job.settings().error(JobSchema.REWARD_CLASS, "only a single-turn task (" + String.join(", ", Task.BUILT_IN)
+          + ") takes a reward function; environment '" + job.get(JobSchema.TASK) + "' rewards its own episodes");
+    }
+    try {
+      return new RewardedTask(task, installed.instance(className, RewardFunction.class));
+    } catch (IllegalArgumentException e) {
+      throw job.settings().error(JobSchema.REWARD_CLASS, e.getMessage());
     }
   }
 

@@ -7,18 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.asyncrl.core.config.ConfigException;
 import dev.asyncrl.core.config.ConfigSource;
 import dev.asyncrl.core.config.JobConfig;
+import dev.asyncrl.rollout.EnvironmentProvider;
 import dev.asyncrl.trainer.StepReport;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.stream.Stream;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,24 +72,8 @@ class PluginTest {
 
   @BeforeAll
   static void buildPlugin() throws Exception {
-    Path src = tmp.resolve("src/com/acme/Countdown.java");
-    Files.createDirectories(src.getParent());
-    Files.writeString(src, SOURCE);
-    Path classes = Files.createDirectories(tmp.resolve("classes"));
-    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-    int rc = javac.run(null, null, null, "-d", classes.toString(), "-cp", System.getProperty("java.class.path"),
-        src.toString());
-    assertEquals(0, rc, "the plug-in compiles");
-    plugins = Files.createDirectories(tmp.resolve("plugins"));
-    try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(plugins.resolve("countdown.jar")));
-         Stream<Path> files = Files.walk(classes)) {
-      for (Path f : files.filter(Files::isRegularFile).toList()) {
-        jar.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
-        Files.copy(f, jar);
-      }
-      jar.putNextEntry(new JarEntry("META-INF/services/dev.asyncrl.rollout.EnvironmentProvider"));
-      jar.write("com.acme.Countdown\n".getBytes(StandardCharsets.UTF_8));
-    }
+    plugins = tmp.resolve("plugins");
+    PluginJars.build(tmp, plugins, "countdown.jar", "com.acme.Countdown", SOURCE, EnvironmentProvider.class);
   }
 
   static JobConfig job(String task, String... overrides) {

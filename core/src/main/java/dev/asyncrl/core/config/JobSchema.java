@@ -112,8 +112,13 @@ public final class JobSchema {
       "an environment provider by class name (implementing dev.asyncrl.rollout.EnvironmentProvider, from the class "
       + "path or a jar in task.plugins); '' = task.name chooses. Its parameters are the keys under task.params"));
   public static final Setting<String> TASK_PLUGINS = declare(Setting.string("task.plugins", "",
-      "a folder of plug-in jars (environment providers and what they need), searched for task.name and task.class; "
+      "a folder of plug-in jars (environment providers, reward functions and what they need), searched for task.name, "
+      + "task.class and task.reward_class; "
       + "'' = the class path only"));
+  public static final Setting<String> REWARD_CLASS = declare(Setting.string("task.reward_class", "",
+      "a single-turn task's reward by class name, scoring each response instead of the task's own check: implementing "
+      + "dev.asyncrl.rollout.RewardFunction with a public no-argument constructor, from the class path or a jar in "
+      + "task.plugins; what it throws is a counted failed episode. '' = the task's own"));
   public static final Setting<String> TOOLS = declare(Setting.string("task.tools", "",
       "comma-separated built-in tools the model may call in its turns (calculator); their descriptions go to the chat "
       + "template, Hermes-style <tool_call> and Llama 3.1 JSON calls are run and answered as tool messages, each call "
