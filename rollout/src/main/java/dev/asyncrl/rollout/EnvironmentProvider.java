@@ -1,5 +1,8 @@
 package dev.asyncrl.rollout;
 
+import java.util.List;
+import java.util.Map;
+
 /**
  * A kind of environment, the plug-in point for tasks of your own. A job names it with {@code task.name} (the
  * providers on the class path and in the {@code task.plugins} folder are found with {@link java.util.ServiceLoader}:
@@ -23,6 +26,15 @@ public interface EnvironmentProvider extends AutoCloseable {
    * with a message that says what is wrong. Called after {@link #configure}.
    */
   default void check() throws Exception {}
+
+  /**
+   * The functions the model may call in its turns, described to it through its chat template (each
+   * {@code {"type": "function", "function": {"name", "description", "parameters"}}}); empty for none. Called after
+   * {@link #configure}.
+   */
+  default List<Map<String, Object>> tools() {
+    return List.of();
+  }
 
   /** A fresh environment for one episode; called from the rollout workers' threads. */
   Environment create();

@@ -101,7 +101,7 @@ class DialogueTest {
         }
       };
       ToolUse toolUse = new ToolUse(answerChecked, List.of(new Calculator()));
-      Prompting prompting = new Prompting(tokenizer, template, null).withTools(toolUse.schemas());
+      Prompting prompting = new Prompting(tokenizer, template, null).withTools(toolUse.tools());
       int stop = tokenizer.encode(template.assistantTurnEnd())[0];
       String[] turns = {
           "<tool_call>\n{\"name\": \"calculator\", \"arguments\": {\"expression\": \"12 * 7\"}}\n</tool_call>",
@@ -133,7 +133,7 @@ class DialogueTest {
           results.get(1));
       assertEquals("87", results.get(2));
       assertEquals(new Environment.Step("", 1, true), last);
-      String whole = template.render(messages, toolUse.schemas(), false);
+      String whole = template.render(messages, toolUse.tools(), false);
       org.junit.jupiter.api.Assertions.assertTrue(whole.contains("<tools>") && whole.contains("\"name\": \"calculator\"")
           && whole.contains("<tool_response>\n84\n</tool_response>"), whole);
       int[] rendered = tokenizer.encode(whole);

@@ -97,9 +97,10 @@ public final class JobModel implements AutoCloseable {
       configure(job, environments);
       List<Tool> tools = tools(job);
       if (!tools.isEmpty()) {
-        ToolUse toolUse = new ToolUse(environments, tools);
-        environments = toolUse;
-        prompting = prompting.withTools(toolUse.schemas());
+        environments = new ToolUse(environments, tools);
+      }
+      if (!environments.tools().isEmpty()) {
+        prompting = prompting.withTools(environments.tools());
       }
       int longest = task != null ? longestPrompt(job, task, prompting) : job.get(JobSchema.MAX_SEQ_LEN) - 1;
       JobModel model = new JobModel(job, tokenizer, prompting, environments, installed, task, longest);

@@ -25,9 +25,10 @@ public final class ToolUse implements EnvironmentProvider {
     tools.forEach(t -> this.tools.put(t.name(), t));
   }
 
-  /** The tools' descriptions, for the chat template. */
-  public List<Map<String, Object>> schemas() {
-    List<Map<String, Object>> schemas = new ArrayList<>();
+  /** The wrapped environment's functions, then these tools, for the chat template. */
+  @Override
+  public List<Map<String, Object>> tools() {
+    List<Map<String, Object>> schemas = new ArrayList<>(inner.tools());
     tools.values().forEach(t -> schemas.add(t.schema()));
     return schemas;
   }
