@@ -3,7 +3,6 @@ package dev.asyncrl.runtime;
 import dev.asyncrl.core.BadInputException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -74,13 +73,8 @@ public final class RunLock implements AutoCloseable {
   }
 
   private static String holder(String role) {
-    String host;
-    try {
-      host = InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      host = "unknown host";
-    }
-    return "asyncrl " + role + " pid " + ProcessHandle.current().pid() + " on " + host + " since " + Instant.now();
+    return "asyncrl " + role + " pid " + ProcessHandle.current().pid() + " on " + HostName.get() + " since "
+        + Instant.now();
   }
 
   @Override

@@ -3,7 +3,6 @@ package dev.asyncrl.runtime;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -31,7 +30,7 @@ final class TensorBoardLog implements AutoCloseable {
   TensorBoardLog(Path dir, int resumedStep) {
     try {
       Files.createDirectories(dir);
-      String host = InetAddress.getLocalHost().getHostName();
+      String host = HostName.get();
       // TensorBoard reads a folder's files in name order: the second they were opened comes first.
       String name = "events.out.tfevents." + System.currentTimeMillis() / 1000 + "." + host + "."
           + ProcessHandle.current().pid();
