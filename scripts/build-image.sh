@@ -49,8 +49,9 @@ if [ "$cuda" = 1 ]; then
   profiles=(-Pimage,cuda)
 fi
 echo "building $name on $base..." >&2
-(cd "$root" && mvn -B -q "${profiles[@]}" -DskipTests install \
-  && mvn -B -q "${profiles[@]}" -pl cli jib:buildTar -Dimage.base="$base" -Dimage.name="$name")
+(cd "$root" && mvn -B -q "${profiles[@]}" -DskipTests package -Dimage.base="$base" -Dimage.name="$name")
+# The build under cli/target is now of this flavour; ./asyncrl rebuilds when it wants the other one.
+if [ "$cuda" = 1 ]; then echo cuda; else echo cpu; fi > "$root/cli/target/flavour"
 image="$root/cli/target/image/asyncrl-image.tar"
 echo "$image: $name ($(du -h "$image" | cut -f1))"
 if [ "$check" = 1 ]; then
