@@ -138,6 +138,6 @@ class PluginTest {
         noClass.getMessage());
     ConfigException noName = assertThrows(ConfigException.class, () -> JobModel.of(job("name: countdwn")));
     assertTrue(noName.getMessage().contains("no task or environment named 'countdwn'; known: reverse, modsum, addition, "
-        + "math, guess, openenv, agentgym, countdown"), noName.getMessage());
+        + "math, guess, ") && noName.getMessage().endsWith(", countdown"), noName.getMessage()); // the plug-in's last
   }
 }
