@@ -16,6 +16,7 @@ import dev.asyncrl.model.hf.HfConfig;
 import dev.asyncrl.model.hf.HfModel;
 import dev.asyncrl.model.hf.LlamaArchitecture;
 import dev.asyncrl.model.hf.HfTokenizer;
+import dev.asyncrl.rollout.Environment;
 import dev.asyncrl.rollout.EnvironmentProvider;
 import dev.asyncrl.rollout.RewardFunction;
 import dev.asyncrl.rollout.RewardedTask;
@@ -158,16 +159,29 @@ public final class JobModel implements AutoCloseable {
     }
   }
 
-  /** For {@code --dry-run}: the environment's own check (a remote server answers), as an error naming the task key. */
+  /**
+   * For {@code --dry-run}: the environment's own check (a remote server answers), then one episode opened
+   * (instance 0) whose first observation, as the model sees it, must leave room for a turn in
+   * {@code model.max_seq_len}. Errors name the task key, or model.max_seq_len.
+   */
   void checkEnvironment() {
+    int tokens;
     try {
       environments.check();
+      try (Environment env = environments.create()) {
+        tokens = prompting.dialogue().open(env.reset(0)).length;
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while checking the environment", e);
     } catch (Exception e) {
       throw job.settings().error(job.get(JobSchema.TASK_CLASS).isEmpty() ? JobSchema.TASK : JobSchema.TASK_CLASS,
           "environment '" + environments.name() + "' is not ready: " + e.getMessage());
+    }
+    if (tokens >= job.get(JobSchema.MAX_SEQ_LEN)) {
+      throw job.settings().error(JobSchema.MAX_SEQ_LEN, "must exceed the first observation of environment '"
+          + environments.name() + "' (" + tokens + " tokens as the model sees it, instance 0), got "
+          + job.get(JobSchema.MAX_SEQ_LEN));
     }
   }
 

@@ -94,6 +94,13 @@ class RemoteTrainingTest {
       url = server.url();
       JobRunner.check(job("name: openenv\n  params: {url: \"" + url + "\"}", "output_dir=" + tmp), false);
     }
+    // A first observation that leaves no room for a turn is caught too, by opening one episode.
+    try (OpenEnvTestServer server = new OpenEnvTestServer(2, 0, 0)) {
+      ConfigException tooLong = assertThrows(ConfigException.class, () -> JobRunner.check(job("name: openenv\n  params: "
+          + "{url: \"" + server.url() + "\"}", "output_dir=" + tmp, "model.max_seq_len=2"), false));
+      assertTrue(tooLong.getMessage().startsWith("model.max_seq_len at --set model.max_seq_len=2: must exceed the first "
+          + "observation of environment 'openenv' (2 tokens as the model sees it, instance 0), got 2"), tooLong.getMessage());
+    }
     // The same address with nothing behind it: a one-line error naming the task key and the server.
     ConfigException down = assertThrows(ConfigException.class,
         () -> JobRunner.check(job("name: openenv\n  params: {url: \"" + url + "\", retries: 0}", "output_dir=" + tmp), false));
