@@ -1,6 +1,7 @@
 package dev.asyncrl.model.hf;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -145,12 +146,31 @@ public final class SafetensorsWriter {
 
   /**
    * Streams {@code a}'s bytes as {@code type} from the array's native buffer, a block at a time: no copy of a whole
-   * tensor on the Java heap, whatever its size.
+   * tensor on the Java heap, whatever its size. A tensor above {@link #CHUNK_ELEMENTS} elements is read from its
+   * native memory a slice at a time, since one Java buffer holds less than 2 GiB.
    */
   private static void writeTensor(OutputStream out, NDArray a, TensorDType type) throws IOException {
     if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
       throw new IllegalStateException("writing safetensors on a big-endian host is not supported");
     }
+    long n = a.size();
+    if (n <= CHUNK_ELEMENTS) {
+      writeSlice(out, a, type);
+      return;
+    }
+    try (NDArray flat = a.reshape(n)) {
+      for (long from = 0; from < n; from += CHUNK_ELEMENTS) {
+        try (NDArray slice = flat.get(new NDIndex("{}:{}", from, Math.min(n, from + CHUNK_ELEMENTS)))) {
+          writeSlice(out, slice, type);
+        }
+      }
+    }
+  }
+
+  /** Elements read from native memory at once: 256 MiB of float32. */
+  static final long CHUNK_ELEMENTS = 1L << 26;
+
+  private static void writeSlice(OutputStream out, NDArray a, TensorDType type) throws IOException {
     DataType source = type == TensorDType.BF16 ? DataType.FLOAT32 : type.readAs();
     NDArray typed = a.getDataType() == source ? a : a.toType(source, false);
     try {
@@ -168,9 +188,9 @@ public final class SafetensorsWriter {
         return;
       }
       while (raw.hasRemaining()) {
-        int n = Math.min(BLOCK, raw.remaining());
-        raw.get(block, 0, n);
-        out.write(block, 0, n);
+        int count = Math.min(BLOCK, raw.remaining());
+        raw.get(block, 0, count);
+        out.write(block, 0, count);
       }
     } finally {
       if (typed != a) {
