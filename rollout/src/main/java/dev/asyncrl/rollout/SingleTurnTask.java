@@ -9,9 +9,16 @@ import java.util.SplittableRandom;
 final class SingleTurnTask implements EnvironmentProvider {
 
   private final Task task;
+  private final boolean heldOut;
 
   SingleTurnTask(Task task) {
+    this(task, false);
+  }
+
+  /** @param heldOut instance {@code i} is held-out problem {@code i} ({@link Task#evaluationSet}), not a drawn one */
+  SingleTurnTask(Task task, boolean heldOut) {
     this.task = task;
+    this.heldOut = heldOut;
   }
 
   Task task() {
@@ -30,7 +37,7 @@ final class SingleTurnTask implements EnvironmentProvider {
 
       @Override
       public String reset(long seed) {
-        instance = task.next(new SplittableRandom(seed));
+        instance = heldOut ? task.evaluationSet().get(Math.toIntExact(seed)) : task.next(new SplittableRandom(seed));
         return instance.prompt();
       }
 

@@ -26,6 +26,11 @@ public interface Task {
     return new SingleTurnTask(this);
   }
 
+  /** The held-out problems as environments: instance {@code i} is {@code evaluationSet().get(i)}. */
+  default EnvironmentProvider evaluationEnvironments() {
+    return new SingleTurnTask(this, true);
+  }
+
   /** The names of the built-in single-turn tasks ({@link #named}, and math with its data). */
   List<String> BUILT_IN = List.of("reverse", "modsum", "addition", "math");
 

@@ -45,11 +45,13 @@ public final class JobModel implements AutoCloseable {
   private final Prompting prompting;
   private final EnvironmentProvider environments;
   private final Environments installed;
+  private final List<Tool> tools;
   private final Task task;
   private final int longestPrompt;
 
   private JobModel(JobConfig job, Tokenizer tokenizer, Prompting prompting, EnvironmentProvider environments,
-      Environments installed, Task task, int longestPrompt) {
+      Environments installed, Task task, List<Tool> tools, int longestPrompt) {
+    this.tools = tools;
     this.job = job;
     this.tokenizer = tokenizer;
     this.prompting = prompting;
@@ -90,21 +92,27 @@ public final class JobModel implements AutoCloseable {
     }
     Environments installed = null;
     EnvironmentProvider environments = null;
+    List<Tool> tools;
     try {
       Task task = singleTurn(job) ? loadTask(job) : null;
       installed = installed(job);
       task = rewarded(job, task, installed);
       environments = task != null ? task.environments() : environments(job, installed);
       configure(job, environments);
-      List<Tool> tools = tools(job);
+      tools = tools(job);
       if (!tools.isEmpty()) {
         environments = new ToolUse(environments, tools);
       }
       if (!environments.tools().isEmpty()) {
         prompting = prompting.withTools(environments.tools());
       }
+      if (job.get(JobSchema.EVAL_EVERY) > 0 && task != null && task.evaluationSet().isEmpty()) {
+        throw job.settings().error(JobSchema.EVAL_EVERY, "needs held-out problems, and task '" + task.name() + "' has "
+            + "none" + (task.name().equals("math") ? ": set task.eval_data" : " (math has them in task.eval_data; "
+            + "multi-turn environments are evaluated on their own instances)"));
+      }
       int longest = task != null ? longestPrompt(job, task, prompting) : job.get(JobSchema.MAX_SEQ_LEN) - 1;
-      JobModel model = new JobModel(job, tokenizer, prompting, environments, installed, task, longest);
+      JobModel model = new JobModel(job, tokenizer, prompting, environments, installed, task, tools, longest);
       model.footprint().checkTensors(job, ModelFootprint.sizingKey(job));
       return model;
     } catch (RuntimeException e) {
@@ -285,6 +293,17 @@ public final class JobModel implements AutoCloseable {
   /** What the rollout workers run episodes of. */
   public EnvironmentProvider environments() {
     return environments;
+  }
+
+  /**
+   * What held-out evaluation plays as episodes: the environment itself, or a single-turn task's held-out problems
+   * with its tools; empty for a single-turn task without tools (its {@link #task} is evaluated directly).
+   */
+  public Optional<EnvironmentProvider> evaluationEnvironments() {
+    if (task == null) {
+      return Optional.of(environments);
+    }
+    return tools.isEmpty() ? Optional.empty() : Optional.of(new ToolUse(task.evaluationEnvironments(), tools));
   }
 
   /** The most turns an episode takes, by step: {@code rollout.max_turns}, or 1 for a single-turn task without tools. */

@@ -25,6 +25,8 @@ import dev.asyncrl.gpu.Placement;
 import dev.asyncrl.model.PolicyWeights;
 import dev.asyncrl.model.SamplingParams;
 import dev.asyncrl.model.TransformerPolicy;
+import dev.asyncrl.rollout.EnvironmentProvider;
+import dev.asyncrl.rollout.EpisodeEvaluator;
 import dev.asyncrl.rollout.Evaluator;
 import dev.asyncrl.rollout.EpisodeFailures;
 import dev.asyncrl.rollout.RolloutPool;
@@ -345,7 +347,7 @@ public final class JobRunner {
         publisher = new CheckpointPublisher(announcer, weightsDir(job, run.dir()), job.get(JobSchema.LAG) + 3, store);
       }
       Trainer trainer = parts.trainer(run.checkpoints(), store, publisher, monitor, onStep);
-      evaluation(job, model, trainer);
+      evaluation(job, model, trainer, log);
       FaultDrill.fromSystemProperty().ifPresent(trainer::drill);
       if (checkpoint.isPresent()) {
         TrainerCheckpoint.State state = trainer.resume(checkpoint.get());
@@ -496,11 +498,28 @@ public final class JobRunner {
     return configured.isEmpty() ? runDir.resolve("weights") : Path.of(configured);
   }
 
-  /** Held-out evaluation every {@code task.eval_every} steps, when configured. */
-  private static void evaluation(JobConfig job, JobModel model, Trainer trainer) {
+  /**
+   * Held-out evaluation every {@code task.eval_every} steps, when configured: a single-turn task's held-out
+   * problems, or episodes (an environment's instances {@code 0 .. task.eval_size - 1}, 64 by default; a task's
+   * held-out problems played with its tools) to the longest horizon.
+   */
+  private static void evaluation(JobConfig job, JobModel model, Trainer trainer, Consumer<String> log) {
     int every = job.get(JobSchema.EVAL_EVERY);
-    if (every > 0 && model.task().isPresent()) {
-      Evaluator evaluator = new Evaluator(model.task().get(), model.prompting(), job.get(JobSchema.MAX_NEW_TOKENS), 32);
+    if (every == 0) {
+      return;
+    }
+    int maxNew = job.get(JobSchema.MAX_NEW_TOKENS);
+    Optional<EnvironmentProvider> episodes = model.evaluationEnvironments();
+    if (episodes.isEmpty()) {
+      Evaluator evaluator = new Evaluator(model.task().orElseThrow(), model.prompting(), maxNew, 32);
+      trainer.evaluateEvery(every, evaluator::evaluate);
+      return;
+    }
+    int n = model.task().map(t -> t.evaluationSet().size())
+        .orElse(job.get(JobSchema.EVAL_SIZE) > 0 ? job.get(JobSchema.EVAL_SIZE) : 64);
+    if (n > 0) {
+      EpisodeEvaluator evaluator = new EpisodeEvaluator(episodes.get(), model.prompting(), n, model.horizon().longest(),
+          job.get(JobSchema.MAX_SEQ_LEN) - 1, maxNew, 32, log);
       trainer.evaluateEvery(every, evaluator::evaluate);
     }
   }

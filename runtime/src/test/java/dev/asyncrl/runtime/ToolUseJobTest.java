@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code task.tools}: the math task on a tiny Qwen2-shaped model with Qwen2.5's real chat template, with the
- * calculator described to the model in its system turn; the task becomes multi-turn and trains.
+ * calculator described to the model in its system turn; the task becomes multi-turn, trains, and its held-out
+ * problems are evaluated as episodes with the calculator.
  */
 class ToolUseJobTest {
 
@@ -34,6 +35,8 @@ class ToolUseJobTest {
     source.override("model.path=" + model);
     source.override("task.data=" + train);
     source.override("task.tools=" + tools);
+    source.override("task.eval_data=" + HfMathGrpoTest.problems(tmp.resolve("eval.jsonl"), 5, 2));
+    source.override("task.eval_every=2");
     return JobConfig.from(JobRunner.ALGORITHMS.jobSchema().resolve(source));
   }
 
@@ -48,6 +51,9 @@ class ToolUseJobTest {
     }
     JobRunner.Outcome outcome = JobRunner.train(job, JobRunner.Options.of(job).withRunDir(tmp.resolve("run")), l -> {});
     assertEquals(2, outcome.lastStep());
+    // The held-out problems are evaluated as episodes with the calculator, to the horizon.
+    assertEquals(5, outcome.lastMetrics().get("eval/episodes"));
+    assertTrue(outcome.lastMetrics().get("eval/turns_mean") >= 1, outcome.lastMetrics().toString());
   }
 
   @Test

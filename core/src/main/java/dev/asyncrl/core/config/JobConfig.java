@@ -129,12 +129,6 @@ public record JobConfig(Settings settings, Map<String, String> kafkaClient, Map<
     if (s.get(TASK).equals("math") && s.get(TASK_DATA).isEmpty()) {
       throw s.error(TASK_DATA, "must name a JSONL file of problems when task.name is math");
     }
-    if (s.get(EVAL_EVERY) > 0 && !s.get(TASK).equals("math")) {
-      throw s.error(EVAL_EVERY, "needs held-out problems: only task.name math has them (task.eval_data)");
-    }
-    if (s.get(EVAL_EVERY) > 0 && s.get(TASK_EVAL_DATA).isEmpty()) {
-      throw s.error(EVAL_EVERY, "needs task.eval_data, the held-out problems");
-    }
     if (s.get(LORA_RANK) > 0 && targets(s).isEmpty()) {
       throw s.error(LORA_TARGETS, "must name at least one projection when lora.rank > 0");
     }

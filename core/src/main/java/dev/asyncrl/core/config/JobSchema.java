@@ -143,10 +143,12 @@ public final class JobSchema {
   public static final Setting<Boolean> CHAT_TEMPLATE = declare(Setting.flag("task.chat_template", true,
       "format prompts with the model's chat template (tokenizer_config.json) when it has one"));
   public static final Setting<Integer> EVAL_EVERY = declare(Setting.integer("task.eval_every", 0,
-      "evaluate on the held-out problems every N steps (greedy; metric eval/accuracy); 0 = never")
+      "evaluate every N steps, greedy: a single-turn task on its held-out problems; an environment on its instances "
+      + "0 .. task.eval_size - 1, each played to the longest rollout.max_turns (metrics eval/accuracy, eval/turns_mean, "
+      + "…); 0 = never")
       .check(v -> v >= 0, NON_NEGATIVE));
   public static final Setting<Integer> EVAL_SIZE = declare(Setting.integer("task.eval_size", 0,
-      "use only the first N held-out problems; 0 = all").check(v -> v >= 0, NON_NEGATIVE));
+      "use only the first N held-out problems; 0 = all (an environment: N episodes; 0 = 64)").check(v -> v >= 0, NON_NEGATIVE));
 
   // --- rollout
   public static final Setting<Integer> WORKERS = declare(within(Setting.integer("rollout.workers", 2, "rollout worker threads"), 1, 1024));
