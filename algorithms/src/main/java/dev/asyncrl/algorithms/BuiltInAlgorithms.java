@@ -82,13 +82,21 @@ final class BuiltInAlgorithms {
         .check(v -> v > 0, "must be > 0");
     Setting<Double> threshold = Setting.number(PREFIX + "min_abs_advantage", 0.01,
         "responses with |A| below this are dropped from the update").check(v -> v >= 0, "must be >= 0");
+    Setting<Double> upper = Setting.number(PREFIX + "upper", 0.0,
+        "0 = LOOP as published (no behaviour correction); > 1 = each token also weighted by the behaviour weight "
+        + "exp(ℓold − ℓμ) as in decoupled PPO, tokens above this masked: for stale samples")
+        .check(v -> v == 0 || v > 1, "must be 0 or > 1");
     Kl kl = Kl.declare();
     r.register("loop", "LOOP (Chen et al. 2025): leave-one-out advantage, asymmetric per-token clip, |A| filter, "
             + "per-response token mean summed and divided by the configured mini-batch size.",
-        concat(List.of(eps, threshold), kl.settings()),
-        s -> new Algorithm("loop", GroupFilter.NONE, new LeaveOneOutAdvantage(),
-            new AdvantageFilter(PpoClipLoss.loop(s.get(eps)), s.get(threshold)),
-            LossAggregation.SEQ_MEAN_TOKEN_MEAN_FIXED, kl.build(s), LearningRateScaling.NONE));
+        concat(List.of(eps, threshold, upper), kl.settings()),
+        s -> {
+          PpoClipLoss clip = PpoClipLoss.loop(s.get(eps));
+          PolicyLoss loss = s.get(upper) == 0 ? clip : new DecoupledPpoLoss(clip, s.get(upper), DecoupledPpoLoss.Action.MASK);
+          return new Algorithm("loop", GroupFilter.NONE, new LeaveOneOutAdvantage(),
+              new AdvantageFilter(loss, s.get(threshold)), LossAggregation.SEQ_MEAN_TOKEN_MEAN_FIXED, kl.build(s),
+              LearningRateScaling.NONE);
+        });
   }
 
   static void tis(AlgorithmRegistry r) {

@@ -38,6 +38,9 @@ class AlgorithmConfigTest {
     assertEquals(new DecoupledPpoLoss(new PpoClipLoss(0.2, 0.3, 0), 3, DecoupledPpoLoss.Action.CLAMP), ppo.loss());
     assertTrue(ppo.needsReferenceModel());
     assertEquals("algorithm.upper at algorithm:1:24: must be > 1, got '0.5'", error("{name: ppo, upper: 0.5}"));
+    assertEquals(new AdvantageFilter(new DecoupledPpoLoss(PpoClipLoss.loop(0.1), 5, DecoupledPpoLoss.Action.MASK), 0.01),
+        Fixture.algorithm("{name: loop, upper: 5}").loss());
+    assertEquals("algorithm.upper at algorithm:1:25: must be 0 or > 1, got '0.5'", error("{name: loop, upper: 0.5}"));
     assertEquals("algorithm.lr_rule at algorithm:1:25: expected one of none, sqrt, linear, got 'cubic'",
         error("{name: vcpo, lr_rule: cubic}"));
   }
@@ -50,7 +53,7 @@ class AlgorithmConfigTest {
 
   @Test
   void parameterOfAnotherAlgorithmIsNamedWithItsOwners() {
-    assertEquals("algorithm.upper at algorithm:1:25: not a parameter of algorithm.name 'grpo' (only of ppo); its "
+    assertEquals("algorithm.upper at algorithm:1:25: not a parameter of algorithm.name 'grpo' (only of loop, ppo); its "
         + "parameters: std_mode, eps, scale, clip_low, clip_high, dual_clip, aggregation, kl_coef, kl_estimator, "
         + "kl_clamp", error("{name: grpo, upper: 3}"));
     assertTrue(error("{name: vcpo, lr_rulle: sqrt}").contains("(did you mean algorithm.lr_rule?)"));

@@ -120,4 +120,16 @@ class OffPolicyLossTest {
     assertEquals(-1.0 / 4, r.loss().getDouble(), 1e-12);
     assertEquals(0.5, r.metrics().get("loss/filtered_token_frac").getDouble(), 1e-12);
   }
+
+  @Test
+  void loopWithUpperWeightsStaleTokensByTheirBehaviourWeight() {
+    // two responses of one token each, ratio to the proximal policy 1, A = 1; behaviour weights 3 and 10
+    double[] cur = {-1, -1};
+    double[] mu = {-1 - Math.log(3), -1 - Math.log(10)};
+    Fixture.Batch b = new Fixture.Batch(2, 1, cur, cur, mu, null, new double[] {1, 1}, new double[] {1, 1}, 1, 4);
+    // as published: no behaviour correction, −(1 + 1)/4
+    assertEquals(-0.5, Fixture.algorithm("{name: loop}").objective(b.inputs(m)).loss().getDouble(), 1e-9);
+    // upper 5: the first token counts 3 times, the second (weight 10 > 5) is masked; the divisor stays 4
+    assertEquals(-0.75, Fixture.algorithm("{name: loop, upper: 5}").objective(b.inputs(m)).loss().getDouble(), 1e-6);
+  }
 }
