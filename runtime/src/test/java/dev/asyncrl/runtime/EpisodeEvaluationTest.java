@@ -30,17 +30,13 @@ class EpisodeEvaluationTest {
   @TempDir Path tmp;
 
   static JobConfig job(String... overrides) {
-    ConfigSource source = ConfigSource.fromString("""
+    return TestJobs.read("""
         seed: 2
         model: {d_model: 32, n_layers: 1, n_heads: 2, max_seq_len: 32}
         task: {name: guess, eval_every: 4, eval_size: 6, params: {max: 8}}
         rollout: {workers: 1, group_size: 4, groups_per_batch: 2, max_new_tokens: 2, max_turns: 4}
         trainer: {steps: 8, groups_per_step: 2, lr: 1.0e-3}
-        """, "eval-job.yaml");
-    for (String o : overrides) {
-      source.override(o);
-    }
-    return JobConfig.read(source, JobRunner.ALGORITHMS.jobSchema());
+        """, "eval-job.yaml", overrides);
   }
 
   @Test

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.asyncrl.core.config.ConfigException;
-import dev.asyncrl.core.config.ConfigSource;
 import dev.asyncrl.core.config.JobConfig;
 import dev.asyncrl.rollout.EnvironmentProvider;
 import dev.asyncrl.trainer.StepReport;
@@ -77,7 +76,7 @@ class PluginTest {
   }
 
   static JobConfig job(String task, String... overrides) {
-    ConfigSource source = ConfigSource.fromString("""
+    return TestJobs.read("""
         seed: 2
         model: {d_model: 32, n_layers: 1, n_heads: 2, max_seq_len: 16}
         task:
@@ -88,11 +87,7 @@ class PluginTest {
         rollout: {workers: 1, group_size: 4, groups_per_batch: 2, max_new_tokens: 2, max_turns: 3, max_failed_episodes: 100000}
         trainer: {steps: 12, groups_per_step: 2, lr: 1.0e-3}
         algorithm: {name: loop}
-        """.formatted(task, plugins), "plugin-job.yaml");
-    for (String o : overrides) {
-      source.override(o);
-    }
-    return JobConfig.read(source, JobRunner.ALGORITHMS.jobSchema());
+        """.formatted(task, plugins), "plugin-job.yaml", overrides);
   }
 
   @Test

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.asyncrl.core.config.ConfigException;
-import dev.asyncrl.core.config.ConfigSource;
 import dev.asyncrl.core.config.JobConfig;
 import dev.asyncrl.rollout.remote.AgentGymTestServer;
 import dev.asyncrl.rollout.remote.OpenEnvTestServer;
@@ -26,7 +25,7 @@ class RemoteTrainingTest {
   @TempDir Path tmp;
 
   static JobConfig job(String params, String... overrides) {
-    ConfigSource source = ConfigSource.fromString("""
+    return TestJobs.read("""
         seed: 3
         model: {d_model: 32, n_layers: 1, n_heads: 2, max_seq_len: 16}
         task:
@@ -34,11 +33,7 @@ class RemoteTrainingTest {
         rollout: {workers: 1, group_size: 4, groups_per_batch: 2, max_new_tokens: 2, max_turns: 3, max_failed_episodes: 100000}
         trainer: {steps: 10, groups_per_step: 2, lr: 1.0e-3}
         algorithm: {name: loop}
-        """.formatted(params), "remote-job.yaml");
-    for (String o : overrides) {
-      source.override(o);
-    }
-    return JobConfig.read(source, JobRunner.ALGORITHMS.jobSchema());
+        """.formatted(params), "remote-job.yaml", overrides);
   }
 
   private JobRunner.Outcome train(JobConfig job, String run, List<StepReport> reports) throws Exception {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.asyncrl.core.config.ConfigException;
-import dev.asyncrl.core.config.ConfigSource;
 import dev.asyncrl.core.config.JobConfig;
 import dev.asyncrl.core.Trajectory;
 import dev.asyncrl.trainer.StepReport;
@@ -55,17 +54,13 @@ class RewardPluginTest {
   }
 
   static JobConfig job(String rewardClass, String... overrides) {
-    ConfigSource source = ConfigSource.fromString("""
+    return TestJobs.read("""
         seed: 4
         model: {d_model: 32, n_layers: 1, n_heads: 2, max_seq_len: 16}
         task: {name: reverse, digits: 3, plugins: %s, reward_class: %s}
         rollout: {workers: 1, group_size: 4, groups_per_batch: 2, max_new_tokens: 4, max_failed_episodes: 100000}
         trainer: {steps: 8, groups_per_step: 2, lr: 1.0e-3}
-        """.formatted(plugins, rewardClass), "reward-job.yaml");
-    for (String o : overrides) {
-      source.override(o);
-    }
-    return JobConfig.read(source, JobRunner.ALGORITHMS.jobSchema());
+        """.formatted(plugins, rewardClass), "reward-job.yaml", overrides);
   }
 
   @Test
