@@ -92,13 +92,11 @@ public record Trajectory(
     return Arrays.copyOf(ends, n);
   }
 
-  /** The model's turns: the segments of sampled tokens (mask 1). */
+  /** The model's turns: the segments of sampled tokens (mask 1), each starting where the mask turns to 1. */
   public int turns() {
     int turns = 0;
-    int start = 0;
-    for (int end : segmentEnds()) {
-      turns += lossMask[start];
-      start = end;
+    for (int k = 0; k < lossMask.length; k++) {
+      turns += lossMask[k] == 1 && (k == 0 || lossMask[k - 1] == 0) ? 1 : 0;
     }
     return turns;
   }

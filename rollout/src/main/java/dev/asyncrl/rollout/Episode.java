@@ -96,4 +96,27 @@ final class Episode {
     return Trajectory.withTokenVersions(prompt, Arrays.copyOf(tokens, length), Arrays.copyOf(logProbs, length),
         Arrays.copyOf(mask, length), reward, generationNanos, Arrays.copyOf(versions, length));
   }
+
+  /**
+   * {@code step} when an episode can use it: not null, a finite reward, and an observation when the episode goes
+   * on; otherwise an {@link InvalidStepException} saying what is wrong.
+   */
+  static Environment.Step checked(Environment.Step step, boolean goesOn) {
+    if (step == null || !Double.isFinite(step.reward())) {
+      throw new InvalidStepException(step == null ? "step returned null" : "step returned reward " + step.reward());
+    }
+    if (goesOn && !step.done() && step.observation() == null) {
+      throw new InvalidStepException("step returned no observation for an episode that is not done");
+    }
+    return step;
+  }
+
+  /** An environment's step gave an answer the episode cannot use. */
+  static final class InvalidStepException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    InvalidStepException(String message) {
+      super(message);
+    }
+  }
 }

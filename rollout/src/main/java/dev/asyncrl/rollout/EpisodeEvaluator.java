@@ -97,26 +97,24 @@ public final class EpisodeEvaluator {
 
   /** Hands one turn to the environment and appends what comes back. */
   private void play(Play p, int[] ids, boolean lastTurn) {
-    boolean terminated = ids.length > 0 && greedy.isStop(ids[ids.length - 1]);
-    String text = prompting.tokenizer().decode(ids);
+    Environment.Action action = prompting.action(ids, greedy);
     p.turns++;
     Environment.Step step;
     try {
-      step = p.env.step(new Environment.Action(text, terminated));
+      step = Episode.checked(p.env.step(action), !lastTurn);
+    } catch (Episode.InvalidStepException e) {
+      fail(p, e.getMessage());
+      return;
     } catch (Exception | LinkageError e) {
       fail(p, "step threw " + e);
       return;
     }
-    if (step == null || !Double.isFinite(step.reward())) {
-      fail(p, step == null ? "step returned null" : "step returned reward " + step.reward());
-      return;
-    }
     p.reward += step.reward();
-    if (step.done() || lastTurn || step.observation() == null) {
+    if (step.done() || lastTurn) {
       p.over = true;
       return;
     }
-    int[] between = p.dialogue.reply(ids, text, terminated, step.observation(), step.role());
+    int[] between = p.dialogue.reply(ids, action.text(), action.terminated(), step.observation(), step.role());
     int[] next = new int[p.context.length + ids.length + between.length];
     System.arraycopy(p.context, 0, next, 0, p.context.length);
     System.arraycopy(ids, 0, next, p.context.length, ids.length);

@@ -1,5 +1,6 @@
 package dev.asyncrl.rollout;
 
+import dev.asyncrl.model.SamplingParams;
 import dev.asyncrl.model.Tokenizer;
 import dev.asyncrl.model.hf.ChatTemplate;
 import java.util.ArrayList;
@@ -55,6 +56,12 @@ public record Prompting(Tokenizer tokenizer, ChatTemplate chat, String systemPro
     }
     turns.add(new ChatTemplate.Message("user", prompt));
     return turns;
+  }
+
+  /** A model turn as its environment receives it: decoded, and whether it ended with one of {@code sampling}'s stop tokens. */
+  public Environment.Action action(int[] turn, SamplingParams sampling) {
+    boolean terminated = turn.length > 0 && sampling.isStop(turn[turn.length - 1]);
+    return new Environment.Action(tokenizer.decode(turn), terminated);
   }
 
   /** A new episode's conversation. */

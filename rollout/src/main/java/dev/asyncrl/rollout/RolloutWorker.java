@@ -309,11 +309,8 @@ public final class RolloutWorker implements Runnable {
       Group group = turn.group();
       Episode e = group.episodes[turn.index()];
       e.addTurn(c);
-      int[] ids = c.tokens();
-      boolean terminated = ids.length > 0 && setup.sampling().isStop(ids[ids.length - 1]);
-      String text = setup.prompting().tokenizer().decode(ids);
       boolean lastTurn = e.turns() >= setup.horizon().at(Math.max(0, version));
-      step(group, turn.index(), e, new Environment.Action(text, terminated), ids, lastTurn);
+      step(group, turn.index(), e, setup.prompting().action(c.tokens(), setup.sampling()), c.tokens(), lastTurn);
     }
   }
 
@@ -324,14 +321,8 @@ public final class RolloutWorker implements Runnable {
         if (setup.latencyMs() > 0) {
           Thread.sleep(setup.latencyMs());
         }
-        Environment.Step step = e.environment.step(action);
-        if (step == null || !Double.isFinite(step.reward())) {
-          throw new InvalidStepException(step == null ? "step returned null" : "step returned reward " + step.reward());
-        }
+        Environment.Step step = Episode.checked(e.environment.step(action), !lastTurn);
         boolean goesOn = !step.done() && !lastTurn;
-        if (goesOn && step.observation() == null) {
-          throw new InvalidStepException("step returned no observation for an episode that is not done");
-        }
         int[] observation = goesOn ? e.dialogue.reply(ids, action.text(), action.terminated(), step.observation(), step.role()) : null;
         // The next turn must start within maxContext, which leaves it room for at least one token.
         boolean over = observation == null || e.contextLength() + observation.length > setup.maxContext();
@@ -352,20 +343,11 @@ public final class RolloutWorker implements Runnable {
         return;
       } catch (Exception | LinkageError x) {
         close(e);
-        String problem = x instanceof InvalidStepException ? x.getMessage() : "step threw " + x;
+        String problem = x instanceof Episode.InvalidStepException ? x.getMessage() : "step threw " + x;
         answer = () -> fail(group, e, problem);
       }
       answers.add(answer);
     });
-  }
-
-  /** An environment's step gave a reward that cannot be used. */
-  private static final class InvalidStepException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    InvalidStepException(String message) {
-      super(message);
-    }
   }
 
   /** One episode of {@code group} failed (its environment is closed): counted, and the group is not trained. */

@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.DataType;
 import dev.asyncrl.core.HorizonSchedule;
 import dev.asyncrl.core.config.JobConfig;
 import dev.asyncrl.core.config.JobSchema;
+import dev.asyncrl.core.config.ValueType;
 import dev.asyncrl.model.Architecture;
 import dev.asyncrl.model.CharTokenizer;
 import dev.asyncrl.model.GptArchitecture;
@@ -30,6 +31,7 @@ import dev.asyncrl.rollout.TaskParameters;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -51,13 +53,13 @@ public final class JobModel implements AutoCloseable {
 
   private JobModel(JobConfig job, Tokenizer tokenizer, Prompting prompting, EnvironmentProvider environments,
       Environments installed, Task task, List<Tool> tools, int longestPrompt) {
-    this.tools = tools;
     this.job = job;
     this.tokenizer = tokenizer;
     this.prompting = prompting;
     this.environments = environments;
     this.installed = installed;
     this.task = task;
+    this.tools = tools;
     this.longestPrompt = longestPrompt;
   }
 
@@ -103,8 +105,9 @@ public final class JobModel implements AutoCloseable {
       if (!tools.isEmpty()) {
         environments = new ToolUse(environments, tools);
       }
-      if (!environments.tools().isEmpty()) {
-        prompting = prompting.withTools(environments.tools());
+      List<Map<String, Object>> described = environments.tools();
+      if (!described.isEmpty()) {
+        prompting = prompting.withTools(described);
       }
       if (job.get(JobSchema.EVAL_EVERY) > 0 && task != null && task.evaluationSet().isEmpty()) {
         throw job.settings().error(JobSchema.EVAL_EVERY, "needs held-out problems, and task '" + task.name() + "' has "
@@ -212,10 +215,8 @@ public final class JobModel implements AutoCloseable {
 
   /** The built-in tools of {@code task.tools}. */
   private static List<Tool> tools(JobConfig job) {
-    List<String> names = java.util.Arrays.stream(job.get(JobSchema.TOOLS).split(",")).map(String::strip)
-        .filter(n -> !n.isEmpty()).toList();
     try {
-      return ToolUse.builtIn(names);
+      return ToolUse.builtIn(ValueType.commaSeparated(job.get(JobSchema.TOOLS)));
     } catch (IllegalArgumentException e) {
       throw job.settings().error(JobSchema.TOOLS, e.getMessage());
     }
@@ -308,7 +309,7 @@ public final class JobModel implements AutoCloseable {
 
   /** The most turns an episode takes, by step: {@code rollout.max_turns}, or 1 for a single-turn task without tools. */
   public HorizonSchedule horizon() {
-    return task != null && !(environments instanceof ToolUse) ? HorizonSchedule.fixed(1) : job.get(JobSchema.MAX_TURNS);
+    return task != null && tools.isEmpty() ? HorizonSchedule.fixed(1) : job.get(JobSchema.MAX_TURNS);
   }
 
   /** What the trainer and each rollout worker hold (checked against each device when a run is placed, {@code JobRunner.placement}). */

@@ -56,7 +56,7 @@ public record JobConfig(Settings settings, Map<String, String> kafkaClient, Map<
   }
 
   private static List<String> targets(Settings s) {
-    return java.util.Arrays.stream(s.get(LORA_TARGETS).split(",")).map(String::strip).filter(t -> !t.isEmpty()).toList();
+    return ValueType.commaSeparated(s.get(LORA_TARGETS));
   }
 
   /** Sequences a worker decodes together: {@code rollout.slots}, or group_size × groups_per_batch when 0. */

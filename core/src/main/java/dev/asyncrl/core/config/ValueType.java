@@ -6,6 +6,11 @@ public interface ValueType<T> {
   /** Parses a scalar; returns null when the text is not of this type. */
   T parse(String text);
 
+  /** The items of a comma-separated value ({@code "q_proj, v_proj"}), stripped, empty ones left out. */
+  static java.util.List<String> commaSeparated(String text) {
+    return java.util.Arrays.stream(text.split(",")).map(String::strip).filter(t -> !t.isEmpty()).toList();
+  }
+
   /** Parses a YAML list; returns null when this type is not written as a list (most are scalars only). */
   default T parseList(java.util.List<String> items) {
     return null;

@@ -2,12 +2,12 @@ package dev.asyncrl.rollout.apiworld;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.asyncrl.core.config.ValueType;
 import dev.asyncrl.rollout.Environment;
 import dev.asyncrl.rollout.EnvironmentProvider;
 import dev.asyncrl.rollout.TaskParameters;
 import dev.asyncrl.rollout.tools.ToolCall;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,8 +46,7 @@ public final class ApiWorldEnvironment implements EnvironmentProvider {
   @Override
   public void configure(TaskParameters params) {
     tier = params.integer("tier", 1, 1, 3);
-    String listed = params.string("apps", String.join(",", Api.APPS));
-    apps = Arrays.stream(listed.split(",")).map(String::strip).filter(a -> !a.isEmpty()).toList();
+    apps = ValueType.commaSeparated(params.string("apps", String.join(",", Api.APPS)));
     for (String app : apps) {
       if (!Api.APPS.contains(app)) {
         throw params.error("apps", "no app '" + app + "'; the apps are " + String.join(", ", Api.APPS));

@@ -1,6 +1,5 @@
 package dev.asyncrl.rollout.apiworld;
 
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -103,11 +102,5 @@ final class World {
       throw new IllegalArgumentException("no note with id " + id);
     }
     return n;
-  }
-
-  List<Contact> contactsNamed(String name) {
-    List<Contact> found = new ArrayList<>();
-    contacts.values().stream().filter(c -> c.name().equals(name)).forEach(found::add);
-    return found;
   }
 }

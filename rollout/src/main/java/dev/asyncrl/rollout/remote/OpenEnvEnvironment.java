@@ -108,26 +108,26 @@ public final class OpenEnvEnvironment implements EnvironmentProvider {
   public Environment create() {
     return new Environment() {
       private final SessionLease<OpenEnvSession> lease = new SessionLease<>(sessions, remote);
+      private Fields f; // the server's fields, from its schema once per process
 
       @Override
       public String reset(long instance) throws Exception {
-        Fields f = fields();
+        f = fields();
         ObjectNode seed = Remote.JSON.createObjectNode().put("seed", Math.floorMod(instance, 1L << 31));
         JsonNode answer = lease.open(s -> s.request("reset", seed));
-        return remote.firstObservation(observation(answer, f, "reset"));
+        return remote.firstObservation(observation(answer, "reset"));
       }
 
       @Override
       public Step step(Action action) throws Exception {
-        Fields f = fields();
         ObjectNode payload = Remote.JSON.createObjectNode().put(f.action(), remote.action(action.text()));
         JsonNode answer = lease.send(s -> s.request("step", payload));
         boolean done = answer.path("done").asBoolean(false);
         double reward = Remote.reward(answer.get("reward"), "the step's reward");
-        return new Step(done ? "" : observation(answer, f, "step"), reward, done);
+        return new Step(done ? "" : observation(answer, "step"), reward, done);
       }
 
-      private String observation(JsonNode answer, Fields f, String what) throws RemoteException {
+      private String observation(JsonNode answer, String what) throws RemoteException {
         JsonNode observation = Remote.field(answer, "observation", "the answer to " + what);
         if (f.observation() == null) {
           return observation.toString();

@@ -33,10 +33,6 @@ public final class ToolUse implements EnvironmentProvider {
     return schemas;
   }
 
-  public EnvironmentProvider inner() {
-    return inner;
-  }
-
   @Override
   public String name() {
     return inner.name();

@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code /reset} takes {@code data_idx} and answers the observation, {@code /step} answers {@code
  * {"observation", "reward", "done"}}. {@code webshop}: the id field is {@code env_idx}, {@code /create} answers the
  * bare id, {@code /reset} takes {@code session_id}, the first observation is read from {@code GET /observation},
- * and {@code /step} answers {@code {"state", "reward", "done", "info"}}. It hosts {@link Countdown}; errors are HTTP
+ * and {@code /step} answers {@code {"state", "reward", "done", "info"}}. Every {@code /step} answer also has
+ * {@code "steps"}, the episode's running step count. It hosts {@link Countdown}; errors are HTTP
  * 4xx/5xx with FastAPI's {@code {"detail": …}}.
  */
 public final class AgentGymTestServer implements AutoCloseable {
@@ -154,7 +155,7 @@ public final class AgentGymTestServer implements AutoCloseable {
       throw new HttpError(400, e.getMessage());
     }
     ObjectNode answer = JSON.createObjectNode().put(webshop ? "state" : "observation", env.prompt())
-        .put("reward", reward).put("done", env.over());
+        .put("reward", reward).put("done", env.over()).put("steps", env.steps());
     if (webshop) {
       answer.putNull("info");
     }

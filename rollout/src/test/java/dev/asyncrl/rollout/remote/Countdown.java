@@ -11,7 +11,7 @@ public final class Countdown {
   private final int top;
   private int current;
   private boolean over;
-  private double score;
+  private int steps;
 
   public Countdown(int top) {
     this.top = top;
@@ -21,7 +21,7 @@ public final class Countdown {
   public String reset(long item) {
     current = 1 + new SplittableRandom(item).nextInt(top);
     over = false;
-    score = 0;
+    steps = 0;
     return prompt();
   }
 
@@ -34,9 +34,9 @@ public final class Countdown {
     if (over) {
       throw new IllegalStateException("the episode is over; reset first");
     }
+    steps++;
     if (answer.equals(String.valueOf(current - 1))) {
       over = true;
-      score = 1;
       return 1;
     }
     return 0;
@@ -46,8 +46,8 @@ public final class Countdown {
     return over;
   }
 
-  /** The score so far, for servers that report a running score. */
-  public double score() {
-    return score;
+  /** Steps played since the reset: a running count, for testing how a client reads running scores. */
+  public int steps() {
+    return steps;
   }
 }

@@ -206,8 +206,16 @@ class RemoteEnvironmentTest {
   void aRunningScoreIsPaidOutAsItsIncrease() throws Exception {
     try (AgentGymTestServer server = new AgentGymTestServer("textcraft", 0);
          AgentGymEnvironment agentgym = configured(new AgentGymEnvironment(), "url", server.url(), "instances", "10",
-             "reward_field", "reward", "cumulative_reward", "true")) {
-      playCountdown(agentgym.create(), 4, countdownPrompt(4)); // 0 then 1: increases of 0 and 1
+             "reward_field", "steps", "cumulative_reward", "true")) {
+      Environment env = agentgym.create();
+      String prompt = env.reset(4);
+      int digit = Integer.parseInt(prompt.substring(0, prompt.length() - 1));
+      // The running count reads 1, then 2: each step pays its increase, 1 (read as is, the second would pay 2).
+      assertEquals(1, env.step(new Action(String.valueOf(digit), true)).reward());
+      Step end = env.step(new Action(String.valueOf(digit - 1), true));
+      assertTrue(end.done());
+      assertEquals(1, end.reward());
+      env.close();
     }
   }
 
