@@ -161,7 +161,7 @@ public final class DeviceSampler {
   /** Whether each row's drawn token is inside its top-k / top-p set. */
   private static boolean[] kept(NDArray p, NDArray index, NDArray total, SamplingParams params, boolean topK) {
     NDArray pt = p.gather(index, -1);                                                                // [B, 1]
-    NDArray higher = p.gt(pt).toType(DataType.FLOAT32, false);                                       // [B, V]
+    NDArray higher = p.gt(pt);                                                                       // [B, V] boolean
     NDArray ok = null;
     if (topK) {
       ok = higher.sum(new int[] {-1}).lt(params.topK());

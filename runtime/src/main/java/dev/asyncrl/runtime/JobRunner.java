@@ -208,6 +208,9 @@ public final class JobRunner {
     try (JobModel model = JobModel.of(job)) {
       DevicePlan devices = placement(job, model, true, 0,
           options.workers() == Workers.IN_PROCESS ? job.get(JobSchema.WORKERS) : 0);
+      if (options.workers() == Workers.IN_PROCESS) {
+        model.checkEnvironment(); // this process plays the episodes: a first observation too long fails here
+      }
       Outcome outcome;
       try (RunLock lock = RunLock.acquire(run.dir(), "trainer", LOCK_PATIENCE)) {
         outcome = trainHoldingLock(job, model, devices, kafka, run, options, log, memoryStore);

@@ -9,6 +9,7 @@ import dev.asyncrl.core.config.JobConfig;
 import dev.asyncrl.rollout.remote.AgentGymTestServer;
 import dev.asyncrl.rollout.remote.OpenEnvTestServer;
 import dev.asyncrl.trainer.StepReport;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,5 +102,16 @@ class RemoteTrainingTest {
         () -> JobRunner.check(job("name: openenv\n  params: {url: \"" + url + "\", retries: 0}", "output_dir=" + tmp), false));
     assertTrue(down.getMessage().startsWith("task.name at remote-job.yaml:4:3: environment 'openenv' is not ready: GET "
         + url + "/health: nothing answers there (connection refused); is the server running?"), down.getMessage());
+  }
+
+  @Test
+  void aPlainStartOpensOneEpisodeBeforeWritingAnything() throws Exception {
+    try (OpenEnvTestServer server = new OpenEnvTestServer(2, 0, 0)) {
+      JobConfig job = job("name: openenv\n  params: {url: \"" + server.url() + "\"}", "model.max_seq_len=2");
+      ConfigException tooLong = assertThrows(ConfigException.class, () -> train(job, "too-long", new ArrayList<>()));
+      assertTrue(tooLong.getMessage().startsWith("model.max_seq_len at --set model.max_seq_len=2: must exceed the first "
+          + "observation of environment 'openenv'"), tooLong.getMessage());
+      assertTrue(!Files.exists(tmp.resolve("too-long")), "a failed start leaves no run folder behind");
+    }
   }
 }

@@ -89,13 +89,58 @@ public record TrainBatch(
     return m.create(tokens, new Shape(rows, width));                               // [N, T]
   }
 
-  public NDArray behaviourLogProbs(NDManager m, DataType dtype) {
-    return m.create(behaviourLogProbs, new Shape(rows, width - 1)).toType(dtype, false); // [N, T-1]
+  /**
+   * The batch on {@code m}'s device in two host-to-device copies: the token ids, and one array holding the
+   * behaviour log-probs, the mask, the on-policy flags and the advantages, split there into views.
+   *
+   * @param advantages one per response, in group order (as the estimator returned them); null when the
+   *     caller needs none
+   */
+  public OnDevice upload(NDManager m, DataType dtype, double[][] advantages) {
+    int cells = rows * (width - 1);
+    double[] packed = new double[3 * cells + (advantages == null ? 0 : rows)];
+    for (int i = 0; i < cells; i++) {
+      packed[i] = behaviourLogProbs[i];
+      packed[cells + i] = mask[i];
+      packed[2 * cells + i] = onPolicy[i];
+    }
+    int at = 3 * cells;
+    for (double[] group : advantages == null ? new double[0][] : advantages) {
+      for (double a : group) {
+        packed[at++] = a;
+      }
+    }
+    if (at != packed.length) {
+      throw new IllegalArgumentException(rows + " rows but " + (at - 3 * cells) + " advantages");
+    }
+    // Host values in the training precision, so a float32 batch copies floats and a float64 one loses nothing.
+    NDArray values = (dtype == DataType.FLOAT64 ? m.create(packed) : m.create(toFloats(packed))).toType(dtype, false);
+    Shape perToken = new Shape(rows, width - 1);
+    return new OnDevice(tokens(m),
+        values.get("0:{}", cells).reshape(perToken),
+        values.get("{}:{}", cells, 2 * cells).reshape(perToken),
+        values.get("{}:{}", 2 * cells, 3 * cells).reshape(perToken),
+        advantages == null ? null : values.get("{}:", 3 * cells).reshape(rows, 1));
   }
 
-  public NDArray mask(NDManager m, DataType dtype) {
-    return m.create(mask, new Shape(rows, width - 1)).toType(dtype, false);       // [N, T-1]
+  private static float[] toFloats(double[] values) {
+    float[] f = new float[values.length];
+    for (int i = 0; i < values.length; i++) {
+      f[i] = (float) values[i];
+    }
+    return f;
   }
+
+  /**
+   * A batch on the device.
+   *
+   * @param tokens     {@code [N, T]}
+   * @param behaviour  {@code [N, T-1]} behaviour log-probs ℓμ
+   * @param mask       {@code [N, T-1]}
+   * @param onPolicy   {@code [N, T-1]}, see {@link TrainBatch}
+   * @param advantages {@code [N, 1]}, or null when none were given
+   */
+  public record OnDevice(NDArray tokens, NDArray behaviour, NDArray mask, NDArray onPolicy, NDArray advantages) {}
 
   /** Trained response tokens (mask 1) that the trainer's weights at the start of the step sampled. */
   public int onPolicyTokens() {
@@ -104,21 +149,5 @@ public record TrainBatch(
       n += onPolicy[i] * mask[i] > 0 ? 1 : 0;
     }
     return n;
-  }
-
-  public NDArray onPolicy(NDManager m, DataType dtype) {
-    return m.create(onPolicy, new Shape(rows, width - 1)).toType(dtype, false);   // [N, T-1]
-  }
-
-  /** @param advantages one per response, in group order (as the estimator returned them) */
-  public NDArray advantages(NDManager m, DataType dtype, double[][] advantages) {
-    double[] flat = new double[rows];
-    int row = 0;
-    for (double[] group : advantages) {
-      for (double a : group) {
-        flat[row++] = a;
-      }
-    }
-    return m.create(flat, new Shape(rows, 1)).toType(dtype, false);               // [N, 1]
   }
 }

@@ -319,9 +319,10 @@ public final class Trainer {
     metrics.putAll(advantages.metrics());
     DataType dtype = policy.dataType();
     NDManager m = policy.manager();
-    NDArray tokens = batch.tokens(m);                                                       // [N, T]
-    NDArray behaviour = batch.behaviourLogProbs(m, dtype);                                  // [N, T-1]
-    NDArray mask = batch.mask(m, dtype);
+    TrainBatch.OnDevice on = batch.upload(m, dtype, advantages.values());
+    NDArray tokens = on.tokens();                                                           // [N, T]
+    NDArray behaviour = on.behaviour();                                                     // [N, T-1]
+    NDArray mask = on.mask();
     NDArray referenceLogProbs = reference == null ? null : reference.nextTokenLogProbs(tokens, options.temperature());
     NDArray current;
     LossResult result;
@@ -335,13 +336,13 @@ public final class Trainer {
       }
       current = logProbs.stopGradient();
       result = algorithm.objective(new LossInputs(logProbs, current, proximal == null ? current : proximal, behaviour,
-          referenceLogProbs, batch.advantages(m, dtype, advantages.values()), mask, options.maxResponseLen(),
+          referenceLogProbs, on.advantages(), mask, options.maxResponseLen(),
           configuredRows));
       gc.backward(result.loss());
     }
     // |ℓold − ℓμ| on tokens the trainer's weights at the start of the step sampled: numerics alone (a
     // half-precision rollout, a different batch shape), as no update lies between them.
-    NDArray onPolicy = batch.onPolicy(m, dtype).mul(mask);
+    NDArray onPolicy = on.onPolicy().mul(mask);
     NDArray old = proximal == null ? current : proximal;
     // Every host value of the update comes back in one read (on a GPU, one synchronisation): the loss, the
     // algorithm's metrics (one per name), the mismatch sum, then S_i of each response.
@@ -400,14 +401,14 @@ public final class Trainer {
       gradNormSq[g] = new double[k];
       for (int i = 0; i < k; i++, row++) {
         try (NDScope ignored = new NDScope()) {
-          TrainBatch one = batch.row(row);
-          NDArray mask = one.mask(m, dtype);                                                // [1, L-1]
+          TrainBatch.OnDevice one = batch.row(row).upload(m, dtype, null);
+          NDArray mask = one.mask();                                                        // [1, L-1]
           NDArray logProbs;
           try (GradientCollector gc = Autograd.collector()) {
-            logProbs = policy.nextTokenLogProbs(one.tokens(m), options.temperature());      // [1, L-1]
+            logProbs = policy.nextTokenLogProbs(one.tokens(), options.temperature());       // [1, L-1]
             gc.backward(logProbs.mul(mask).sum());                                          // log πθ(τ_i)
           }
-          logWeights[g][i] = scalar(logProbs.stopGradient().sub(one.behaviourLogProbs(m, dtype)).mul(mask).sum());
+          logWeights[g][i] = scalar(logProbs.stopGradient().sub(one.behaviour()).mul(mask).sum());
           gradNormSq[g][i] = optimizer.gradientSquaredNorm();
           optimizer.zeroGradients();
         }

@@ -48,10 +48,11 @@ class ModelLossGradientTest {
   }
 
   static NDArray evaluate(TransformerPolicy p, TrainBatch batch, NDManager m) {
-    NDArray logp = p.nextTokenLogProbs(batch.tokens(m), 1.0);
-    NDArray old = batch.behaviourLogProbs(m, DataType.FLOAT64); // fixed ratios' denominator: ratios far from 1
-    return LOSS.objective(new LossInputs(logp, logp.stopGradient(), old, old, null,
-        batch.advantages(m, DataType.FLOAT64, ADVANTAGES), batch.mask(m, DataType.FLOAT64), 3, 2)).loss();
+    TrainBatch.OnDevice on = batch.upload(m, DataType.FLOAT64, ADVANTAGES);
+    NDArray logp = p.nextTokenLogProbs(on.tokens(), 1.0);
+    NDArray old = on.behaviour(); // fixed ratios' denominator: ratios far from 1
+    return LOSS.objective(new LossInputs(logp, logp.stopGradient(), old, old, null, on.advantages(), on.mask(), 3, 2))
+        .loss();
   }
 
   @Test

@@ -51,7 +51,8 @@ public final class AgentGymTestServer implements AutoCloseable {
         .addExactPath("/reset", post(this::reset))
         .addExactPath("/step", post(this::step))
         .addExactPath("/close", post(this::close))
-        .addExactPath("/observation", this::observation))).build();
+        .addExactPath("/observation", this::observation)
+        .addExactPath("/", ex -> send(ex, 200, "This is an AgentGym-style test environment.")))).build(); // as AgentGym's servers answer
     server.start();
   }
 
