@@ -155,8 +155,26 @@ public final class ConfigSource {
     }
     String path = assignment.substring(0, eq).strip();
     String value = assignment.substring(eq + 1).strip();
-    values.put(path, RawValue.scalar(value, Origin.override(assignment)));
+    Origin origin = Origin.override(assignment);
+    List<String> items = value.startsWith("[") ? flowList(value, path, origin) : null;
+    values.put(path, items != null ? RawValue.list(items, origin) : RawValue.scalar(value, origin));
     return this;
+  }
+
+  /**
+   * The items of an override written as a YAML flow list ({@code [5, 10@100]}), as a file's list would give
+   * them; null when the text is not one (a value that merely starts with '[' stays the text it is).
+   */
+  private static List<String> flowList(String value, String path, Origin origin) {
+    try (JsonParser p = new YAMLFactory().createParser(value)) {
+      if (p.nextToken() != JsonToken.START_ARRAY) {
+        return null;
+      }
+      List<String> items = readScalarList(p, path, origin.toString());
+      return p.nextToken() == null ? items : null;
+    } catch (IOException e) {
+      return null; // not YAML, so not a list
+    }
   }
 
   /**

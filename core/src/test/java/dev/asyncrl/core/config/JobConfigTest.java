@@ -52,6 +52,17 @@ class JobConfigTest {
   }
 
   @Test
+  void anOverrideWrittenAsAFlowListIsAList() {
+    JobConfig j = parse("rollout: {max_turns: 4}\n", "rollout.max_turns=[12, 6@600]");
+    assertEquals(12, j.get(JobSchema.MAX_TURNS).at(599));
+    assertEquals(6, j.get(JobSchema.MAX_TURNS).at(600));
+    // A text that only starts with '[' stays text, and a list where one value is expected is the key's own error.
+    assertEquals("[INST] {question}", parse("seed: 1\n", "task.prompt_template=[INST] {question}").get(JobSchema.PROMPT_TEMPLATE));
+    assertTrue(error("seed: 1\n", "trainer.steps=[1, 2]").startsWith("trainer.steps at --set trainer.steps=[1, 2]"),
+        error("seed: 1\n", "trainer.steps=[1, 2]"));
+  }
+
+  @Test
   void unknownKeyIsNamedWithItsLineAndASuggestion() {
     String msg = error("""
         trainer:
