@@ -104,11 +104,17 @@ final class EngineBench {
           new DecodeCase("decoding layout", laidOut, 8, 1.0), new DecodeCase("decoding layout", laidOut, 8, 0.95),
           new DecodeCase("decoding layout", laidOut, 32, 1.0), new DecodeCase("decoding layout", laidOut, 32, 0.95));
       double[] best = new double[cases.size()];
+      List<List<Double>> topPRatios = List.of(new ArrayList<>(), new ArrayList<>()); // batch 8, batch 32
       for (int round = 0; round < 4; round++) {
+        double[] tps = new double[cases.size()];
         for (int i = 0; i < cases.size(); i++) {
           DecodeCase c = cases.get(i);
-          double tps = decodeOnce(c.policy(), c.slots(), c.topP());
-          best[i] = round == 0 ? 0 : Math.max(best[i], tps); // round 0 is the untimed warm-up
+          tps[i] = decodeOnce(c.policy(), c.slots(), c.topP());
+          best[i] = round == 0 ? 0 : Math.max(best[i], tps[i]); // round 0 is the untimed warm-up
+        }
+        if (round > 0) { // top_p 0.95 against 1.0 run just before it: a ratio the machine's drift barely moves
+          topPRatios.get(0).add(tps[2] / tps[1]);
+          topPRatios.get(1).add(tps[4] / tps[3]);
         }
       }
       bandwidth = Math.max(bandwidth, bandwidth());
@@ -121,6 +127,8 @@ final class EngineBench {
             + "of the bandwidth limit %.0f tokens/s%n", c.slots(), c.topP(), c.layout() + ":", best[i],
             1000.0 * c.slots() / best[i], 100 * best[i] / limit, limit);
       }
+      System.out.printf(Locale.ROOT, "  top_p 0.95 / 1.0, median of the rounds' back-to-back ratios: batch 8 %.3f, "
+          + "batch 32 %.3f%n", median(topPRatios.get(0)), median(topPRatios.get(1)));
     }
   }
 
@@ -203,5 +211,9 @@ final class EngineBench {
     int[] sorted = values.clone();
     Arrays.sort(sorted);
     return sorted[sorted.length / 2];
+  }
+
+  private static double median(List<Double> values) {
+    return values.stream().sorted().toList().get(values.size() / 2);
   }
 }
