@@ -172,9 +172,8 @@ public final class JobModel implements AutoCloseable {
 
   /**
    * Before a run whose workers are in this process, and for {@code --dry-run}: the environment's own check (a
-   * remote server answers), then one episode opened
-   * (instance 0) whose first observation, as the model sees it, must leave room for a turn in
-   * {@code model.max_seq_len}. Errors name the task key, or model.max_seq_len.
+   * remote server answers), then one episode opened (instance 0) whose first observation, as the model sees it,
+   * must leave room for a turn in {@code model.max_seq_len}. Errors name the task key, or model.max_seq_len.
    */
   void checkEnvironment() {
     int tokens;
