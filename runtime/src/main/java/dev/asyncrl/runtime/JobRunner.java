@@ -520,11 +520,9 @@ public final class JobRunner {
     }
     int n = model.task().map(t -> t.evaluationSet().size())
         .orElse(job.get(JobSchema.EVAL_SIZE) > 0 ? job.get(JobSchema.EVAL_SIZE) : 64);
-    if (n > 0) {
-      EpisodeEvaluator evaluator = new EpisodeEvaluator(episodes.get(), model.prompting(), n, model.horizon().longest(),
-          job.get(JobSchema.MAX_SEQ_LEN) - 1, maxNew, 32, log);
-      trainer.evaluateEvery(every, evaluator::evaluate);
-    }
+    EpisodeEvaluator evaluator = new EpisodeEvaluator(episodes.get(), model.prompting(), n, model.horizon().longest(),
+        job.get(JobSchema.MAX_SEQ_LEN) - 1, maxNew, 32, log);
+    trainer.evaluateEvery(every, evaluator::evaluate);
   }
 
   /** Where the trainer and the rollout workers compute, and each device's memory plan for this process. */

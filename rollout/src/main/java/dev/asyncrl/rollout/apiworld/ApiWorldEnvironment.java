@@ -36,6 +36,7 @@ public final class ApiWorldEnvironment implements EnvironmentProvider {
 
   private int tier = 1;
   private List<String> apps = Api.APPS;
+  private List<Api> functions = Api.ALL; // those of the apps, and complete_task
   private List<TaskGenerator.Kind> kinds = TaskGenerator.kinds(1, Api.APPS);
 
   @Override
@@ -52,6 +53,8 @@ public final class ApiWorldEnvironment implements EnvironmentProvider {
         throw params.error("apps", "no app '" + app + "'; the apps are " + String.join(", ", Api.APPS));
       }
     }
+    List<String> chosen = apps;
+    functions = Api.ALL.stream().filter(api -> api.app().isEmpty() || chosen.contains(api.app())).toList();
     kinds = TaskGenerator.kinds(tier, apps);
     if (kinds.isEmpty()) {
       throw params.error("apps", "no tier-" + tier + " task uses only " + apps + "; tier " + tier + " tasks need "
@@ -62,9 +65,7 @@ public final class ApiWorldEnvironment implements EnvironmentProvider {
 
   @Override
   public List<Map<String, Object>> tools() {
-    List<Map<String, Object>> schemas = new ArrayList<>();
-    Api.ALL.stream().filter(api -> api.app().isEmpty() || apps.contains(api.app())).forEach(api -> schemas.add(api.schema()));
-    return schemas;
+    return functions.stream().map(Api::schema).toList();
   }
 
   @Override
@@ -94,7 +95,7 @@ public final class ApiWorldEnvironment implements EnvironmentProvider {
           if (Api.COMPLETE.equals(call.name()) && call.problem() == null) {
             return Step.end(task.score(before, world));
           }
-          Result result = run(world, call, apps);
+          Result result = run(world, call, functions);
           world = result.world();
           results.add(result.text());
         }
@@ -106,13 +107,12 @@ public final class ApiWorldEnvironment implements EnvironmentProvider {
   /** The world after a call, and what the model is told: the result as JSON text, or what is wrong. */
   record Result(World world, String text) {}
 
-  /** Runs {@code call} on a copy of {@code world}: a call that fails changes nothing. */
-  static Result run(World world, ToolCall call, List<String> apps) {
+  /** Runs {@code call} of one of {@code functions} on a copy of {@code world}: a call that fails changes nothing. */
+  static Result run(World world, ToolCall call, List<Api> functions) {
     if (call.problem() != null) {
       return new Result(world, "error: " + call.problem());
     }
-    Api api = Api.ALL.stream().filter(a -> a.name().equals(call.name()) && (a.app().isEmpty() || apps.contains(a.app())))
-        .findFirst().orElse(null);
+    Api api = functions.stream().filter(a -> a.name().equals(call.name())).findFirst().orElse(null);
     if (api == null) {
       return new Result(world, "error: there is no function named '" + call.name() + "'");
     }

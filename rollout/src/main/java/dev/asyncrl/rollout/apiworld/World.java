@@ -81,26 +81,23 @@ final class World {
   }
 
   Contact contact(int id) {
-    Contact c = contacts.get(id);
-    if (c == null) {
-      throw new IllegalArgumentException("no contact with id " + id);
-    }
-    return c;
+    return item(contacts, id, "contact");
   }
 
   Event event(int id) {
-    Event e = events.get(id);
-    if (e == null) {
-      throw new IllegalArgumentException("no event with id " + id);
-    }
-    return e;
+    return item(events, id, "event");
   }
 
   Note note(int id) {
-    Note n = notes.get(id);
-    if (n == null) {
-      throw new IllegalArgumentException("no note with id " + id);
+    return item(notes, id, "note");
+  }
+
+  /** The item {@code id} of {@code app}; a missing one is the error the model is told. */
+  private static <T> T item(Map<Integer, T> app, int id, String kind) {
+    T found = app.get(id);
+    if (found == null) {
+      throw new IllegalArgumentException("no " + kind + " with id " + id);
     }
-    return n;
+    return found;
   }
 }
