@@ -40,7 +40,9 @@ public final class Charts {
     var st = chart.getStyler();
     st.setXAxisDecimalPattern("#");
     st.setYAxisDecimalPattern("#,##0.###");
-    st.setLegendPosition(Styler.LegendPosition.InsideSE);
+    // Below the plot, in a row: a legend inside the plot area sits on the lines it names.
+    st.setLegendPosition(Styler.LegendPosition.OutsideS);
+    st.setLegendLayout(Styler.LegendLayout.Horizontal);
     // xchart counts ticks from the axis ends: both on round values give round ticks (0, 200, 400, ...).
     st.setXAxisMin(0.0);
     st.setXAxisMax(axisEnd(lastStep));
