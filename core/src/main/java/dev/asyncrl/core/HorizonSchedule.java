@@ -46,6 +46,11 @@ public record HorizonSchedule(int[] turns, long[] fromStep) {
     return Arrays.stream(turns).max().orElseThrow();
   }
 
+  /** The last stage's horizon: the task the schedule trains toward, which evaluation plays. */
+  public int last() {
+    return turns[turns.length - 1];
+  }
+
   /** A config value: an integer, or a list whose items are {@code TURNS} (the first) or {@code TURNS@STEP}. */
   public static final ValueType<HorizonSchedule> TYPE = new ValueType<>() {
     public HorizonSchedule parse(String text) {

@@ -34,6 +34,14 @@ class HorizonScheduleTest {
   }
 
   @Test
+  void aShrinkingScheduleKeepsRoomForItsLongestStageAndIsEvaluatedAtItsLast() {
+    HorizonSchedule s = read("rollout: {max_turns: [12, 6@600]}");
+    assertEquals(12, s.longest());
+    assertEquals(6, s.last());
+    assertEquals(6, s.at(600));
+  }
+
+  @Test
   void aNumberIsAFixedHorizon() {
     HorizonSchedule s = read("rollout: {max_turns: 6}");
     assertEquals(HorizonSchedule.fixed(6), s);

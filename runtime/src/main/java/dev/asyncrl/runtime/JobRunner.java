@@ -520,7 +520,7 @@ public final class JobRunner {
     }
     int n = model.task().map(t -> t.evaluationSet().size())
         .orElse(job.get(JobSchema.EVAL_SIZE) > 0 ? job.get(JobSchema.EVAL_SIZE) : 64);
-    EpisodeEvaluator evaluator = new EpisodeEvaluator(episodes.get(), model.prompting(), n, model.horizon().longest(),
+    EpisodeEvaluator evaluator = new EpisodeEvaluator(episodes.get(), model.prompting(), n, model.horizon().last(),
         job.get(JobSchema.MAX_SEQ_LEN) - 1, maxNew, 32, log);
     trainer.evaluateEvery(every, evaluator::evaluate);
   }
