@@ -144,8 +144,8 @@ public final class JobSchema {
       "format prompts with the model's chat template (tokenizer_config.json) when it has one"));
   public static final Setting<Integer> EVAL_EVERY = declare(Setting.integer("task.eval_every", 0,
       "evaluate every N steps, greedy: a single-turn task on its held-out problems; an environment on its instances "
-      + "0 .. task.eval_size - 1, each played to the last horizon of rollout.max_turns (metrics eval/accuracy, eval/turns_mean, "
-      + "…); 0 = never")
+      + "0 .. task.eval_size - 1, each played to the last horizon of rollout.max_turns (metrics eval/accuracy, "
+      + "eval/turns_mean, …); 0 = never")
       .check(v -> v >= 0, NON_NEGATIVE));
   public static final Setting<Integer> EVAL_SIZE = declare(Setting.integer("task.eval_size", 0,
       "use only the first N held-out problems; 0 = all (an environment: N episodes; 0 = 64)").check(v -> v >= 0, NON_NEGATIVE));
