@@ -16,6 +16,9 @@ Each option changes one thing:
   --observation range    after each guess the environment states the candidates left ("17=32"), so the model
                          needs no memory of earlier turns (its context grows from 32 to 64 tokens to hold them)
   --reward success       no partial credit: 1 when found, else 0
+  --init gpt2            asyncrl's initialisation (N(0, 0.02), GPT-2's) instead of PyTorch's module defaults
+                         (token embeddings N(0, 1), linear layers uniform in ±1/sqrt(inputs))
+  --token-std S          then redraw the token embeddings from N(0, S)
 
 Every 100 steps it prints the solve rate of the last 20 steps' episodes and the share of 1..32 that greedy
 play finds; at the end, greedy play's guesses for every hidden number (a space ends a guess).
@@ -122,6 +125,19 @@ def leave_one_out(values, present):
     return torch.where(count - present > 0, values - (total - values * present) / others, torch.zeros_like(values))
 
 
+def gpt2_init(model):
+    """asyncrl's initialisation of the built-in model (GPT-2's): N(0, 0.02) for matrices and embeddings, with the
+    projections into the residual stream at 0.02/sqrt(2 layers); zero biases, unit norm gains."""
+    layers = len(model.blocks)
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            if p.dim() == 1:
+                p.fill_(1.0 if "norm" in name and name.endswith("weight") else 0.0)
+            else:
+                residual = name.endswith("out_proj.weight") or name.endswith("linear2.weight")
+                p.normal_(0, 0.02 / math.sqrt(2 * layers) if residual else 0.02)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=1000)
@@ -135,6 +151,9 @@ def main():
     parser.add_argument("--turns", type=int, default=6)
     parser.add_argument("--groups", type=int, default=8)
     parser.add_argument("--group-size", type=int, default=8)
+    parser.add_argument("--init", choices=["torch", "gpt2"], default="torch")
+    parser.add_argument("--token-std", type=float, default=0,
+                        help="redraw the token embeddings from N(0, this) after either initialisation; 0 = keep")
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args()
     if args.advantage == "grpo" and args.credit == "turn":
@@ -144,6 +163,11 @@ def main():
     torch.set_num_threads(args.threads)
     ranges = args.observation == "range"
     model = Gpt(max_len=64 if ranges else 32)
+    if args.init == "gpt2":
+        gpt2_init(model)
+    if args.token_std > 0:
+        with torch.no_grad():
+            model.tokens.weight.normal_(0, args.token_std)
     optimizer = torch.optim.Adam(model.parameters(), args.lr)
     g, k, n = args.groups, args.group_size, args.groups * args.group_size
 
