@@ -192,9 +192,10 @@ def main():
                     values[i, t] = sum(r[t:])
                     present[i, t] = 1
             values, present = values.view(g, k, -1), present.view(g, k, -1)
-        advantage = leave_one_out(values, present)
         if args.advantage == "grpo":
             advantage = (values - values.mean(1, keepdim=True)) / (values.std(1, keepdim=True) + 1e-6)
+        else:
+            advantage = leave_one_out(values, present)
         advantage = (advantage * present).view(n, -1)
         width = max(len(x) for x in ids)
         tokens = torch.tensor([x + [PAD] * (width - len(x)) for x in ids])

@@ -104,8 +104,9 @@ final class EngineBench {
           new DecodeCase("decoding layout", laidOut, 8, 1.0), new DecodeCase("decoding layout", laidOut, 8, 0.95),
           new DecodeCase("decoding layout", laidOut, 32, 1.0), new DecodeCase("decoding layout", laidOut, 32, 0.95));
       double[] best = new double[cases.size()];
-      List<List<Double>> topPRatios = List.of(new ArrayList<>(), new ArrayList<>()); // batch 8, batch 32
-      for (int round = 0; round < 4; round++) {
+      int rounds = 4; // the first is an untimed warm-up
+      double[][] topPRatios = new double[2][rounds - 1]; // batch 8, batch 32; one per timed round
+      for (int round = 0; round < rounds; round++) {
         double[] tps = new double[cases.size()];
         for (int i = 0; i < cases.size(); i++) {
           DecodeCase c = cases.get(i);
@@ -113,8 +114,8 @@ final class EngineBench {
           best[i] = round == 0 ? 0 : Math.max(best[i], tps[i]); // round 0 is the untimed warm-up
         }
         if (round > 0) { // top_p 0.95 against 1.0 run just before it: a ratio the machine's drift barely moves
-          topPRatios.get(0).add(tps[2] / tps[1]);
-          topPRatios.get(1).add(tps[4] / tps[3]);
+          topPRatios[0][round - 1] = tps[2] / tps[1];
+          topPRatios[1][round - 1] = tps[4] / tps[3];
         }
       }
       bandwidth = Math.max(bandwidth, bandwidth());
@@ -128,7 +129,7 @@ final class EngineBench {
             1000.0 * c.slots() / best[i], 100 * best[i] / limit, limit);
       }
       System.out.printf(Locale.ROOT, "  top_p 0.95 / 1.0, median of the rounds' back-to-back ratios: batch 8 %.3f, "
-          + "batch 32 %.3f%n", median(topPRatios.get(0)), median(topPRatios.get(1)));
+          + "batch 32 %.3f%n", median(topPRatios[0]), median(topPRatios[1]));
     }
   }
 
@@ -146,7 +147,7 @@ final class EngineBench {
     }
     int[] lengths = requests.stream().mapToInt(GenerationEngine.Request::maxNewTokens).toArray();
     System.out.printf(Locale.ROOT, "  256 responses, median length %d, longest %d; 32 slots; 25M Qwen2 shape%n",
-        median(lengths), Arrays.stream(lengths).max().orElse(0));
+        (int) median(Arrays.stream(lengths).asDoubleStream().toArray()), Arrays.stream(lengths).max().orElse(0));
     try (TransformerPolicy policy = HfModel.initialize(HfConfig.parse(HfBench.CONFIG, "bench config"), 16 + 512, 1,
         Device.cpu(), DataType.FLOAT32)) {
       policy.prepareForDecoding();
@@ -207,13 +208,9 @@ final class EngineBench {
     }
   }
 
-  private static int median(int[] values) {
-    int[] sorted = values.clone();
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
     Arrays.sort(sorted);
     return sorted[sorted.length / 2];
-  }
-
-  private static double median(List<Double> values) {
-    return values.stream().sorted().toList().get(values.size() / 2);
   }
 }
