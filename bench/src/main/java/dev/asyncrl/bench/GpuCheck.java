@@ -41,6 +41,8 @@ final class GpuCheck {
   static final int ROWS = 64;
   static final int PROMPT = 64;
   static final int RESPONSE = 448;
+  /** Responses per forward/backward pass: 16 × 511 positions of 151,936 float32 logits are 5 GiB per copy. */
+  static final int MICRO_BATCH = 16;
 
   /** A folder {@code asyncrl train} can load: the 0.5B shape with random weights (bf16) and a byte-level tokenizer. */
   static void writeModel(Path dir) throws Exception {
@@ -77,15 +79,15 @@ final class GpuCheck {
         memory.sample();
         System.out.printf(Locale.ROOT, "  decode batch %3d (float16 worker): %,.0f tokens/s%n", slots, tps);
       }
-      double[] ms = TrainStepBench.millis(trainer, JobRunner.ALGORITHMS.fromYaml("{name: grpo}"), ROWS / 8, PROMPT,
-          RESPONSE, 1, 3);
+      double[] ms = TrainStepBench.millis(trainer, JobRunner.ALGORITHMS.fromYaml("{name: grpo}"), ROWS / 8,
+          MICRO_BATCH, PROMPT, RESPONSE, 1, 3);
       memory.sample();
       double step = BenchCommand.median(ms) / 1e3;
       long tokens = (long) ROWS * (PROMPT + RESPONSE);
       double flops = 6.0 * trainer.parameterCount() * tokens; // forward 2N, backward 4N per token; attention aside
-      System.out.printf(Locale.ROOT, "  train step, %d x %d tokens (GRPO, AdamW, float32): %.2f s, %,.0f tokens/s, "
-          + "model FLOPs utilisation %.0f%% of %.0f TFLOPS (6 N per token)%n", ROWS, PROMPT + RESPONSE, step,
-          tokens / step, 100 * flops / step / (peakTflops * 1e12), peakTflops);
+      System.out.printf(Locale.ROOT, "  train step, %d x %d tokens (GRPO, AdamW, float32, micro-batches of %d): %.2f s, "
+          + "%,.0f tokens/s, model FLOPs utilisation %.0f%% of %.0f TFLOPS (6 N per token)%n", ROWS, PROMPT + RESPONSE,
+          MICRO_BATCH, step, tokens / step, 100 * flops / step / (peakTflops * 1e12), peakTflops);
       Map<String, Double> phases = phases(trainer, worker, memory);
       double total = phases.values().stream().mapToDouble(Double::doubleValue).sum();
       StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  one colocated step, %.1f s:", total));
@@ -118,31 +120,40 @@ final class GpuCheck {
     try (NDScope ignored = new NDScope()) {
       NDArray tokens = m.randomInteger(0, 151_936, new Shape(ROWS, PROMPT + RESPONSE), DataType.INT64);
       t0 = System.nanoTime();
-      trainer.nextTokenLogProbs(tokens, 1.0).sum().getFloat();
+      trainer.nextTokenLogProbs(tokens, 1.0, MICRO_BATCH).sum().getFloat();
       out.put("log-prob recomputation", seconds(t0));
       t0 = System.nanoTime();
-      try (GradientCollector gc = Autograd.collector()) {
-        NDArray loss = trainer.nextTokenLogProbs(tokens, 1.0).mean().neg();
-        gc.backward(loss);
-        loss.getFloat();
+      for (int r = 0; r < ROWS; r += MICRO_BATCH) {
+        try (NDScope chunk = new NDScope(); GradientCollector gc = Autograd.collector()) {
+          NDArray loss = trainer.nextTokenLogProbs(tokens.get(r + ":" + (r + MICRO_BATCH)), 1.0).mean().neg();
+          gc.backward(loss);
+          loss.getFloat();
+        }
       }
       out.put("forward + backward", seconds(t0));
       memory.sample();
       t0 = System.nanoTime();
       optimizer.gradientNorm();
       optimizer.step(1e-6, 1.0);
-      trainer.parameters().values().iterator().next().get(0).getFloat();
+      waitFor(trainer.parameters().values().iterator().next());
       out.put("optimizer", seconds(t0));
       memory.sample();
     }
     t0 = System.nanoTime();
     try (PolicyWeights w = PolicyWeights.copyOf(trainer)) {
       worker.loadWeights(w.arrays());
-      worker.parameters().values().iterator().next().get(0).toType(DataType.FLOAT32, false).getFloat();
+      waitFor(worker.parameters().values().iterator().next());
     }
     out.put("hand-off", seconds(t0));
     memory.sample();
     return out;
+  }
+
+  /** Returns once the device has written {@code a}: reads one value that depends on all of it. */
+  private static void waitFor(NDArray a) {
+    try (NDArray sum = a.sum(); NDArray f = sum.toType(DataType.FLOAT32, false)) {
+      f.getFloat();
+    }
   }
 
   private static double seconds(long t0) {

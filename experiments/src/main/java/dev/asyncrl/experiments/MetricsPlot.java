@@ -83,7 +83,8 @@ public final class MetricsPlot {
 
   /**
    * Renders when {@code metricsJsonl} exists; a failure is reported to {@code warn} instead of thrown, so that
-   * it never hides the error that ended a run (a full disk shows first where it happened).
+   * it never hides the error that ended a run (a full disk shows first where it happened), nor fails a run on a
+   * machine whose Java cannot draw text (a server image without the font libraries AWT links against).
    */
   public static void renderIfPossible(Path metricsJsonl, Path png, String title, Consumer<String> warn) {
     if (!Files.exists(metricsJsonl)) {
@@ -93,6 +94,8 @@ public final class MetricsPlot {
       render(metricsJsonl, png, title);
     } catch (RuntimeException e) {
       warn.accept("warning: " + e.getMessage());
+    } catch (LinkageError | java.awt.AWTError e) {
+      warn.accept("warning: " + png + " not drawn: this Java cannot render charts (" + e + ")");
     }
   }
 }

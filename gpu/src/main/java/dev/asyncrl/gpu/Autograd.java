@@ -52,6 +52,14 @@ public final class Autograd {
     };
   }
 
+  /**
+   * Back-propagates {@code outputGradient} (dL/d{@code output}, same shape) from {@code output}: the parameters'
+   * gradients grow by J^T·{@code outputGradient}. Must run inside an open {@link #collector()}.
+   */
+  public static void backward(NDArray output, NDArray outputGradient) {
+    JniUtils.backward((PtNDArray) output, (PtNDArray) outputGradient, false, false);
+  }
+
   /** Autograd mode of the calling thread (PyTorch keeps it per thread). */
   public static void setEnabled(boolean enabled) {
     JniUtils.setGradMode(enabled);

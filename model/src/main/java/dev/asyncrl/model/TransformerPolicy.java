@@ -2,8 +2,10 @@ package dev.asyncrl.model;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -216,11 +218,45 @@ public final class TransformerPolicy implements AutoCloseable {
     long t = tokens.getShape().get(1);
     NDArray inputs = tokens.get(new NDIndex(":, :{}", t - 1));                              // [B, T-1]
     NDArray targets = tokens.get(new NDIndex(":, 1:"));                                       // [B, T-1]
+    // Each [B, T-1, V] array is closed as soon as the next is made: autograd keeps what its backward needs (the
+    // log-softmax output), and the others are freed now rather than when the caller's scope closes.
     NDArray logits = forward(inputs, null);                                                   // [B, T-1, V]
     if (temperature != 1.0) {
-      logits = logits.div(temperature);
+      try (NDArray raw = logits) {
+        logits = raw.div(temperature);
+      }
     }
-    return logits.logSoftmax(-1).gather(targets.expandDims(-1), -1).squeeze(-1);            // [B, T-1]
+    NDArray logSoftmax = logits.logSoftmax(-1);
+    logits.close();
+    try (logSoftmax; NDArray picked = logSoftmax.gather(targets.expandDims(-1), -1)) {
+      return picked.squeeze(-1);                                                              // [B, T-1]
+    }
+  }
+
+  /**
+   * {@link #nextTokenLogProbs} with no gradient graph (autograd must be off), {@code rows} rows per forward, so
+   * that only one chunk's {@code [rows, T-1, V]} logits exist at a time; {@code rows <= 0} computes all rows at
+   * once. The result is owned by the caller's scope.
+   */
+  public NDArray nextTokenLogProbs(NDArray tokens, double temperature, int rows) {
+    long n = tokens.getShape().get(0);
+    long chunk = rows <= 0 ? n : rows;
+    NDList parts = new NDList();
+    for (long r = 0; r < n; r += chunk) {
+      NDArray part;
+      try (NDScope ignored = new NDScope()) {
+        part = nextTokenLogProbs(tokens.get(new NDIndex("{}:{}", r, Math.min(n, r + chunk))), temperature);
+        NDScope.unregister(part);
+      }
+      parts.add(part);
+    }
+    if (parts.size() == 1) {
+      NDScope.register(parts.get(0));
+      return parts.get(0);
+    }
+    try (parts) {
+      return NDArrays.concat(parts, 0);
+    }
   }
 
   /**

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import dev.asyncrl.algorithms.Advantages;
@@ -50,6 +51,8 @@ public final class Trainer {
   /**
    * @param maxStaleness   the drop bound: {@code max_staleness + rollout.lag}
    * @param miniBatches    optimizer updates per step; must divide {@code groupsPerStep}
+   * @param microBatchRows responses per forward/backward pass; a mini-batch with more is split and its gradient
+   *                       accumulated (0 = the whole mini-batch in one pass)
    * @param temperature    the rollout temperature; ℓθ is computed from the same tempered logits as ℓμ
    * @param maxResponseLen {@code C} for length-normalised aggregation: the most tokens the model samples in one
    *                       episode (max_new_tokens × the longest horizon)
@@ -58,7 +61,7 @@ public final class Trainer {
    * @param maxNonfiniteSteps the run stops with an error after this many consecutive steps whose loss or gradient
    *                       was not finite (each such update is skipped)
    */
-  public record Options(int steps, int groupsPerStep, int miniBatches, int maxStaleness, double temperature,
+  public record Options(int steps, int groupsPerStep, int miniBatches, int microBatchRows, int maxStaleness, double temperature,
       int maxResponseLen, HorizonSchedule horizon, LearningRateSchedule lr, double gradClip, int checkpointEvery, Path checkpointDir,
       int maxNonfiniteSteps) {}
 
@@ -290,7 +293,8 @@ public final class Trainer {
       // ℓold: the policy before this step's first update. With one mini-batch it is sg(ℓθ) itself.
       List<NDArray> proximal = new ArrayList<>();
       for (TrainBatch b : batches) {
-        proximal.add(batches.size() == 1 ? null : policy.nextTokenLogProbs(b.tokens(policy.manager()), options.temperature()));
+        proximal.add(batches.size() == 1 ? null
+            : policy.nextTokenLogProbs(b.tokens(policy.manager()), options.temperature(), options.microBatchRows()));
       }
       for (int i = 0; i < batches.size(); i++) {
         miniBatchUpdate(miniBatches.get(i), batches.get(i), proximal.get(i), lr, configuredRows, mismatch)
@@ -309,6 +313,22 @@ public final class Trainer {
     return metrics;
   }
 
+  /** ℓθ of {@code tokens} with the graph kept, in training mode (LoRA dropout, if any, only here). */
+  private NDArray differentiableLogProbs(NDArray tokens) {
+    policy.setTraining(true);
+    try {
+      return policy.nextTokenLogProbs(tokens, options.temperature());
+    } finally {
+      policy.setTraining(false);
+    }
+  }
+
+  private LossResult objective(NDArray logProbs, NDArray current, NDArray proximal, NDArray behaviour,
+      NDArray referenceLogProbs, TrainBatch.OnDevice on, int configuredRows) {
+    return algorithm.objective(new LossInputs(logProbs, current, proximal == null ? current : proximal, behaviour,
+        referenceLogProbs, on.advantages(), on.mask(), options.maxResponseLen(), configuredRows));
+  }
+
   /** @param mismatch {@code [0]} accumulates Σ |ℓold − ℓμ| over this mini-batch's on-policy tokens */
   private Map<String, Double> miniBatchUpdate(List<TrajectoryGroup> groups, TrainBatch batch, NDArray proximal,
       double lr, int configuredRows, double[] mismatch) {
@@ -323,22 +343,38 @@ public final class Trainer {
     NDArray tokens = on.tokens();                                                           // [N, T]
     NDArray behaviour = on.behaviour();                                                     // [N, T-1]
     NDArray mask = on.mask();
-    NDArray referenceLogProbs = reference == null ? null : reference.nextTokenLogProbs(tokens, options.temperature());
+    NDArray referenceLogProbs = reference == null ? null
+        : reference.nextTokenLogProbs(tokens, options.temperature(), options.microBatchRows());
+    int rows = (int) tokens.getShape().get(0);
+    int micro = options.microBatchRows() <= 0 ? rows : options.microBatchRows();
     NDArray current;
     LossResult result;
-    try (GradientCollector gc = Autograd.collector()) {
-      policy.setTraining(true); // LoRA dropout, if any, only in the differentiated forward
-      NDArray logProbs;
-      try {
-        logProbs = policy.nextTokenLogProbs(tokens, options.temperature());                 // [N, T-1]
-      } finally {
-        policy.setTraining(false);
+    if (micro >= rows) {
+      try (GradientCollector gc = Autograd.collector()) {
+        NDArray logProbs = differentiableLogProbs(tokens);                                  // [N, T-1]
+        current = logProbs.stopGradient();
+        result = objective(logProbs, current, proximal, behaviour, referenceLogProbs, on, configuredRows);
+        gc.backward(result.loss());
       }
-      current = logProbs.stopGradient();
-      result = algorithm.objective(new LossInputs(logProbs, current, proximal == null ? current : proximal, behaviour,
-          referenceLogProbs, on.advantages(), mask, options.maxResponseLen(),
-          configuredRows));
-      gc.backward(result.loss());
+    } else {
+      // Split: the loss is taken on the whole mini-batch as a function of ℓθ alone, which gives g = dL/dℓθ
+      // [N, T-1]; each chunk's forward then back-propagates its rows of g. By the chain rule the parameters'
+      // gradient is the one-pass gradient, for any loss, at the cost of one forward without a graph (taken without
+      // LoRA dropout, the one difference when dropout is on).
+      current = policy.nextTokenLogProbs(tokens, options.temperature(), micro);              // [N, T-1]
+      NDArray logProbs = current.duplicate();
+      logProbs.setRequiresGradient(true);
+      try (GradientCollector gc = Autograd.collector()) {
+        result = objective(logProbs, current, proximal, behaviour, referenceLogProbs, on, configuredRows);
+        gc.backward(result.loss());
+      }
+      NDArray lossGradient = logProbs.getGradient();
+      for (int r = 0; r < rows; r += micro) {
+        NDIndex chunk = new NDIndex("{}:{}", r, Math.min(rows, r + micro));
+        try (NDScope ignored = new NDScope(); GradientCollector gc = Autograd.collector()) {
+          Autograd.backward(differentiableLogProbs(tokens.get(chunk)), lossGradient.get(chunk));
+        }
+      }
     }
     // |ℓold − ℓμ| on tokens the trainer's weights at the start of the step sampled: numerics alone (a
     // half-precision rollout, a different batch shape), as no update lies between them.

@@ -198,6 +198,10 @@ public final class JobSchema {
   public static final Setting<Integer> MINI_BATCHES = declare(within(Setting.integer("trainer.mini_batches", 1,
       "optimizer updates per step: the B groups are split into this many mini-batches (must divide groups_per_step); "
       + "the proximal log-probs ℓold are those before the first"), 1, 1000000));
+  public static final Setting<Integer> MICRO_BATCH_ROWS = declare(within(Setting.integer("trainer.micro_batch_rows", 0,
+      "responses per forward/backward pass: a mini-batch with more is split and its gradient accumulated (the same "
+      + "gradient, one extra forward without a graph); bounds the [rows, tokens, vocabulary] logits in memory. "
+      + "0 = the whole mini-batch in one pass"), 0, 1000000));
   public static final Setting<Double> LR = declare(Setting.number("trainer.lr", 1e-3, "peak learning rate (AdamW)").check(v -> v > 0, POSITIVE));
   public static final Setting<Double> WEIGHT_DECAY = declare(Setting.number("trainer.weight_decay", 0.0,
       "decoupled weight decay (AdamW), applied to matrices only").check(v -> v >= 0, NON_NEGATIVE));

@@ -1,0 +1,139 @@
+package dev.asyncrl.trainer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.asyncrl.algorithms.Algorithm;
+import dev.asyncrl.algorithms.AlgorithmRegistry;
+import dev.asyncrl.core.HorizonSchedule;
+import dev.asyncrl.core.Trajectory;
+import dev.asyncrl.core.TrajectoryGroup;
+import dev.asyncrl.datastore.InMemoryTrajectoryStore;
+import dev.asyncrl.datastore.StalenessGate;
+import dev.asyncrl.datastore.WeightChannel;
+import dev.asyncrl.gpu.ComputeThread;
+import dev.asyncrl.model.GptShape;
+import dev.asyncrl.model.PolicyWeights;
+import dev.asyncrl.model.TransformerPolicy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code trainer.micro_batch_rows}: a mini-batch split into micro-batches gives the update of one pass over it,
+ * for every algorithm, with several mini-batches (proximal log-probs) and a KL reference.
+ */
+class MicroBatchTest {
+
+  static final GptShape SHAPE = new GptShape(16, 2, 2, 32, 24);
+  static final int VOCAB = 11;
+  static final DataType DTYPE = DataType.FLOAT32;
+  /** float32 sums in another order; each AdamW step moves a weight by up to about lr = 1e-2 */
+  static final double TOL = 2e-5;
+
+  /** Groups of four responses of different lengths (padding), behaviour log-probs off the policy, varied rewards. */
+  static List<TrajectoryGroup> groups(int count, long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    List<TrajectoryGroup> out = new ArrayList<>();
+    for (int g = 0; g < count; g++) {
+      int[] prompt = rng.ints(2 + rng.nextInt(3), 1, VOCAB).toArray();
+      List<Trajectory> ts = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        int n = 1 + rng.nextInt(6);
+        float[] lp = new float[n];
+        byte[] mask = new byte[n];
+        for (int t = 0; t < n; t++) {
+          lp[t] = (float) (-0.5 - 3 * rng.nextDouble());
+          mask[t] = (byte) (rng.nextInt(5) == 0 ? 0 : 1);
+        }
+        ts.add(new Trajectory(prompt, rng.ints(n, 1, VOCAB).toArray(), lp, mask, rng.nextInt(3) / 2.0, 0, 0, 0));
+      }
+      out.add(new TrajectoryGroup(g, "t", ts, 0, 0));
+    }
+    return out;
+  }
+
+  /** The policy's parameters and the update's metrics after one step on {@code groups}. */
+  static Map<String, Double> step(TransformerPolicy policy, TransformerPolicy reference, Algorithm algorithm,
+      List<TrajectoryGroup> groups, int miniBatches, int microBatchRows) throws Exception {
+    policy.setTrainable(true);
+    WeightChannel<PolicyWeights> channel = new WeightChannel<>(1, PolicyWeights::close);
+    try (InMemoryTrajectoryStore store = new InMemoryTrajectoryStore(1)) {
+      Trainer trainer = new Trainer(new Trainer.Options(1, groups.size(), miniBatches, microBatchRows, 0, 1.0, 8,
+          HorizonSchedule.fixed(1), new LearningRateSchedule(1e-2, 0, 1, false), 1.0, 0, null, 10), policy, reference,
+          new AdamW(policy.parameters(), 0.9, 0.999, 1e-8, 0.01), algorithm, store,
+          new InProcessPublisher(channel, new StalenessGate(0, groups.size())), RolloutMonitor.NONE, r -> {});
+      return trainer.update(groups, 1);
+    } finally {
+      channel.close();
+    }
+  }
+
+  static void assertSameUpdate(String algorithmYaml, int miniBatches, int microBatchRows) throws Exception {
+    ComputeThread.inferenceOnly();
+    Algorithm algorithm = AlgorithmRegistry.builtIn().fromYaml(algorithmYaml);
+    List<TrajectoryGroup> groups = groups(4, 7);
+    try (TransformerPolicy whole = TransformerPolicy.initialize(SHAPE, VOCAB, 3, Device.cpu(), DTYPE);
+         TransformerPolicy split = TransformerPolicy.initialize(SHAPE, VOCAB, 3, Device.cpu(), DTYPE);
+         TransformerPolicy start = TransformerPolicy.initialize(SHAPE, VOCAB, 3, Device.cpu(), DTYPE);
+         TransformerPolicy reference = TransformerPolicy.initialize(SHAPE, VOCAB, 4, Device.cpu(), DTYPE)) {
+      Map<String, Double> a = step(whole, algorithm.needsReferenceModel() ? reference : null, algorithm, groups,
+          miniBatches, 0);
+      Map<String, Double> b = step(split, algorithm.needsReferenceModel() ? reference : null, algorithm, groups,
+          miniBatches, microBatchRows);
+      assertEquals(a.keySet(), b.keySet());
+      for (String k : a.keySet()) {
+        assertEquals(a.get(k), b.get(k), TOL * Math.max(1, Math.abs(a.get(k))), algorithmYaml + ": " + k);
+      }
+      double moved = 0;
+      for (Map.Entry<String, NDArray> e : whole.parameters().entrySet()) {
+        try (NDScope ignored = new NDScope()) {
+          NDArray other = split.parameters().get(e.getKey());
+          assertEquals(0, e.getValue().sub(other).abs().max().toType(DataType.FLOAT64, false).getDouble(), TOL, algorithmYaml + ": " + e.getKey());
+          moved = Math.max(moved, e.getValue().sub(start.parameters().get(e.getKey())).abs().max().toType(DataType.FLOAT64, false).getDouble());
+        }
+      }
+      assertTrue(moved > 1e-3, algorithmYaml + ": the update moved the weights (" + moved + ")");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"grpo", "dr_grpo", "dapo", "rloo", "loop", "tis", "vcpo", "ppo",
+      "{name: grpo, kl_coef: 0.1}"})
+  void splittingAMiniBatchGivesTheSameUpdate(String algorithm) throws Exception {
+    // 16 rows in chunks of 3: uneven chunks, the last one shorter
+    assertSameUpdate(algorithm.startsWith("{") ? algorithm : "{name: " + algorithm + "}", 1, 3);
+  }
+
+  @Test
+  void withSeveralMiniBatchesTheProximalPassIsSplitToo() throws Exception {
+    assertSameUpdate("{name: vcpo}", 2, 3);
+    assertSameUpdate("{name: grpo}", 4, 1);
+  }
+
+  @Test
+  void aChunkedForwardWithoutAGraphEqualsTheWholeOne() {
+    ComputeThread.inferenceOnly();
+    try (TransformerPolicy p = TransformerPolicy.initialize(SHAPE, VOCAB, 3, Device.cpu(), DTYPE);
+         NDScope ignored = new NDScope()) {
+      NDArray tokens = p.manager().randomInteger(0, VOCAB, new Shape(7, 9), DataType.INT64);
+      float[] whole = p.nextTokenLogProbs(tokens, 0.7).toFloatArray();
+      for (int rows : new int[] {0, 1, 2, 7, 50}) {
+        float[] chunked = p.nextTokenLogProbs(tokens, 0.7, rows).toFloatArray();
+        assertEquals(whole.length, chunked.length);
+        for (int i = 0; i < whole.length; i++) {
+          assertEquals(whole[i], chunked[i], 1e-6, "rows " + rows + ", position " + i);
+        }
+      }
+    }
+  }
+}
