@@ -3,7 +3,8 @@
 # on a random-initialised Qwen2.5-0.5B-shaped model colocated on one GPU (nothing is downloaded at run time:
 # the script writes the model folder and the data), and prints decode tokens/s at batch 64 and 256, the train
 # step for 64 x 512 tokens with its model FLOPs utilisation, the share of each phase of a step and the peak
-# GPU memory. Ends with PASS or FAIL. Stops at once when no NVIDIA GPU is visible.
+# GPU memory, after the same numbers from a plain PyTorch eager peer when python3 has a CUDA PyTorch. Ends with
+# PASS or FAIL. Stops at once when no NVIDIA GPU is visible.
 #
 #   scripts/gpu-check.sh [--peak-tflops 494.7]    # the GPU's dense TF32 peak (H100/H200 SXM by default)
 #
@@ -56,6 +57,11 @@ step "GSM8K-style job, colocated on cuda:0" java -Dai.djl.offline=true -jar cli/
   --set model.rollout_dtype=float16 --set trainer.steps=3 --set rollout.max_new_tokens=128
 if [ -f "$work/run/metrics.jsonl" ]; then
   echo "gpu-check: the job's last step: $(tail -n 1 "$work/run/metrics.jsonl" | cut -c1-400)"
+fi
+if python3 -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null; then
+  step "PyTorch eager peer" python3 bench/python/gpu_peer.py "${peak[@]}"
+else
+  echo "gpu-check: no python3 with a CUDA PyTorch; the eager peer (bench/python/gpu_peer.py) is skipped"
 fi
 step "measurements" "${bench[@]}" --only gpu "${peak[@]}"
 

@@ -67,7 +67,7 @@ def rotate(x, cos, sin):
 def forward(w, tokens, cache, start):
     b, s = tokens.shape
     x = torch.nn.functional.embedding(tokens, w["embed"])
-    cos, sin = rotary(torch.arange(start, start + s))
+    cos, sin = (t.to(x.dtype) for t in rotary(torch.arange(start, start + s)))
     for i, layer in enumerate(w["layers"]):
         h = rms(x, layer["ln1"])
         q = torch.nn.functional.linear(h, layer["q"], layer["qb"]).view(b, s, HEADS, DH).transpose(1, 2)
@@ -83,7 +83,7 @@ def forward(w, tokens, cache, start):
         scores = q @ k.transpose(-1, -2) / math.sqrt(DH)
         if s > 1:
             t = k.shape[2]
-            scores = scores + torch.full((s, t), float("-inf")).triu(t - s + 1)
+            scores = scores + torch.full((s, t), float("-inf"), dtype=scores.dtype).triu(t - s + 1)
         attended = (scores.softmax(-1) @ v).transpose(1, 2).reshape(b, s, HIDDEN)
         x = x + torch.nn.functional.linear(attended, layer["o"])
         h = rms(x, layer["ln2"])
