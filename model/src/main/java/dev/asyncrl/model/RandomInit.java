@@ -26,7 +26,13 @@ public final class RandomInit {
     for (int i = 0; i < v.length; i++) {
       v[i] = value.getAsDouble();
     }
-    try (NDArray d = m.create(v, shape)) { // the float64 staging copy is freed at once
+    NDArray d = m.create(v, shape);
+    if (dtype == DataType.FLOAT64) {
+      // Not d.toType(FLOAT64, true): DJL's PyTorch engine then returns a tensor sharing d's memory, a Java buffer
+      // that closing d hands to the garbage collector while the weights still use it (heap corruption).
+      return d;
+    }
+    try (d) { // the float64 staging copy is freed at once
       return d.toType(dtype, true);
     }
   }

@@ -36,9 +36,9 @@ class MicroBatchTest {
 
   static final GptShape SHAPE = new GptShape(16, 2, 2, 32, 24);
   static final int VOCAB = 11;
-  static final DataType DTYPE = DataType.FLOAT32;
-  /** float32 sums in another order; each AdamW step moves a weight by up to about lr = 1e-2 */
-  static final double TOL = 2e-5;
+  /** float64, so that sums in another order differ by rounding alone (AdamW moves each weight by about lr = 1e-2) */
+  static final DataType DTYPE = DataType.FLOAT64;
+  static final double TOL = 1e-9;
 
   /** Groups of four responses of different lengths (padding), behaviour log-probs off the policy, varied rewards. */
   static List<TrajectoryGroup> groups(int count, long seed) {
@@ -126,12 +126,12 @@ class MicroBatchTest {
     try (TransformerPolicy p = TransformerPolicy.initialize(SHAPE, VOCAB, 3, Device.cpu(), DTYPE);
          NDScope ignored = new NDScope()) {
       NDArray tokens = p.manager().randomInteger(0, VOCAB, new Shape(7, 9), DataType.INT64);
-      float[] whole = p.nextTokenLogProbs(tokens, 0.7).toFloatArray();
+      double[] whole = p.nextTokenLogProbs(tokens, 0.7).toDoubleArray();
       for (int rows : new int[] {0, 1, 2, 7, 50}) {
-        float[] chunked = p.nextTokenLogProbs(tokens, 0.7, rows).toFloatArray();
+        double[] chunked = p.nextTokenLogProbs(tokens, 0.7, rows).toDoubleArray();
         assertEquals(whole.length, chunked.length);
         for (int i = 0; i < whole.length; i++) {
-          assertEquals(whole[i], chunked[i], 1e-6, "rows " + rows + ", position " + i);
+          assertEquals(whole[i], chunked[i], 1e-12, "rows " + rows + ", position " + i);
         }
       }
     }
