@@ -100,27 +100,59 @@ public final class GptArchitecture implements Architecture {
     return p;
   }
 
-  /**
-   * Fresh weights, deterministic in {@code seed}: N(0, 0.02) for matrices and embeddings, N(0, 0.02/√(2L))
-   * for the projections that write into the residual stream, zero biases, unit LayerNorm gains.
-   */
+  /** How fresh weights are drawn ({@link #initialize}). */
+  public enum Init {
+    /**
+     * GPT-2's: N(0, 0.02) for matrices and embeddings, N(0, 0.02/√(2L)) for the projections that write into the
+     * residual stream, zero biases, unit LayerNorm gains.
+     */
+    GPT2,
+    /**
+     * The defaults of PyTorch's modules for the same layers (Embedding, MultiheadAttention, Linear): N(0, 1) token
+     * embeddings, Xavier-uniform q/k/v, U(±1/√fan_in) for the other matrices and the MLP biases, zero attention
+     * biases, unit LayerNorm gains; positions N(0, 0.02).
+     */
+    PYTORCH
+  }
+
+  /** Fresh weights, deterministic in {@code seed} and drawn in {@link #parameterShapes}' order, as GPT-2 draws them. */
   Map<String, NDArray> initialize(NDManager m, long seed, DataType dtype) {
+    return initialize(m, seed, dtype, Init.GPT2);
+  }
+
+  Map<String, NDArray> initialize(NDManager m, long seed, DataType dtype, Init init) {
     SplittableRandom rng = new SplittableRandom(seed);
     double residualStd = 0.02 / Math.sqrt(2.0 * config.nLayers());
     Map<String, NDArray> p = new LinkedHashMap<>();
     for (Map.Entry<String, Shape> e : parameterShapes().entrySet()) {
       String name = e.getKey();
       Shape shape = e.getValue();
-      if (name.endsWith(".bias")) {
-        p.put(name, m.zeros(shape, dtype));
-      } else if (name.startsWith("ln") || name.contains(".ln")) {
-        p.put(name, m.ones(shape, dtype));
-      } else {
+      if (name.startsWith("ln") || name.contains(".ln")) {
+        p.put(name, name.endsWith(".bias") ? m.zeros(shape, dtype) : m.ones(shape, dtype));
+      } else if (init == Init.GPT2) {
         boolean residual = name.endsWith("attn.proj.weight") || name.endsWith("mlp.proj.weight");
-        p.put(name, RandomInit.normal(m, rng, residual ? residualStd : 0.02, dtype, shape));
+        p.put(name, name.endsWith(".bias") ? m.zeros(shape, dtype)
+            : RandomInit.normal(m, rng, residual ? residualStd : 0.02, dtype, shape));
+      } else {
+        p.put(name, pytorchDefault(m, rng, name, shape, dtype));
       }
     }
     return p;
+  }
+
+  private NDArray pytorchDefault(NDManager m, SplittableRandom rng, String name, Shape shape, DataType dtype) {
+    long d = config.dModel();
+    if (name.equals("tok_emb")) {
+      return RandomInit.normal(m, rng, 1.0, dtype, shape);
+    } else if (name.equals("pos_emb")) {
+      return RandomInit.normal(m, rng, 0.02, dtype, shape);
+    } else if (name.endsWith("attn.qkv.weight")) {
+      return RandomInit.uniform(m, rng, Math.sqrt(6.0 / (d + 3 * d)), dtype, shape);
+    } else if (name.endsWith("attn.qkv.bias") || name.endsWith("attn.proj.bias")) {
+      return m.zeros(shape, dtype);
+    }
+    long fanIn = name.contains(".mlp.proj.") ? config.dFf() : d; // every other matrix reads the residual stream
+    return RandomInit.uniform(m, rng, 1 / Math.sqrt(fanIn), dtype, shape);
   }
 
   @Override

@@ -47,9 +47,14 @@ public final class TransformerPolicy implements AutoCloseable {
 
   /** The built-in GPT with fresh weights, deterministic in {@code seed} (see {@link GptArchitecture}). */
   public static TransformerPolicy initialize(GptShape c, int vocabSize, long seed, Device device, DataType dtype) {
+    return initialize(c, vocabSize, seed, device, dtype, GptArchitecture.Init.GPT2);
+  }
+
+  public static TransformerPolicy initialize(GptShape c, int vocabSize, long seed, Device device, DataType dtype,
+      GptArchitecture.Init init) {
     GptArchitecture arch = new GptArchitecture(c, vocabSize);
     NDManager m = NDManager.newBaseManager(device);
-    return new TransformerPolicy(arch, m, arch.initialize(m, seed, dtype));
+    return new TransformerPolicy(arch, m, arch.initialize(m, seed, dtype, init));
   }
 
   public Architecture architecture() {

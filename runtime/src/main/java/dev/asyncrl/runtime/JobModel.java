@@ -390,7 +390,8 @@ public final class JobModel implements AutoCloseable {
   /** The initial model, without adapters, in {@code dtype}. */
   private TransformerPolicy build(Device device, DataType dtype) {
     if (!job.hasPretrained()) {
-      return TransformerPolicy.initialize(shape(job), tokenizer.vocabSize(), job.get(JobSchema.SEED), device, dtype);
+      return TransformerPolicy.initialize(shape(job), tokenizer.vocabSize(), job.get(JobSchema.SEED), device, dtype,
+          GptArchitecture.Init.valueOf(job.get(JobSchema.MODEL_INIT).name()));
     }
     return pretrained(job, device, dtype);
   }

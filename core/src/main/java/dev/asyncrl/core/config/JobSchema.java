@@ -37,6 +37,9 @@ public final class JobSchema {
   /** The type weights compute in. */
   public enum ComputeType { FLOAT32, FLOAT16, BFLOAT16 }
 
+  /** How the built-in model's weights are drawn. */
+  public enum ModelInit { GPT2, PYTORCH }
+
   /** Whether rollout responses may span policy versions ({@code auto}: for Hugging Face models). */
   public enum Partial { AUTO, TRUE, FALSE }
 
@@ -76,6 +79,10 @@ public final class JobSchema {
   public static final Setting<Integer> N_LAYERS = declare(within(Setting.integer("model.n_layers", 2, "transformer blocks"), 1, 1024));
   public static final Setting<Integer> N_HEADS = declare(within(Setting.integer("model.n_heads", 4, "attention heads; must divide d_model"), 1, 1024));
   public static final Setting<Integer> D_FF = declare(within(Setting.integer("model.d_ff", 0, "MLP hidden width; 0 = 4 × d_model"), 0, 1048576));
+  public static final Setting<ModelInit> MODEL_INIT = declare(Setting.choice("model.init", ModelInit.GPT2,
+      "how the built-in model's weights are drawn: gpt2 (N(0, 0.02); residual projections scaled by 1/√(2·n_layers)) "
+      + "or pytorch (the defaults of PyTorch's Embedding, MultiheadAttention and Linear modules: N(0, 1) token "
+      + "embeddings, uniform ±1/√fan_in matrices)"));
   public static final Setting<Integer> MAX_SEQ_LEN = declare(within(Setting.integer("model.max_seq_len", 64,
       "longest prompt + response the model accepts (built-in: learned positions; a Hugging Face model: at most its "
       + "max_position_embeddings)"), 1, 1048576));
