@@ -297,7 +297,9 @@ public final class Trainer {
             : policy.nextTokenLogProbs(b.tokens(policy.manager()), options.temperature(), options.microBatchRows()));
       }
       for (int i = 0; i < batches.size(); i++) {
-        miniBatchUpdate(miniBatches.get(i), batches.get(i), proximal.get(i), lr, configuredRows, mismatch)
+        // Before the first update ℓθ is ℓold: the first mini-batch's split update reuses it instead of a forward.
+        miniBatchUpdate(miniBatches.get(i), batches.get(i), proximal.get(i), i == 0 ? proximal.get(0) : null, lr,
+            configuredRows, mismatch)
             .forEach((k, v) -> sums.merge(k, v, Double::sum));
       }
     }
@@ -329,8 +331,11 @@ public final class Trainer {
         referenceLogProbs, on.advantages(), on.mask(), options.maxResponseLen(), configuredRows));
   }
 
-  /** @param mismatch {@code [0]} accumulates Σ |ℓold − ℓμ| over this mini-batch's on-policy tokens */
-  private Map<String, Double> miniBatchUpdate(List<TrajectoryGroup> groups, TrainBatch batch, NDArray proximal,
+  /**
+   * @param known    ℓθ of this batch at the current weights when already computed, else null
+   * @param mismatch {@code [0]} accumulates Σ |ℓold − ℓμ| over this mini-batch's on-policy tokens
+   */
+  private Map<String, Double> miniBatchUpdate(List<TrajectoryGroup> groups, TrainBatch batch, NDArray proximal, NDArray known,
       double lr, int configuredRows, double[] mismatch) {
     Map<String, Double> metrics = new LinkedHashMap<>();
     double[][] rewards = groups.stream().map(TrajectoryGroup::rewards).toArray(double[][]::new);
@@ -361,7 +366,7 @@ public final class Trainer {
       // [N, T-1]; each chunk's forward then back-propagates its rows of g. By the chain rule the parameters'
       // gradient is the one-pass gradient, for any loss, at the cost of one forward without a graph (taken without
       // LoRA dropout, the one difference when dropout is on).
-      current = policy.nextTokenLogProbs(tokens, options.temperature(), micro);              // [N, T-1]
+      current = known != null ? known : policy.nextTokenLogProbs(tokens, options.temperature(), micro); // [N, T-1]
       NDArray logProbs = current.duplicate();
       logProbs.setRequiresGradient(true);
       try (GradientCollector gc = Autograd.collector()) {
