@@ -115,29 +115,32 @@ public final class GptArchitecture implements Architecture {
     PYTORCH
   }
 
-  /** Fresh weights, deterministic in {@code seed} and drawn in {@link #parameterShapes}' order, as GPT-2 draws them. */
-  Map<String, NDArray> initialize(NDManager m, long seed, DataType dtype) {
-    return initialize(m, seed, dtype, Init.GPT2);
-  }
-
+  /**
+   * Fresh weights, deterministic in {@code seed}: norm gains 1 and norm biases 0, every other array as {@code init}
+   * draws it, in {@link #parameterShapes}' order.
+   */
   Map<String, NDArray> initialize(NDManager m, long seed, DataType dtype, Init init) {
     SplittableRandom rng = new SplittableRandom(seed);
-    double residualStd = 0.02 / Math.sqrt(2.0 * config.nLayers());
     Map<String, NDArray> p = new LinkedHashMap<>();
     for (Map.Entry<String, Shape> e : parameterShapes().entrySet()) {
       String name = e.getKey();
       Shape shape = e.getValue();
       if (name.startsWith("ln") || name.contains(".ln")) {
         p.put(name, name.endsWith(".bias") ? m.zeros(shape, dtype) : m.ones(shape, dtype));
-      } else if (init == Init.GPT2) {
-        boolean residual = name.endsWith("attn.proj.weight") || name.endsWith("mlp.proj.weight");
-        p.put(name, name.endsWith(".bias") ? m.zeros(shape, dtype)
-            : RandomInit.normal(m, rng, residual ? residualStd : 0.02, dtype, shape));
       } else {
-        p.put(name, pytorchDefault(m, rng, name, shape, dtype));
+        p.put(name, init == Init.GPT2 ? gpt2Default(m, rng, name, shape, dtype)
+            : pytorchDefault(m, rng, name, shape, dtype));
       }
     }
     return p;
+  }
+
+  private NDArray gpt2Default(NDManager m, SplittableRandom rng, String name, Shape shape, DataType dtype) {
+    if (name.endsWith(".bias")) {
+      return m.zeros(shape, dtype);
+    }
+    boolean residual = name.endsWith("attn.proj.weight") || name.endsWith("mlp.proj.weight");
+    return RandomInit.normal(m, rng, residual ? 0.02 / Math.sqrt(2.0 * config.nLayers()) : 0.02, dtype, shape);
   }
 
   private NDArray pytorchDefault(NDManager m, SplittableRandom rng, String name, Shape shape, DataType dtype) {

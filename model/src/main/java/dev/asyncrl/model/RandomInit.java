@@ -27,13 +27,13 @@ public final class RandomInit {
       v[i] = value.getAsDouble();
     }
     NDArray d = m.create(v, shape);
-    if (dtype == DataType.FLOAT64) {
-      // Not d.toType(FLOAT64, true): DJL's PyTorch engine then returns a tensor sharing d's memory, a Java buffer
+    if (d.getDataType() == dtype) {
+      // Not d.toType(dtype, true): DJL's PyTorch engine then returns a tensor sharing d's memory, a Java buffer
       // that closing d hands to the garbage collector while the weights still use it (heap corruption).
       return d;
     }
     try (d) { // the float64 staging copy is freed at once
-      return d.toType(dtype, true);
+      return d.toType(dtype, false);
     }
   }
 }

@@ -24,9 +24,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@code trainer.micro_batch_rows}: a mini-batch split into micro-batches gives the update of one pass over it,
@@ -106,12 +107,17 @@ class MicroBatchTest {
     }
   }
 
+  /** Every registered algorithm with its defaults, and one with a KL term (a reference model). */
+  static Stream<String> algorithms() {
+    return Stream.concat(AlgorithmRegistry.builtIn().names().stream().map(n -> "{name: " + n + "}"),
+        Stream.of("{name: grpo, kl_coef: 0.1}"));
+  }
+
   @ParameterizedTest
-  @ValueSource(strings = {"grpo", "dr_grpo", "dapo", "rloo", "loop", "tis", "vcpo", "ppo",
-      "{name: grpo, kl_coef: 0.1}"})
+  @MethodSource("algorithms")
   void splittingAMiniBatchGivesTheSameUpdate(String algorithm) throws Exception {
     // 16 rows in chunks of 3: uneven chunks, the last one shorter
-    assertSameUpdate(algorithm.startsWith("{") ? algorithm : "{name: " + algorithm + "}", 1, 3);
+    assertSameUpdate(algorithm, 1, 3);
   }
 
   @Test
