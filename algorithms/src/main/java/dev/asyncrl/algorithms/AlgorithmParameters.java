@@ -59,23 +59,31 @@ final class AlgorithmParameters {
     }
   }
 
-  /** KL to the frozen reference model. */
-  record Kl(Setting<Double> coef, Setting<KlPenalty.Estimator> estimator, Setting<Double> clamp) {
-    static Kl declare() {
-      return new Kl(
+  /** The regularisers added per token inside every algorithm's loss: KL to the frozen reference model, entropy. */
+  record Regularization(Setting<Double> klCoef, Setting<KlPenalty.Estimator> klEstimator, Setting<Double> klClamp,
+      Setting<Double> entropyCoef) {
+    static Regularization declare() {
+      return new Regularization(
           Setting.number(PREFIX + "kl_coef", 0.0, "β of the per-token KL penalty to the initial policy; "
               + "0 = off (no reference model is kept)").check(v -> v >= 0, "must be >= 0"),
           Setting.choice(PREFIX + "kl_estimator", KlPenalty.Estimator.K3,
               "KL estimator with δ = ℓθ − ℓref: k1 = δ, k2 = δ²/2, k3 = exp(−δ) + δ − 1"),
-          Setting.number(PREFIX + "kl_clamp", 10.0, "k3 is clamped to ±kl_clamp").check(v -> v > 0, "must be > 0"));
+          Setting.number(PREFIX + "kl_clamp", 10.0, "k3 is clamped to ±kl_clamp").check(v -> v > 0, "must be > 0"),
+          Setting.number(PREFIX + "entropy_coef", 0.0, "c of the per-token entropy bonus −c·H (H: the entropy of "
+              + "the next-token distribution at a trained token); keeps the policy exploring; 0 = off")
+              .check(v -> v >= 0, "must be >= 0"));
     }
 
     List<Setting<?>> settings() {
-      return List.of(coef, estimator, clamp);
+      return List.of(klCoef, klEstimator, klClamp, entropyCoef);
     }
 
-    KlPenalty build(Settings s) {
-      return new KlPenalty(s.get(coef), s.get(estimator), s.get(clamp));
+    KlPenalty kl(Settings s) {
+      return new KlPenalty(s.get(klCoef), s.get(klEstimator), s.get(klClamp));
+    }
+
+    EntropyBonus entropy(Settings s) {
+      return new EntropyBonus(s.get(entropyCoef));
     }
   }
 

@@ -4,7 +4,7 @@ import static dev.asyncrl.algorithms.AlgorithmParameters.PREFIX;
 
 import dev.asyncrl.algorithms.AlgorithmParameters.Clip;
 import dev.asyncrl.algorithms.AlgorithmParameters.Grpo;
-import dev.asyncrl.algorithms.AlgorithmParameters.Kl;
+import dev.asyncrl.algorithms.AlgorithmParameters.Regularization;
 import dev.asyncrl.core.config.Setting;
 import java.util.List;
 import java.util.stream.Stream;
@@ -33,22 +33,22 @@ final class BuiltInAlgorithms {
     Grpo adv = Grpo.declare();
     Clip clip = Clip.declare(0.2, 0.2);
     Setting<LossAggregation> agg = AlgorithmParameters.aggregation(LossAggregation.TOKEN_MEAN);
-    Kl kl = Kl.declare();
+    Regularization reg = Regularization.declare();
     r.register("grpo", "GRPO (Shao et al. 2024): group-normalised advantages, PPO clip against the proximal policy.",
-        concat(adv.settings(), clip.settings(), List.of(agg), kl.settings()),
+        concat(adv.settings(), clip.settings(), List.of(agg), reg.settings()),
         s -> new Algorithm("grpo", GroupFilter.NONE, adv.build(s), clip.build(s),
-            s.get(agg), kl.build(s), LearningRateScaling.NONE));
+            s.get(agg), reg.kl(s), reg.entropy(s), LearningRateScaling.NONE));
   }
 
   static void drGrpo(AlgorithmRegistry r) {
     Clip clip = Clip.declare(0.2, 0.2);
     Setting<LossAggregation> agg = AlgorithmParameters.aggregation(LossAggregation.SEQ_MEAN_TOKEN_SUM_NORM);
-    Kl kl = Kl.declare();
+    Regularization reg = Regularization.declare();
     r.register("dr_grpo", "Dr.GRPO (Liu et al. 2025): A = R − mean_g (no std division), length-normalised by the "
             + "fixed response limit.",
-        concat(clip.settings(), List.of(agg), kl.settings()),
+        concat(clip.settings(), List.of(agg), reg.settings()),
         s -> new Algorithm("dr_grpo", GroupFilter.NONE, GrpoAdvantage.centredOnly(), clip.build(s),
-            s.get(agg), kl.build(s), LearningRateScaling.NONE));
+            s.get(agg), reg.kl(s), reg.entropy(s), LearningRateScaling.NONE));
   }
 
   static void dapo(AlgorithmRegistry r) {
@@ -60,21 +60,21 @@ final class BuiltInAlgorithms {
     Setting<Integer> maxSkips = Setting.integer(PREFIX + "max_skipped_groups", 64,
         "groups dynamic sampling may skip in one step; after that the step takes groups as they come, so a "
             + "solved task cannot stall training").check(v -> v >= 0, "must be >= 0");
-    Kl kl = Kl.declare();
+    Regularization reg = Regularization.declare();
     r.register("dapo", "DAPO (Yu et al. 2025): GRPO advantages, clip-higher, token-mean, dynamic sampling.",
-        concat(adv.settings(), clip.settings(), List.of(agg, dynamic, maxSkips), kl.settings()),
+        concat(adv.settings(), clip.settings(), List.of(agg, dynamic, maxSkips), reg.settings()),
         s -> new Algorithm("dapo", new GroupFilter(s.get(dynamic), s.get(maxSkips)), adv.build(s), clip.build(s),
-            s.get(agg), kl.build(s), LearningRateScaling.NONE));
+            s.get(agg), reg.kl(s), reg.entropy(s), LearningRateScaling.NONE));
   }
 
   static void rloo(AlgorithmRegistry r) {
     Clip clip = Clip.declare(0.2, 0.2);
     Setting<LossAggregation> agg = AlgorithmParameters.aggregation(LossAggregation.TOKEN_MEAN);
-    Kl kl = Kl.declare();
+    Regularization reg = Regularization.declare();
     r.register("rloo", "RLOO (Ahmadian et al. 2024): leave-one-out baseline A = R_i − mean of the others, PPO clip.",
-        concat(clip.settings(), List.of(agg), kl.settings()),
+        concat(clip.settings(), List.of(agg), reg.settings()),
         s -> new Algorithm("rloo", GroupFilter.NONE, new LeaveOneOutAdvantage(), clip.build(s),
-            s.get(agg), kl.build(s), LearningRateScaling.NONE));
+            s.get(agg), reg.kl(s), reg.entropy(s), LearningRateScaling.NONE));
   }
 
   static void loop(AlgorithmRegistry r) {
@@ -86,16 +86,16 @@ final class BuiltInAlgorithms {
         "0 = LOOP as published (no behaviour correction); > 1 = each token also weighted by the behaviour weight "
         + "exp(ℓold − ℓμ) as in decoupled PPO, tokens above this masked: for stale samples")
         .check(v -> v == 0 || v > 1, "must be 0 or > 1");
-    Kl kl = Kl.declare();
+    Regularization reg = Regularization.declare();
     r.register("loop", "LOOP (Chen et al. 2025): leave-one-out advantage, asymmetric per-token clip, |A| filter, "
             + "per-response token mean summed and divided by the configured mini-batch size.",
-        concat(List.of(eps, threshold, upper), kl.settings()),
+        concat(List.of(eps, threshold, upper), reg.settings()),
         s -> {
           PpoClipLoss clip = PpoClipLoss.loop(s.get(eps));
           PolicyLoss loss = s.get(upper) == 0 ? clip : new DecoupledPpoLoss(clip, s.get(upper), DecoupledPpoLoss.Action.MASK);
           return new Algorithm("loop", GroupFilter.NONE, new LeaveOneOutAdvantage(),
-              new AdvantageFilter(loss, s.get(threshold)), LossAggregation.SEQ_MEAN_TOKEN_MEAN_FIXED, kl.build(s),
-              LearningRateScaling.NONE);
+              new AdvantageFilter(loss, s.get(threshold)), LossAggregation.SEQ_MEAN_TOKEN_MEAN_FIXED, reg.kl(s),
+              reg.entropy(s), LearningRateScaling.NONE);
         });
   }
 
@@ -103,12 +103,12 @@ final class BuiltInAlgorithms {
     Grpo adv = Grpo.declare();
     Setting<Double> cap = AlgorithmParameters.isCap();
     Setting<LossAggregation> agg = AlgorithmParameters.aggregation(LossAggregation.SEQ_MEAN_TOKEN_MEAN);
-    Kl kl = Kl.declare();
+    Regularization reg = Regularization.declare();
     r.register("tis", "Sequence-level truncated IS: GRPO advantages, REINFORCE weighted by min(exp(S_i), C) "
             + "against the behaviour policy.",
-        concat(adv.settings(), List.of(cap, agg), kl.settings()),
+        concat(adv.settings(), List.of(cap, agg), reg.settings()),
         s -> new Algorithm("tis", GroupFilter.NONE, adv.build(s), new TruncatedIsLoss(s.get(cap)),
-            s.get(agg), kl.build(s), LearningRateScaling.NONE));
+            s.get(agg), reg.kl(s), reg.entropy(s), LearningRateScaling.NONE));
   }
 
   static void vcpo(AlgorithmRegistry r) {
@@ -125,13 +125,13 @@ final class BuiltInAlgorithms {
         OptimalBaselineAdvantage.BaselineWeights.PAPER,
         "W_i = w_i²·‖∇log π(τ_i)‖² (paper) or (w̃_i·‖∇log π(τ_i)‖)²·w_i² (released code)");
     Setting<LossAggregation> agg = AlgorithmParameters.aggregation(LossAggregation.SEQ_MEAN_TOKEN_MEAN);
-    Kl kl = Kl.declare();
+    Regularization reg = Regularization.declare();
     r.register("vcpo", "VCPO: truncated sequence IS with an ESS-scaled learning rate and the off-policy optimal "
             + "baseline.",
-        concat(List.of(cap, rule, base, baseline, weights, agg), kl.settings()),
+        concat(List.of(cap, rule, base, baseline, weights, agg), reg.settings()),
         s -> new Algorithm("vcpo", GroupFilter.NONE,
             new OptimalBaselineAdvantage(s.get(baseline), s.get(weights), s.get(cap)),
-            new TruncatedIsLoss(s.get(cap)), s.get(agg), kl.build(s),
+            new TruncatedIsLoss(s.get(cap)), s.get(agg), reg.kl(s), reg.entropy(s),
             new LearningRateScaling(s.get(rule), s.get(base))));
   }
 
@@ -143,12 +143,12 @@ final class BuiltInAlgorithms {
     Setting<DecoupledPpoLoss.Action> action = Setting.choice(PREFIX + "action", DecoupledPpoLoss.Action.MASK,
         "what happens above upper: mask the token, or clamp its weight to upper");
     Setting<LossAggregation> agg = AlgorithmParameters.aggregation(LossAggregation.TOKEN_MEAN);
-    Kl kl = Kl.declare();
+    Regularization reg = Regularization.declare();
     r.register("ppo", "Decoupled PPO (AReaL): GRPO advantages, PPO clip against the proximal policy, times the "
             + "behaviour weight exp(ℓold − ℓμ).",
-        concat(adv.settings(), clip.settings(), List.of(upper, action, agg), kl.settings()),
+        concat(adv.settings(), clip.settings(), List.of(upper, action, agg), reg.settings()),
         s -> new Algorithm("ppo", GroupFilter.NONE, adv.build(s),
             new DecoupledPpoLoss(clip.build(s), s.get(upper), s.get(action)),
-            s.get(agg), kl.build(s), LearningRateScaling.NONE));
+            s.get(agg), reg.kl(s), reg.entropy(s), LearningRateScaling.NONE));
   }
 }

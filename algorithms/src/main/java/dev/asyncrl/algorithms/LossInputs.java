@@ -12,11 +12,13 @@ import ai.djl.ndarray.NDArray;
  * @param proximalLogProbs  {@code ℓold [B, T]}, the policy before this step's first update, frozen
  * @param behaviourLogProbs {@code ℓμ [B, T]}, recorded by the rollout worker
  * @param referenceLogProbs {@code ℓref [B, T]} of the frozen reference model, or null when KL is off
+ * @param entropy           {@code H [B, T]}, the entropy of the current policy's next-token distribution at each
+ *                          position, carries the gradient; null when the entropy bonus is off
  * @param advantages        {@code A [B, 1]} (outcome advantage)
  * @param mask              {@code m [B, T]}, 1 for trained tokens
  * @param maxResponseLen    {@code C} for {@code seq-mean-token-sum-norm}: the configured response length limit
  * @param miniBatchSize     the configured number of sequences per update (LOOP's fixed divisor)
  */
 public record LossInputs(NDArray logProbs, NDArray currentValues, NDArray proximalLogProbs,
-    NDArray behaviourLogProbs, NDArray referenceLogProbs, NDArray advantages, NDArray mask, int maxResponseLen,
-    int miniBatchSize) {}
+    NDArray behaviourLogProbs, NDArray referenceLogProbs, NDArray entropy, NDArray advantages, NDArray mask,
+    int maxResponseLen, int miniBatchSize) {}

@@ -33,7 +33,7 @@ final class Fixture {
     LossInputs inputs(NDManager m, NDArray logProbs) {
       return new LossInputs(logProbs, m.create(current, new Shape(b, t)), m.create(proximal, new Shape(b, t)),
           m.create(behaviour, new Shape(b, t)), reference == null ? null : m.create(reference, new Shape(b, t)),
-          m.create(advantages, new Shape(b, 1)), m.create(mask, new Shape(b, t)), maxResponseLen, miniBatchSize);
+          null, m.create(advantages, new Shape(b, 1)), m.create(mask, new Shape(b, t)), maxResponseLen, miniBatchSize);
     }
   }
 

@@ -23,7 +23,7 @@ class OffPolicyLossTest {
   }
 
   static Algorithm with(PolicyLoss loss, LossAggregation agg, KlPenalty kl) {
-    return new Algorithm("t", GroupFilter.NONE, null, loss, agg, kl, LearningRateScaling.NONE);
+    return new Algorithm("t", GroupFilter.NONE, null, loss, agg, kl, EntropyBonus.OFF, LearningRateScaling.NONE);
   }
 
   @Test

@@ -37,7 +37,7 @@ class PpoClipLossTest {
     Fixture.Batch b = new Fixture.Batch(1, ratios.length, logp, zero, zero, null, new double[] {adv}, mask,
         ratios.length, 1);
     Algorithm a = new Algorithm("t", GroupFilter.NONE, null, loss, LossAggregation.TOKEN_MEAN, KlPenalty.OFF,
-        LearningRateScaling.NONE);
+        EntropyBonus.OFF, LearningRateScaling.NONE);
     return a.objective(b.inputs(m));
   }
 
@@ -86,7 +86,7 @@ class PpoClipLossTest {
     Fixture.Batch batch = LossBatches.random(3, 5, 11);
     for (LossAggregation agg : LossAggregation.values()) {
       Algorithm a = new Algorithm("t", GroupFilter.NONE, null, new PpoClipLoss(0.2, 0.28, 3), agg, KlPenalty.OFF,
-          LearningRateScaling.NONE);
+          EntropyBonus.OFF, LearningRateScaling.NONE);
       Fixture.assertGradientMatchesFiniteDifferences(batch, in -> a.objective(in).loss(), agg.configName());
     }
   }

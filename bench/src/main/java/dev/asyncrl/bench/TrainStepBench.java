@@ -41,7 +41,7 @@ final class TrainStepBench {
     policy.setTrainable(true);
     WeightChannel<PolicyWeights> channel = new WeightChannel<>(1, PolicyWeights::close);
     try (InMemoryTrajectoryStore store = new InMemoryTrajectoryStore(1)) {
-      Trainer trainer = new Trainer(new Trainer.Options(1, groupCount, 1, microBatchRows, 0, 1.0, responseLen,
+      Trainer trainer = new Trainer(new Trainer.Options(1, groupCount, 1, 1, microBatchRows, 0, 1.0, responseLen,
           dev.asyncrl.core.HorizonSchedule.fixed(1), new LearningRateSchedule(1e-4, 0, 1, false), 1.0, 0, null, 10), policy, null,
           new AdamW(policy.parameters(), 0.9, 0.999, 1e-8, 0.01), algorithm, store,
           new InProcessPublisher(channel, new StalenessGate(0, groupCount)), RolloutMonitor.NONE, r -> {});

@@ -9,8 +9,10 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -220,6 +222,18 @@ public final class TransformerPolicy implements AutoCloseable {
    * logits divided by {@code temperature}. Shape {@code [B, T-1]}.
    */
   public NDArray nextTokenLogProbs(NDArray tokens, double temperature) {
+    return nextToken(tokens, temperature, false).singletonOrThrow();
+  }
+
+  /**
+   * {@link #nextTokenLogProbs} and, from the same forward, the entropy {@code H[b, t] = −Σ_v p_v log p_v} of
+   * that tempered next-token distribution: {@code [ℓ, H]}, each {@code [B, T-1]}.
+   */
+  public NDList nextTokenLogProbsAndEntropy(NDArray tokens, double temperature) {
+    return nextToken(tokens, temperature, true);
+  }
+
+  private NDList nextToken(NDArray tokens, double temperature, boolean entropy) {
     long t = tokens.getShape().get(1);
     NDArray inputs = tokens.get(new NDIndex(":, :{}", t - 1));                              // [B, T-1]
     NDArray targets = tokens.get(new NDIndex(":, 1:"));                                       // [B, T-1]
@@ -234,7 +248,13 @@ public final class TransformerPolicy implements AutoCloseable {
     NDArray logSoftmax = logits.logSoftmax(-1);
     logits.close();
     try (logSoftmax; NDArray picked = logSoftmax.gather(targets.expandDims(-1), -1)) {
-      return picked.squeeze(-1);                                                              // [B, T-1]
+      NDList out = new NDList(picked.squeeze(-1));                                            // [B, T-1]
+      if (entropy) {
+        try (NDArray p = logSoftmax.exp(); NDArray plogp = p.mul(logSoftmax)) {
+          out.add(plogp.sum(new int[] {-1}).neg());                                           // [B, T-1]
+        }
+      }
+      return out;
     }
   }
 
@@ -244,24 +264,39 @@ public final class TransformerPolicy implements AutoCloseable {
    * once. The result is owned by the caller's scope.
    */
   public NDArray nextTokenLogProbs(NDArray tokens, double temperature, int rows) {
+    return chunked(tokens, temperature, rows, false).singletonOrThrow();
+  }
+
+  /** {@link #nextTokenLogProbsAndEntropy} without a graph, in chunks of {@code rows} (as the method above). */
+  public NDList nextTokenLogProbsAndEntropy(NDArray tokens, double temperature, int rows) {
+    return chunked(tokens, temperature, rows, true);
+  }
+
+  private NDList chunked(NDArray tokens, double temperature, int rows, boolean entropy) {
     long n = tokens.getShape().get(0);
     long chunk = rows <= 0 ? n : rows;
-    NDList parts = new NDList();
+    List<NDList> parts = new ArrayList<>();
     for (long r = 0; r < n; r += chunk) {
-      NDArray part;
       try (NDScope ignored = new NDScope()) {
-        part = nextTokenLogProbs(tokens.get(new NDIndex("{}:{}", r, Math.min(n, r + chunk))), temperature);
-        NDScope.unregister(part);
+        NDList part = nextToken(tokens.get(new NDIndex("{}:{}", r, Math.min(n, r + chunk))), temperature, entropy);
+        part.forEach(NDScope::unregister);
+        parts.add(part);
       }
-      parts.add(part);
     }
-    if (parts.size() == 1) {
-      NDScope.register(parts.get(0));
-      return parts.get(0);
+    NDList out = new NDList();
+    for (int i = 0; i < parts.get(0).size(); i++) {
+      int column = i;
+      NDList pieces = new NDList(parts.stream().map(p -> p.get(column)).toList());
+      if (pieces.size() == 1) {
+        NDScope.register(pieces.get(0));
+        out.add(pieces.get(0));
+      } else {
+        try (pieces) {
+          out.add(NDArrays.concat(pieces, 0));
+        }
+      }
     }
-    try (parts) {
-      return NDArrays.concat(parts, 0);
-    }
+    return out;
   }
 
   /**

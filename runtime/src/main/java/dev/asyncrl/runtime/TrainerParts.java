@@ -43,7 +43,7 @@ record TrainerParts(JobConfig job, Algorithm algorithm, TransformerPolicy policy
         job.get(JobSchema.LR_SCHEDULE) == JobSchema.Schedule.COSINE);
     // Lagged workers start groups k versions behind, so the drop bound is max_staleness + lag.
     return new Trainer(new Trainer.Options(job.get(JobSchema.STEPS), job.get(JobSchema.GROUPS_PER_STEP), job.get(JobSchema.MINI_BATCHES),
-        job.get(JobSchema.MICRO_BATCH_ROWS),
+        job.get(JobSchema.EPOCHS), job.get(JobSchema.MICRO_BATCH_ROWS),
         job.get(JobSchema.MAX_STALENESS) + job.get(JobSchema.LAG), job.get(JobSchema.TEMPERATURE),
         job.get(JobSchema.MAX_NEW_TOKENS) * horizon.longest(), horizon, lr, job.get(JobSchema.GRAD_CLIP), job.get(JobSchema.CHECKPOINT_EVERY),
         checkpointDir, job.get(JobSchema.MAX_NONFINITE_STEPS)), policy, reference, optimizer, algorithm, store, publisher, rollout, listener);

@@ -50,7 +50,8 @@ public final class Trainer {
 
   /**
    * @param maxStaleness   the drop bound: {@code max_staleness + rollout.lag}
-   * @param miniBatches    optimizer updates per step; must divide {@code groupsPerStep}
+   * @param miniBatches    optimizer updates per pass over a step's groups; must divide {@code groupsPerStep}
+   * @param epochs         passes over a step's groups (PPO epochs): {@code miniBatches × epochs} updates a step
    * @param microBatchRows responses per forward/backward pass; a mini-batch with more is split and its gradient
    *                       accumulated (0 = the whole mini-batch in one pass)
    * @param temperature    the rollout temperature; ℓθ is computed from the same tempered logits as ℓμ
@@ -61,7 +62,8 @@ public final class Trainer {
    * @param maxNonfiniteSteps the run stops with an error after this many consecutive steps whose loss or gradient
    *                       was not finite (each such update is skipped)
    */
-  public record Options(int steps, int groupsPerStep, int miniBatches, int microBatchRows, int maxStaleness, double temperature,
+  public record Options(int steps, int groupsPerStep, int miniBatches, int epochs, int microBatchRows, int maxStaleness,
+      double temperature,
       int maxResponseLen, HorizonSchedule horizon, LearningRateSchedule lr, double gradClip, int checkpointEvery, Path checkpointDir,
       int maxNonfiniteSteps) {}
 
@@ -275,8 +277,8 @@ public final class Trainer {
   }
 
   /**
-   * The optimizer updates of one step on {@code groups}, one per mini-batch, without publishing. Public for
-   * benchmarks; {@link #run} is the normal entry point. Metrics are averaged over the mini-batches.
+   * The optimizer updates of one step on {@code groups}, one per mini-batch in each epoch, without publishing.
+   * Public for benchmarks; {@link #run} is the normal entry point. Metrics are averaged over the updates.
    */
   public Map<String, Double> update(List<TrajectoryGroup> groups, int step) {
     double lr = options.lr().at(step - 1);
@@ -286,25 +288,28 @@ public final class Trainer {
       miniBatches.add(groups.subList(i, Math.min(groups.size(), i + perMiniBatch)));
     }
     int configuredRows = groups.stream().mapToInt(g -> g.trajectories().size()).sum() / miniBatches.size();
+    int updates = miniBatches.size() * options.epochs();
     Map<String, Double> sums = new LinkedHashMap<>();
     List<TrainBatch> batches = miniBatches.stream().map(g -> TrainBatch.assemble(g, version)).toList();
-    double[] mismatch = {0}; // Σ |ℓold − ℓμ| over the on-policy tokens of every mini-batch
+    double[] mismatch = {0}; // Σ |ℓold − ℓμ| over the on-policy tokens of every mini-batch, in the first epoch
     try (NDScope ignored = new NDScope()) {
-      // ℓold: the policy before this step's first update. With one mini-batch it is sg(ℓθ) itself.
+      // ℓold: the policy before this step's first update. With a single update it is sg(ℓθ) itself.
       List<NDArray> proximal = new ArrayList<>();
       for (TrainBatch b : batches) {
-        proximal.add(batches.size() == 1 ? null
+        proximal.add(updates == 1 ? null
             : policy.nextTokenLogProbs(b.tokens(policy.manager()), options.temperature(), options.microBatchRows()));
       }
-      for (int i = 0; i < batches.size(); i++) {
-        // Before the first update ℓθ is ℓold: the first mini-batch's split update reuses it instead of a forward.
-        miniBatchUpdate(miniBatches.get(i), batches.get(i), proximal.get(i), i == 0 ? proximal.get(0) : null, lr,
-            configuredRows, mismatch)
-            .forEach((k, v) -> sums.merge(k, v, Double::sum));
+      for (int epoch = 0; epoch < options.epochs(); epoch++) {
+        for (int i = 0; i < batches.size(); i++) {
+          // Before the first update ℓθ is ℓold: the first split update reuses it instead of a forward.
+          miniBatchUpdate(miniBatches.get(i), batches.get(i), proximal.get(i),
+              epoch == 0 && i == 0 ? proximal.get(0) : null, lr, configuredRows, epoch == 0 ? mismatch : new double[1])
+              .forEach((k, v) -> sums.merge(k, v, Double::sum));
+        }
       }
     }
     Map<String, Double> metrics = new LinkedHashMap<>();
-    sums.forEach((k, v) -> metrics.put(k, v / miniBatches.size()));
+    sums.forEach((k, v) -> metrics.put(k, v / updates));
     int onPolicyTokens = batches.stream().mapToInt(TrainBatch::onPolicyTokens).sum();
     if (onPolicyTokens > 0) {
       metrics.put("rollout/logprob_mismatch", mismatch[0] / onPolicyTokens);
@@ -315,20 +320,32 @@ public final class Trainer {
     return metrics;
   }
 
-  /** ℓθ of {@code tokens} with the graph kept, in training mode (LoRA dropout, if any, only here). */
-  private NDArray differentiableLogProbs(NDArray tokens) {
+  /**
+   * What the loss differentiates, of {@code tokens}, with the graph kept, in training mode (LoRA dropout, if any,
+   * only here): {@code [ℓθ]}, or {@code [ℓθ, H]} when the algorithm has an entropy bonus; each {@code [N, T-1]}.
+   */
+  private NDList differentiable(NDArray tokens) {
     policy.setTraining(true);
     try {
-      return policy.nextTokenLogProbs(tokens, options.temperature());
+      return algorithm.needsEntropy() ? policy.nextTokenLogProbsAndEntropy(tokens, options.temperature())
+          : new NDList(policy.nextTokenLogProbs(tokens, options.temperature()));
     } finally {
       policy.setTraining(false);
     }
   }
 
-  private LossResult objective(NDArray logProbs, NDArray current, NDArray proximal, NDArray behaviour,
+  /** The values of {@link #differentiable} without a graph, {@code rows} responses per forward. */
+  private NDList detached(NDArray tokens, int rows) {
+    return algorithm.needsEntropy() ? policy.nextTokenLogProbsAndEntropy(tokens, options.temperature(), rows)
+        : new NDList(policy.nextTokenLogProbs(tokens, options.temperature(), rows));
+  }
+
+  /** @param values {@code [ℓθ]} or {@code [ℓθ, H]}, as {@link #differentiable} gives them */
+  private LossResult objective(NDList values, NDArray current, NDArray proximal, NDArray behaviour,
       NDArray referenceLogProbs, TrainBatch.OnDevice on, int configuredRows) {
-    return algorithm.objective(new LossInputs(logProbs, current, proximal == null ? current : proximal, behaviour,
-        referenceLogProbs, on.advantages(), on.mask(), options.maxResponseLen(), configuredRows));
+    return algorithm.objective(new LossInputs(values.get(0), current, proximal == null ? current : proximal, behaviour,
+        referenceLogProbs, values.size() > 1 ? values.get(1) : null, on.advantages(), on.mask(),
+        options.maxResponseLen(), configuredRows));
   }
 
   /**
@@ -356,28 +373,35 @@ public final class Trainer {
     LossResult result;
     if (micro >= rows) {
       try (GradientCollector gc = Autograd.collector()) {
-        NDArray logProbs = differentiableLogProbs(tokens);                                  // [N, T-1]
-        current = logProbs.stopGradient();
-        result = objective(logProbs, current, proximal, behaviour, referenceLogProbs, on, configuredRows);
+        NDList values = differentiable(tokens);                                             // [ℓθ (, H)]
+        current = values.get(0).stopGradient();
+        result = objective(values, current, proximal, behaviour, referenceLogProbs, on, configuredRows);
         gc.backward(result.loss());
       }
     } else {
-      // Split: the loss is taken on the whole mini-batch as a function of ℓθ alone, which gives g = dL/dℓθ
-      // [N, T-1]; each chunk's forward then back-propagates its rows of g. By the chain rule the parameters'
-      // gradient is the one-pass gradient, for any loss, at the cost of one forward without a graph (taken without
-      // LoRA dropout, the one difference when dropout is on).
-      current = known != null ? known : policy.nextTokenLogProbs(tokens, options.temperature(), micro); // [N, T-1]
-      NDArray logProbs = current.duplicate();
-      logProbs.setRequiresGradient(true);
+      // Split: the loss is taken on the whole mini-batch as a function of ℓθ (and H) alone, which gives
+      // g = dL/dℓθ (and dL/dH), [N, T-1] each; each chunk's forward then back-propagates its rows of g. By the chain
+      // rule the parameters' gradient is the one-pass gradient, for any loss, at the cost of one forward without a
+      // graph (taken without LoRA dropout, the one difference when dropout is on). The proximal pass, when there is
+      // one, is that forward for the first update, unless the loss needs H too.
+      NDList values = known != null && !algorithm.needsEntropy() ? new NDList(known) : detached(tokens, micro);
+      current = values.get(0);
+      NDList leaves = new NDList();
+      for (NDArray v : values) {
+        NDArray leaf = v.duplicate();
+        leaf.setRequiresGradient(true);
+        leaves.add(leaf);
+      }
       try (GradientCollector gc = Autograd.collector()) {
-        result = objective(logProbs, current, proximal, behaviour, referenceLogProbs, on, configuredRows);
+        result = objective(leaves, current, proximal, behaviour, referenceLogProbs, on, configuredRows);
         gc.backward(result.loss());
       }
-      NDArray lossGradient = logProbs.getGradient();
+      NDArray lossGradient = NDArrays.stack(new NDList(leaves.stream().map(NDArray::getGradient).toList())); // [k, N, T-1]
       for (int r = 0; r < rows; r += micro) {
-        NDIndex chunk = new NDIndex("{}:{}", r, Math.min(rows, r + micro));
+        int end = Math.min(rows, r + micro);
         try (NDScope ignored = new NDScope(); GradientCollector gc = Autograd.collector()) {
-          Autograd.backward(differentiableLogProbs(tokens.get(chunk)), lossGradient.get(chunk));
+          NDArray outputs = NDArrays.stack(differentiable(tokens.get(new NDIndex("{}:{}", r, end)))); // [k, rows, T-1]
+          Autograd.backward(outputs, lossGradient.get(new NDIndex(":, {}:{}", r, end)));
         }
       }
     }

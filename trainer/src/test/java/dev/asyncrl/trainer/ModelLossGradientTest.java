@@ -13,6 +13,7 @@ import ai.djl.training.GradientCollector;
 import dev.asyncrl.algorithms.LossAggregation;
 import dev.asyncrl.algorithms.Algorithm;
 import dev.asyncrl.algorithms.GroupFilter;
+import dev.asyncrl.algorithms.EntropyBonus;
 import dev.asyncrl.algorithms.KlPenalty;
 import dev.asyncrl.algorithms.LearningRateScaling;
 import dev.asyncrl.algorithms.LossInputs;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.Test;
 class ModelLossGradientTest {
 
   static final Algorithm LOSS = new Algorithm("ppo-clip", GroupFilter.NONE, null, new PpoClipLoss(0.2, 0.2, 3),
-      LossAggregation.TOKEN_MEAN, KlPenalty.OFF, LearningRateScaling.NONE);
+      LossAggregation.TOKEN_MEAN, KlPenalty.OFF, EntropyBonus.OFF, LearningRateScaling.NONE);
   static final double[][] ADVANTAGES = {{0.9, -0.9}};
 
   static TrainBatch batch() {
@@ -51,7 +52,7 @@ class ModelLossGradientTest {
     TrainBatch.OnDevice on = batch.upload(m, DataType.FLOAT64, ADVANTAGES);
     NDArray logp = p.nextTokenLogProbs(on.tokens(), 1.0);
     NDArray old = on.behaviour(); // fixed ratios' denominator: ratios far from 1
-    return LOSS.objective(new LossInputs(logp, logp.stopGradient(), old, old, null, on.advantages(), on.mask(), 3, 2))
+    return LOSS.objective(new LossInputs(logp, logp.stopGradient(), old, old, null, null, on.advantages(), on.mask(), 3, 2))
         .loss();
   }
 

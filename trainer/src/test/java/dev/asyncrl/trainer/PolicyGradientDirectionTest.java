@@ -107,7 +107,7 @@ class PolicyGradientDirectionTest {
       StalenessGate gate = new StalenessGate(0, 1);
       AdamW opt = new AdamW(policy.parameters(), 0.9, 0.999, 1e-8, 0);
       Algorithm algo = AlgorithmRegistry.builtIn().fromYaml("{name: " + name + "}");
-      Trainer trainer = new Trainer(new Trainer.Options(steps, 1, 1, 0, 0, 1.0, 1,
+      Trainer trainer = new Trainer(new Trainer.Options(steps, 1, 1, 1, 0, 0, 1.0, 1,
           dev.asyncrl.core.HorizonSchedule.fixed(1), new LearningRateSchedule(1e-2, 0, steps, false), 1.0, 0, null, 10), policy, null, opt, algo, store, new InProcessPublisher(channel, gate),
           RolloutMonitor.NONE, r -> {});
       trainer.publishInitial();

@@ -43,7 +43,7 @@ class TrainerStepProtocolTest {
       int checkpointEvery, int maxNonfinite, List<String> events) {
     policy.setTrainable(true);
     WeightChannel<PolicyWeights> channel = new WeightChannel<>(2, PolicyWeights::close);
-    Trainer trainer = new Trainer(new Trainer.Options(steps, 2, 1, 0, 1000, 1.0, 2,
+    Trainer trainer = new Trainer(new Trainer.Options(steps, 2, 1, 1, 0, 1000, 1.0, 2,
         dev.asyncrl.core.HorizonSchedule.fixed(1), new LearningRateSchedule(1e-3, 0, steps, false), 1.0, checkpointEvery, checkpoints, maxNonfinite), policy, null,
         new AdamW(policy.parameters(), 0.9, 0.999, 1e-8, 0), AlgorithmRegistry.builtIn().fromYaml("{name: grpo}"),
         store, new InProcessPublisher(channel, new StalenessGate(1000, 2)), RolloutMonitor.NONE,

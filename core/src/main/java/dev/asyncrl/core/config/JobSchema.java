@@ -205,6 +205,9 @@ public final class JobSchema {
   public static final Setting<Integer> MINI_BATCHES = declare(within(Setting.integer("trainer.mini_batches", 1,
       "optimizer updates per step: the B groups are split into this many mini-batches (must divide groups_per_step); "
       + "the proximal log-probs ℓold are those before the first"), 1, 1000000));
+  public static final Setting<Integer> EPOCHS = declare(within(Setting.integer("trainer.epochs", 1,
+      "passes over each step's groups (PPO epochs): mini_batches × epochs optimizer updates per step, every one "
+      + "against the same ℓold, the weights before the step's first update"), 1, 1000));
   public static final Setting<Integer> MICRO_BATCH_ROWS = declare(within(Setting.integer("trainer.micro_batch_rows", 0,
       "responses per forward/backward pass: a mini-batch with more is split and its gradient accumulated (the same "
       + "gradient, one extra forward without a graph); bounds the [rows, tokens, vocabulary] logits in memory. "
