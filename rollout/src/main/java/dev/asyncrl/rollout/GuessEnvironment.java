@@ -13,6 +13,14 @@ import java.util.SplittableRandom;
  * A found number is still worth exactly 1. Ruling out most is what a guess near the middle of the candidates
  * does, so the credit points a model learning from scratch toward binary search.
  *
+ * <p>With {@code task.params.guess_credit} c (default 0), every guess also earns c times the share of 1..max it
+ * is sure to rule out, in bits, whatever the answer: {@code c · (log left − log max(below, above, 1)) / log max},
+ * where {@code left} candidates remain before the guess and {@code below} and {@code above} of them lie under and
+ * over it. A guess in the middle of the candidates earns most, one outside them nothing. Unlike the partial credit,
+ * which depends on where the number happened to be, this judges each guess on its own, so a guess is paid in the
+ * episode it is made in whatever the later guesses do. A game's guesses earn at most c together (the shares add
+ * up to at most all of 1..max), so with c &lt; 0.5 an unfound number stays below 1 and a found one 1 or more.
+ *
  * <p>Two wordings ({@code task.params.words}): symbols, in the built-in model's alphabet (prompt {@code 32=},
  * feedback {@code +} for higher, {@code -} for lower, {@code *} for an answer that is not a number in range),
  * or English sentences for instruct models.
@@ -22,6 +30,7 @@ public final class GuessEnvironment implements EnvironmentProvider {
   private int max = 32;
   private boolean words;
   private boolean partialCredit;
+  private double guessCredit;
 
   @Override
   public String name() {
@@ -33,6 +42,7 @@ public final class GuessEnvironment implements EnvironmentProvider {
     max = params.integer("max", 32, 2, 1_000_000);
     words = params.flag("words", false);
     partialCredit = params.flag("partial_credit", false);
+    guessCredit = params.number("guess_credit", 0, 0, 0.49);
   }
 
   @Override
@@ -41,7 +51,7 @@ public final class GuessEnvironment implements EnvironmentProvider {
       private int hidden;
       private int low;
       private int high;
-      private double credit; // the reward given so far
+      private double credit; // the partial credit given so far
 
       @Override
       public String reset(long instance) {
@@ -56,11 +66,12 @@ public final class GuessEnvironment implements EnvironmentProvider {
       @Override
       public Step step(Action action) {
         int guess = parse(action.text().strip());
+        double sure = guessCredit * sureToRuleOut(guess);
         if (guess == hidden) {
-          return Step.end(1 - credit); // a found number is worth 1, whatever came before
+          return Step.end(1 - credit + sure); // a found number is worth 1, whatever partial credit came before
         }
         if (guess < 1 || guess > max) {
-          return Step.next(words ? "Answer with a whole number from 1 to " + max + " only." : "*");
+          return new Step(words ? "Answer with a whole number from 1 to " + max + " only." : "*", sure, false);
         }
         boolean higher = hidden > guess;
         if (higher) {
@@ -69,9 +80,18 @@ public final class GuessEnvironment implements EnvironmentProvider {
           high = Math.min(high, guess - 1);
         }
         double earned = partialCredit ? 0.5 * ruledOut(max, high - low + 1) : 0;
-        Step step = new Step(words ? (higher ? "Higher." : "Lower.") : higher ? "+" : "-", earned - credit, false);
+        Step step = new Step(words ? (higher ? "Higher." : "Lower.") : higher ? "+" : "-", earned - credit + sure,
+            false);
         credit = earned;
         return step;
+      }
+
+      /** The share of 1..max that {@code guess} rules out whatever the answer, in bits. */
+      private double sureToRuleOut(int guess) {
+        int left = high - low + 1;
+        int below = Math.max(0, Math.min(guess - 1, high) - low + 1);
+        int above = Math.max(0, high - Math.max(guess + 1, low) + 1);
+        return (Math.log(left) - Math.log(Math.max(1, Math.max(below, above)))) / Math.log(max);
       }
     };
   }
