@@ -55,7 +55,7 @@ class AlgorithmConfigTest {
   void parameterOfAnotherAlgorithmIsNamedWithItsOwners() {
     assertEquals("algorithm.upper at algorithm:1:25: not a parameter of algorithm.name 'grpo' (only of loop, ppo); its "
         + "parameters: std_mode, eps, scale, clip_low, clip_high, dual_clip, aggregation, kl_coef, kl_estimator, "
-        + "kl_clamp", error("{name: grpo, upper: 3}"));
+        + "kl_clamp, entropy_coef", error("{name: grpo, upper: 3}"));
     assertTrue(error("{name: vcpo, lr_rulle: sqrt}").contains("(did you mean algorithm.lr_rule?)"));
   }
 
