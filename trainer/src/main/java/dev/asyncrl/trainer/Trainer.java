@@ -63,9 +63,8 @@ public final class Trainer {
    *                       was not finite (each such update is skipped)
    */
   public record Options(int steps, int groupsPerStep, int miniBatches, int epochs, int microBatchRows, int maxStaleness,
-      double temperature,
-      int maxResponseLen, HorizonSchedule horizon, LearningRateSchedule lr, double gradClip, int checkpointEvery, Path checkpointDir,
-      int maxNonfiniteSteps) {}
+      double temperature, int maxResponseLen, HorizonSchedule horizon, LearningRateSchedule lr, double gradClip,
+      int checkpointEvery, Path checkpointDir, int maxNonfiniteSteps) {}
 
   /** Instants of a step, in order, at which a fault drill may stop the process ({@link #drill}). */
   public enum Instant {
