@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.asyncrl.gpu.HostData;
 
 /** Causal attention masks and position ids shared by the architectures, with optional left padding. */
 public final class AttentionMask {
@@ -42,7 +43,7 @@ public final class AttentionMask {
       }
     }
     Shape shape = leftPad == null ? new Shape(steps, keys) : new Shape(batch, 1, steps, keys);
-    NDArray f = m.create(mask, shape);
+    NDArray f = HostData.own(m.create(mask, shape));
     return dtype == DataType.FLOAT32 ? f : f.toType(dtype, false);
   }
 
@@ -67,6 +68,6 @@ public final class AttentionMask {
         pos[b * steps + s] = Math.max(0, offset + s - pad);
       }
     }
-    return m.create(pos, new Shape(batch, steps));
+    return HostData.own(m.create(pos, new Shape(batch, steps)));
   }
 }

@@ -3,6 +3,7 @@ package dev.asyncrl.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.asyncrl.gpu.HostData;
 
 /**
  * Draws one token per row from logits with tensor operations on the logits' device; only the ids, their
@@ -83,7 +84,7 @@ public final class DeviceSampler {
           next[j++] = active[i];
         }
       }
-      NDArray select = logits.getManager().create(keep);
+      NDArray select = HostData.own(logits.getManager().create(keep));
       pActive = pActive.get(select);
       cdfActive = cdfActive.rows(select);
       active = next;
@@ -97,7 +98,7 @@ public final class DeviceSampler {
       }
       fallback(z.sub(logTotal), params, uniforms, pending, tokens, block);
     }
-    NDArray chosen = z.gather(logits.getManager().create(tokens, new Shape(rows, 1)), -1).sub(logTotal); // [B, 1]
+    NDArray chosen = z.gather(HostData.own(logits.getManager().create(tokens, new Shape(rows, 1))), -1).sub(logTotal); // [B, 1]
     return new Draw(tokens, chosen.toFloatArray());
   }
 
@@ -143,7 +144,7 @@ public final class DeviceSampler {
       int rows = u.length;
       long blocks = through.getShape().get(1);
       long block = within.getShape().get(2);
-      NDArray target = total.mul(through.getManager().create(u, new Shape(rows, 1)));              // [n, 1]
+      NDArray target = total.mul(HostData.own(through.getManager().create(u, new Shape(rows, 1))));              // [n, 1]
       NDArray b = through.lt(target).toType(DataType.INT64, false).sum(new int[] {-1}, true)
           .minimum(blocks - 1);                                                                    // [n, 1]
       NDArray zero = target.zerosLike();                                                           // [n, 1]

@@ -3,6 +3,7 @@ package dev.asyncrl.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import dev.asyncrl.gpu.HostData;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -180,7 +181,7 @@ public final class GenerationEngine implements AutoCloseable {
         }
         slots[free[r]] = new Slot(requests.get(r), params.maxNewTokens());
       }
-      NDArray rows = last.get(policy.manager().create(rowOf));                                     // [n, V]
+      NDArray rows = last.get(HostData.own(policy.manager().create(rowOf)));                                     // [n, V]
       DeviceSampler.Draw draw = DeviceSampler.sample(rows, params, r -> slots[free[r]].uniform());
       for (int r = 0; r < requests.size(); r++) {
         record(free[r], (int) draw.tokens()[r], draw.logProbs()[r], done);
@@ -202,7 +203,7 @@ public final class GenerationEngine implements AutoCloseable {
     }
     try (NDScope ignored = new NDScope()) {
       cache.compact(1);
-      NDArray tokens = policy.manager().create(fed, new Shape(slots.length, 1));
+      NDArray tokens = HostData.own(policy.manager().create(fed, new Shape(slots.length, 1)));
       NDArray logits = policy.nextTokenLogits(tokens, cache);                                      // [slots, V]
       DeviceSampler.Draw draw = DeviceSampler.sample(logits, params, i -> slots[i] == null ? 1f : slots[i].uniform());
       for (int i = 0; i < slots.length; i++) {
@@ -229,7 +230,7 @@ public final class GenerationEngine implements AutoCloseable {
         ids[r * longest + longest - p.length + t] = p[t];
       }
     }
-    NDArray input = policy.manager().create(ids, new Shape(prompts.size(), longest));
+    NDArray input = HostData.own(policy.manager().create(ids, new Shape(prompts.size(), longest)));
     return policy.nextTokenLogits(input, cache.prefill(slotsToFill, lengths));                     // [P, V]
   }
 

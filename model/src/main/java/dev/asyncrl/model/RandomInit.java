@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.asyncrl.gpu.HostData;
 import java.util.SplittableRandom;
 import java.util.function.DoubleSupplier;
 
@@ -26,10 +27,8 @@ public final class RandomInit {
     for (int i = 0; i < v.length; i++) {
       v[i] = value.getAsDouble();
     }
-    NDArray d = m.create(v, shape);
+    NDArray d = HostData.own(m.create(v, shape));
     if (d.getDataType() == dtype) {
-      // Not d.toType(dtype, true): DJL's PyTorch engine then returns a tensor sharing d's memory, a Java buffer
-      // that closing d hands to the garbage collector while the weights still use it (heap corruption).
       return d;
     }
     try (d) { // the float64 staging copy is freed at once

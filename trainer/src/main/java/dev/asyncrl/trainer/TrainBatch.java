@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.asyncrl.core.Trajectory;
 import dev.asyncrl.core.TrajectoryGroup;
+import dev.asyncrl.gpu.HostData;
 import java.util.List;
 
 /**
@@ -86,7 +87,7 @@ public record TrainBatch(
   }
 
   public NDArray tokens(NDManager m) {
-    return m.create(tokens, new Shape(rows, width));                               // [N, T]
+    return HostData.own(m.create(tokens, new Shape(rows, width)));                 // [N, T]
   }
 
   /**
@@ -114,7 +115,8 @@ public record TrainBatch(
       throw new IllegalArgumentException(rows + " rows but " + (at - 3 * cells) + " advantages");
     }
     // Host values in the training precision, so a float32 batch copies floats and a float64 one loses nothing.
-    NDArray values = (dtype == DataType.FLOAT64 ? m.create(packed) : m.create(toFloats(packed))).toType(dtype, false);
+    NDArray values = HostData.own(dtype == DataType.FLOAT64 ? m.create(packed) : m.create(toFloats(packed)))
+        .toType(dtype, false);
     Shape perToken = new Shape(rows, width - 1);
     return new OnDevice(tokens(m),
         values.get("0:{}", cells).reshape(perToken),
