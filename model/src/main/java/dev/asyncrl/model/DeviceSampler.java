@@ -98,7 +98,8 @@ public final class DeviceSampler {
       }
       fallback(z.sub(logTotal), params, uniforms, pending, tokens, block);
     }
-    NDArray chosen = z.gather(HostData.own(logits.getManager().create(tokens, new Shape(rows, 1))), -1).sub(logTotal); // [B, 1]
+    NDArray picked = HostData.own(logits.getManager().create(tokens, new Shape(rows, 1)));
+    NDArray chosen = z.gather(picked, -1).sub(logTotal);                                         // [B, 1]
     return new Draw(tokens, chosen.toFloatArray());
   }
 
@@ -144,7 +145,7 @@ public final class DeviceSampler {
       int rows = u.length;
       long blocks = through.getShape().get(1);
       long block = within.getShape().get(2);
-      NDArray target = total.mul(HostData.own(through.getManager().create(u, new Shape(rows, 1))));              // [n, 1]
+      NDArray target = total.mul(HostData.own(through.getManager().create(u, new Shape(rows, 1)))); // [n, 1]
       NDArray b = through.lt(target).toType(DataType.INT64, false).sum(new int[] {-1}, true)
           .minimum(blocks - 1);                                                                    // [n, 1]
       NDArray zero = target.zerosLike();                                                           // [n, 1]

@@ -181,7 +181,7 @@ public final class GenerationEngine implements AutoCloseable {
         }
         slots[free[r]] = new Slot(requests.get(r), params.maxNewTokens());
       }
-      NDArray rows = last.get(HostData.own(policy.manager().create(rowOf)));                                     // [n, V]
+      NDArray rows = last.get(HostData.own(policy.manager().create(rowOf)));                       // [n, V]
       DeviceSampler.Draw draw = DeviceSampler.sample(rows, params, r -> slots[free[r]].uniform());
       for (int r = 0; r < requests.size(); r++) {
         record(free[r], (int) draw.tokens()[r], draw.logProbs()[r], done);

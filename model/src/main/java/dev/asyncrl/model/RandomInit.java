@@ -27,12 +27,8 @@ public final class RandomInit {
     for (int i = 0; i < v.length; i++) {
       v[i] = value.getAsDouble();
     }
-    NDArray d = HostData.own(m.create(v, shape));
-    if (d.getDataType() == dtype) {
-      return d;
-    }
-    try (d) { // the float64 staging copy is freed at once
-      return d.toType(dtype, false);
+    try (NDArray d = HostData.own(m.create(v, shape))) { // the float64 staging copy is freed at once
+      return d.toType(dtype, true);
     }
   }
 }

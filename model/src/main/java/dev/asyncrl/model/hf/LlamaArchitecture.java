@@ -256,7 +256,7 @@ public final class LlamaArchitecture implements Architecture {
     float[] inv = inverseFrequencies;
     NDArray pos = AttentionMask.positions(m, batch, steps, offset, leftPad).toType(DataType.FLOAT32, false)
         .expandDims(-1);                                                                    // [B, S, 1]
-    NDArray freqs = pos.mul(HostData.own(m.create(inv, new Shape(1, 1, inv.length))));                     // [B, S, dh/2]
+    NDArray freqs = pos.mul(HostData.own(m.create(inv, new Shape(1, 1, inv.length))));      // [B, S, dh/2]
     NDArray angles = freqs.concat(freqs, -1).expandDims(1);                                 // [B, 1, S, dh]
     double scale = c.ropeScaling().cosSinScale();
     NDArray cos = angles.cos();
