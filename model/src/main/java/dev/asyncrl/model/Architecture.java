@@ -1,6 +1,7 @@
 package dev.asyncrl.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import java.util.Map;
@@ -51,10 +52,15 @@ public interface Architecture {
    * @param leftPad per row, how many leading columns are padding (prompts of different lengths in one
    *     batch); null when no row is padded on the left. Padded columns are never attended to and positions
    *     count from each row's first real token.
-   * @param lastOnly compute logits for the last position only (sampling needs no more; the output projection
-   *     is the largest matrix product of a step)
-   * @return {@code [B, S, V]}, or {@code [B, 1, V]} with {@code lastOnly}; row {@code s} predicts the token
-   *     after {@code tokens[:, s]}
+   * @param logitsFrom the first of this call's positions that gets logits (0: all of them; {@code S − 1}: the
+   *     last only, all that sampling needs; the trainer skips the prompt columns no trained token follows). The
+   *     output projection is the largest matrix product of a decode step and, over a long prompt, of training.
+   * @return {@code [B, S − logitsFrom, V]}; row {@code s} predicts the token after {@code tokens[:, logitsFrom + s]}
    */
-  NDArray forward(Weights weights, NDArray tokens, KvCache cache, int[] leftPad, boolean lastOnly);
+  NDArray forward(Weights weights, NDArray tokens, KvCache cache, int[] leftPad, int logitsFrom);
+
+  /** Positions {@code from..} of {@code x [B, S, D]}: the hidden states that get logits. */
+  static NDArray logitRows(NDArray x, int from) {
+    return from == 0 ? x : x.get(new NDIndex(":, {}:, :", from));
+  }
 }

@@ -159,7 +159,7 @@ public final class GptArchitecture implements Architecture {
   }
 
   @Override
-  public NDArray forward(Weights params, NDArray tokens, KvCache cache, int[] leftPad, boolean lastOnly) {
+  public NDArray forward(Weights params, NDArray tokens, KvCache cache, int[] leftPad, int logitsFrom) {
     int batch = Math.toIntExact(tokens.getShape().get(0));
     int steps = Math.toIntExact(tokens.getShape().get(1));
     int offset = cache == null ? 0 : cache.length();
@@ -183,8 +183,8 @@ public final class GptArchitecture implements Architecture {
     if (cache != null) {
       cache.advance(steps);
     }
-    NDArray h = layerNorm(params, lastOnly ? x.get(":, -1:, :") : x, "ln_f");
-    return params.linear(h, "lm_head");                                       // [B, S or 1, V]
+    NDArray h = layerNorm(params, Architecture.logitRows(x, logitsFrom), "ln_f");
+    return params.linear(h, "lm_head");                                       // [B, S - from, V]
   }
 
   static NDArray embed(NDArray ids, NDArray table) {

@@ -185,12 +185,12 @@ public final class TransformerPolicy implements AutoCloseable {
 
   /** {@link Architecture#forward}: logits {@code [B, S, V]}. */
   public NDArray forward(NDArray tokens, KvCache cache, int[] leftPad) {
-    return architecture.forward(weights(), tokens, cache, leftPad, false);
+    return architecture.forward(weights(), tokens, cache, leftPad, 0);
   }
 
   /** The logits of the last position only, {@code [B, V]}: what sampling the next token needs. */
   public NDArray nextTokenLogits(NDArray tokens, KvCache cache) {
-    return architecture.forward(weights(), tokens, cache, null, true).squeeze(1);
+    return architecture.forward(weights(), tokens, cache, null, Math.toIntExact(tokens.getShape().get(1)) - 1).squeeze(1);
   }
 
   private Weights weights() {
@@ -218,44 +218,28 @@ public final class TransformerPolicy implements AutoCloseable {
   }
 
   /**
+   * How the trainer scores a batch of sequences.
+   *
+   * @param temperature the logits are divided by it
+   * @param from        the first next-token column scored: columns before it are 0 and cost no output projection
+   *                    (the trainer passes the first column any row trains, so a long shared prompt is not
+   *                    projected onto the vocabulary)
+   * @param entropy     also the entropy of each scored next-token distribution
+   */
+  public record Scoring(double temperature, int from, boolean entropy) {
+
+    /** Every column's log-probability, no entropy. */
+    public static Scoring logProbs(double temperature) {
+      return new Scoring(temperature, 0, false);
+    }
+  }
+
+  /**
    * Log-probability of each next token: {@code out[b, t] = log p(tokens[b, t+1] | tokens[b, ..t])} under
    * logits divided by {@code temperature}. Shape {@code [B, T-1]}.
    */
   public NDArray nextTokenLogProbs(NDArray tokens, double temperature) {
-    return nextToken(tokens, temperature, false).singletonOrThrow();
-  }
-
-  /**
-   * {@link #nextTokenLogProbs} and, from the same forward, the entropy {@code H[b, t] = −Σ_v p_v log p_v} of
-   * that tempered next-token distribution: {@code [ℓ, H]}, each {@code [B, T-1]}.
-   */
-  public NDList nextTokenLogProbsAndEntropy(NDArray tokens, double temperature) {
-    return nextToken(tokens, temperature, true);
-  }
-
-  private NDList nextToken(NDArray tokens, double temperature, boolean entropy) {
-    long t = tokens.getShape().get(1);
-    NDArray inputs = tokens.get(new NDIndex(":, :{}", t - 1));                              // [B, T-1]
-    NDArray targets = tokens.get(new NDIndex(":, 1:"));                                       // [B, T-1]
-    // Each [B, T-1, V] array is closed as soon as the next is made: autograd keeps what its backward needs (the
-    // log-softmax output), and the others are freed now rather than when the caller's scope closes.
-    NDArray logits = forward(inputs, null);                                                   // [B, T-1, V]
-    if (temperature != 1.0) {
-      try (NDArray raw = logits) {
-        logits = raw.div(temperature);
-      }
-    }
-    NDArray logSoftmax = logits.logSoftmax(-1);
-    logits.close();
-    try (logSoftmax; NDArray picked = logSoftmax.gather(targets.expandDims(-1), -1)) {
-      NDList out = new NDList(picked.squeeze(-1));                                            // [B, T-1]
-      if (entropy) {
-        try (NDArray p = logSoftmax.exp(); NDArray plogp = p.mul(logSoftmax)) {
-          out.add(plogp.sum(new int[] {-1}).neg());                                           // [B, T-1]
-        }
-      }
-      return out;
-    }
+    return score(tokens, Scoring.logProbs(temperature)).singletonOrThrow();
   }
 
   /**
@@ -264,21 +248,59 @@ public final class TransformerPolicy implements AutoCloseable {
    * once. The result is owned by the caller's scope.
    */
   public NDArray nextTokenLogProbs(NDArray tokens, double temperature, int rows) {
-    return chunked(tokens, temperature, rows, false).singletonOrThrow();
+    return score(tokens, Scoring.logProbs(temperature), rows).singletonOrThrow();
   }
 
-  /** {@link #nextTokenLogProbsAndEntropy} without a graph, in chunks of {@code rows} (as the method above). */
-  public NDList nextTokenLogProbsAndEntropy(NDArray tokens, double temperature, int rows) {
-    return chunked(tokens, temperature, rows, true);
+  /**
+   * The next-token log-probabilities {@code ℓ[b, t] = log p(tokens[b, t+1] | tokens[b, ..t])} and, with
+   * {@code s.entropy()}, from the same forward, the entropy {@code H[b, t] = −Σ_v p_v log p_v} of that tempered
+   * distribution: {@code [ℓ]} or {@code [ℓ, H]}, each {@code [B, T-1]}, 0 in the columns before {@code s.from()}.
+   */
+  public NDList score(NDArray tokens, Scoring s) {
+    long t = tokens.getShape().get(1);
+    int from = Math.max(0, Math.min(s.from(), Math.toIntExact(t) - 2));
+    NDArray inputs = tokens.get(new NDIndex(":, :{}", t - 1));                              // [B, T-1]
+    NDArray targets = tokens.get(new NDIndex(":, {}:", from + 1));                            // [B, T-1-from]
+    // Each [B, T-1-from, V] array is closed as soon as the next is made: autograd keeps what its backward needs
+    // (the log-softmax output), and the others are freed now rather than when the caller's scope closes.
+    NDArray logits = architecture.forward(weights(), inputs, null, null, from);               // [B, T-1-from, V]
+    if (s.temperature() != 1.0) {
+      try (NDArray raw = logits) {
+        logits = raw.div(s.temperature());
+      }
+    }
+    NDArray logSoftmax = logits.logSoftmax(-1);
+    logits.close();
+    try (logSoftmax; NDArray picked = logSoftmax.gather(targets.expandDims(-1), -1)) {
+      NDList out = new NDList(unscored(picked.squeeze(-1), from));                            // [B, T-1]
+      if (s.entropy()) {
+        try (NDArray p = logSoftmax.exp(); NDArray plogp = p.mul(logSoftmax)) {
+          out.add(unscored(plogp.sum(new int[] {-1}).neg(), from));                           // [B, T-1]
+        }
+      }
+      return out;
+    }
   }
 
-  private NDList chunked(NDArray tokens, double temperature, int rows, boolean entropy) {
+  /** {@code scored [B, T-1-from]} behind {@code from} zero columns. */
+  private static NDArray unscored(NDArray scored, int from) {
+    if (from == 0) {
+      return scored;
+    }
+    Shape shape = scored.getShape();
+    try (NDArray zeros = scored.getManager().zeros(new Shape(shape.get(0), from), scored.getDataType())) {
+      return zeros.concat(scored, 1);
+    }
+  }
+
+  /** {@link #score} without a graph (autograd must be off), {@code rows} rows per forward ({@code <= 0}: all). */
+  public NDList score(NDArray tokens, Scoring s, int rows) {
     long n = tokens.getShape().get(0);
     long chunk = rows <= 0 ? n : rows;
     List<NDList> parts = new ArrayList<>();
     for (long r = 0; r < n; r += chunk) {
       try (NDScope ignored = new NDScope()) {
-        NDList part = nextToken(tokens.get(new NDIndex("{}:{}", r, Math.min(n, r + chunk))), temperature, entropy);
+        NDList part = score(tokens.get(new NDIndex("{}:{}", r, Math.min(n, r + chunk))), s);
         part.forEach(NDScope::unregister);
         parts.add(part);
       }

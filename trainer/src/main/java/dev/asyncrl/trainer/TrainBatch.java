@@ -144,6 +144,23 @@ public record TrainBatch(
    */
   public record OnDevice(NDArray tokens, NDArray behaviour, NDArray mask, NDArray onPolicy, NDArray advantages) {}
 
+  /**
+   * The first column in which any row has a trained token (0 when none has): the columns before it score
+   * prompt tokens only, so the trainer takes no logits there ({@link dev.asyncrl.model.TransformerPolicy.Scoring}).
+   */
+  public int firstTrainedColumn() {
+    int first = width - 1;
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < first; c++) {
+        if (mask[r * (width - 1) + c] > 0) {
+          first = c;
+          break;
+        }
+      }
+    }
+    return first == width - 1 ? 0 : first;
+  }
+
   /** Trained response tokens (mask 1) that the trainer's weights at the start of the step sampled. */
   public int onPolicyTokens() {
     int n = 0;

@@ -22,6 +22,7 @@ import dev.asyncrl.datastore.StorePosition;
 import dev.asyncrl.datastore.TrajectoryStore;
 import dev.asyncrl.gpu.ComputeThread;
 import dev.asyncrl.model.TransformerPolicy;
+import dev.asyncrl.model.TransformerPolicy.Scoring;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -295,8 +296,8 @@ public final class Trainer {
       // ℓold: the policy before this step's first update. With a single update it is sg(ℓθ) itself.
       List<NDArray> proximal = new ArrayList<>();
       for (TrainBatch b : batches) {
-        proximal.add(updates == 1 ? null
-            : policy.nextTokenLogProbs(b.tokens(policy.manager()), options.temperature(), options.microBatchRows()));
+        proximal.add(updates == 1 ? null : policy.score(b.tokens(policy.manager()),
+            new Scoring(options.temperature(), b.firstTrainedColumn(), false), options.microBatchRows()).singletonOrThrow());
       }
       for (int epoch = 0; epoch < options.epochs(); epoch++) {
         for (int i = 0; i < batches.size(); i++) {
@@ -320,23 +321,24 @@ public final class Trainer {
   }
 
   /**
+   * What the loss needs of the policy, from column {@code from} on (the batch's first trained column): ℓθ, and H
+   * when the algorithm has an entropy bonus.
+   */
+  private Scoring scoring(int from) {
+    return new Scoring(options.temperature(), from, algorithm.needsEntropy());
+  }
+
+  /**
    * What the loss differentiates, of {@code tokens}, with the graph kept, in training mode (LoRA dropout, if any,
    * only here): {@code [ℓθ]}, or {@code [ℓθ, H]} when the algorithm has an entropy bonus; each {@code [N, T-1]}.
    */
-  private NDList differentiable(NDArray tokens) {
+  private NDList differentiable(NDArray tokens, int from) {
     policy.setTraining(true);
     try {
-      return algorithm.needsEntropy() ? policy.nextTokenLogProbsAndEntropy(tokens, options.temperature())
-          : new NDList(policy.nextTokenLogProbs(tokens, options.temperature()));
+      return policy.score(tokens, scoring(from));
     } finally {
       policy.setTraining(false);
     }
-  }
-
-  /** The values of {@link #differentiable} without a graph, {@code rows} responses per forward. */
-  private NDList detached(NDArray tokens, int rows) {
-    return algorithm.needsEntropy() ? policy.nextTokenLogProbsAndEntropy(tokens, options.temperature(), rows)
-        : new NDList(policy.nextTokenLogProbs(tokens, options.temperature(), rows));
   }
 
   /** @param values {@code [ℓθ]} or {@code [ℓθ, H]}, as {@link #differentiable} gives them */
@@ -364,15 +366,16 @@ public final class Trainer {
     NDArray tokens = on.tokens();                                                           // [N, T]
     NDArray behaviour = on.behaviour();                                                     // [N, T-1]
     NDArray mask = on.mask();
-    NDArray referenceLogProbs = reference == null ? null
-        : reference.nextTokenLogProbs(tokens, options.temperature(), options.microBatchRows());
+    int from = batch.firstTrainedColumn();
+    NDArray referenceLogProbs = reference == null ? null : reference.score(tokens,
+        new Scoring(options.temperature(), from, false), options.microBatchRows()).singletonOrThrow();
     int rows = (int) tokens.getShape().get(0);
     int micro = options.microBatchRows() <= 0 ? rows : options.microBatchRows();
     NDArray current;
     LossResult result;
     if (micro >= rows) {
       try (GradientCollector gc = Autograd.collector()) {
-        NDList values = differentiable(tokens);                                             // [ℓθ (, H)]
+        NDList values = differentiable(tokens, from);                                       // [ℓθ (, H)]
         current = values.get(0).stopGradient();
         result = objective(values, current, proximal, behaviour, referenceLogProbs, on, configuredRows);
         gc.backward(result.loss());
@@ -383,7 +386,8 @@ public final class Trainer {
       // rule the parameters' gradient is the one-pass gradient, for any loss, at the cost of one forward without a
       // graph (taken without LoRA dropout, the one difference when dropout is on). The proximal pass, when there is
       // one, is that forward for the first update, unless the loss needs H too.
-      NDList values = known != null && !algorithm.needsEntropy() ? new NDList(known) : detached(tokens, micro);
+      NDList values = known != null && !algorithm.needsEntropy() ? new NDList(known)
+          : policy.score(tokens, scoring(from), micro);
       current = values.get(0);
       NDList leaves = new NDList();
       for (NDArray v : values) {
@@ -399,7 +403,7 @@ public final class Trainer {
       for (int r = 0; r < rows; r += micro) {
         int end = Math.min(rows, r + micro);
         try (NDScope ignored = new NDScope(); GradientCollector gc = Autograd.collector()) {
-          NDArray outputs = NDArrays.stack(differentiable(tokens.get(new NDIndex("{}:{}", r, end)))); // [k, rows, T-1]
+          NDArray outputs = NDArrays.stack(differentiable(tokens.get(new NDIndex("{}:{}", r, end)), from)); // [k, rows, T-1]
           Autograd.backward(outputs, lossGradient.get(new NDIndex(":, {}:{}", r, end)));
         }
       }
@@ -465,11 +469,13 @@ public final class Trainer {
       gradNormSq[g] = new double[k];
       for (int i = 0; i < k; i++, row++) {
         try (NDScope ignored = new NDScope()) {
-          TrainBatch.OnDevice one = batch.row(row).upload(m, dtype, null);
+          TrainBatch alone = batch.row(row);
+          TrainBatch.OnDevice one = alone.upload(m, dtype, null);
           NDArray mask = one.mask();                                                        // [1, L-1]
           NDArray logProbs;
           try (GradientCollector gc = Autograd.collector()) {
-            logProbs = policy.nextTokenLogProbs(one.tokens(), options.temperature());       // [1, L-1]
+            logProbs = policy.score(one.tokens(),
+                new Scoring(options.temperature(), alone.firstTrainedColumn(), false)).singletonOrThrow(); // [1, L-1]
             gc.backward(logProbs.mul(mask).sum());                                          // log πθ(τ_i)
           }
           logWeights[g][i] = scalar(logProbs.stopGradient().sub(one.behaviour()).mul(mask).sum());

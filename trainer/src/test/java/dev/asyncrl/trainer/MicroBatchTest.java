@@ -198,7 +198,7 @@ class MicroBatchTest {
          NDScope ignored = new NDScope()) {
       NDArray tokens = p.manager().randomInteger(0, VOCAB, new Shape(7, 9), DataType.INT64);
       double[] whole = p.nextTokenLogProbs(tokens, 0.7).toDoubleArray();
-      NDList withEntropy = p.nextTokenLogProbsAndEntropy(tokens, 0.7);
+      NDList withEntropy = p.score(tokens, new TransformerPolicy.Scoring(0.7, 0, true));
       assertArrayEquals(whole, withEntropy.get(0).toDoubleArray(), 1e-12);
       double[] entropy = withEntropy.get(1).toDoubleArray();
       // H = −Σ p log p of softmax(logits / 0.7), summed here on the host from the logits
@@ -222,10 +222,36 @@ class MicroBatchTest {
       for (int rows : new int[] {0, 1, 2, 7, 50}) {
         double[] chunked = p.nextTokenLogProbs(tokens, 0.7, rows).toDoubleArray();
         assertArrayEquals(whole, chunked, 1e-12, "rows " + rows);
-        NDList both = p.nextTokenLogProbsAndEntropy(tokens, 0.7, rows);
+        NDList both = p.score(tokens, new TransformerPolicy.Scoring(0.7, 0, true), rows);
         assertArrayEquals(whole, both.get(0).toDoubleArray(), 1e-12, "rows " + rows);
         assertArrayEquals(entropy, both.get(1).toDoubleArray(), 1e-12, "rows " + rows);
       }
+      // Scoring from column k: the same values from k on, 0 before, in every form.
+      for (int from : new int[] {1, 3, 7}) {
+        for (int rows : new int[] {0, 2}) {
+          NDList part = rows == 0 ? p.score(tokens, new TransformerPolicy.Scoring(0.7, from, true))
+              : p.score(tokens, new TransformerPolicy.Scoring(0.7, from, true), rows);
+          double[][] expected = {whole, entropy};
+          for (int k = 0; k < 2; k++) {
+            double[] got = part.get(k).toDoubleArray();
+            assertEquals(expected[k].length, got.length);
+            for (int i = 0; i < got.length; i++) {
+              assertEquals(i % 8 < from ? 0 : expected[k][i], got[i], 1e-12, "from " + from + ", cell " + i);
+            }
+          }
+        }
+      }
     }
+  }
+
+  @Test
+  void theFirstTrainedColumnIsTheEarliestMaskedTokenOfAnyRow() {
+    Trajectory longPrompt = new Trajectory(new int[] {1, 2, 3, 4, 5}, new int[] {6, 7}, new float[2],
+        new byte[] {1, 1}, 1.0, 0, 0, 0);
+    Trajectory shortPrompt = new Trajectory(new int[] {1, 2, 3}, new int[] {4, 5, 6}, new float[3],
+        new byte[] {0, 1, 1}, 0.5, 0, 0, 0);
+    TrainBatch batch = TrainBatch.assemble(List.of(new TrajectoryGroup(1, "t", List.of(longPrompt, shortPrompt), 0, 0)), 0);
+    assertEquals(3, batch.firstTrainedColumn(), "row 2's first response token is untrained; its second is column 3");
+    assertEquals(4, batch.row(0).firstTrainedColumn());
   }
 }

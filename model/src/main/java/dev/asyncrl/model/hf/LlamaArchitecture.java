@@ -171,7 +171,7 @@ public final class LlamaArchitecture implements Architecture {
   }
 
   @Override
-  public NDArray forward(Weights p, NDArray tokens, KvCache cache, int[] leftPad, boolean lastOnly) {
+  public NDArray forward(Weights p, NDArray tokens, KvCache cache, int[] leftPad, int logitsFrom) {
     int batch = Math.toIntExact(tokens.getShape().get(0));
     int steps = Math.toIntExact(tokens.getShape().get(1));
     int offset = cache == null ? 0 : cache.length();
@@ -193,9 +193,9 @@ public final class LlamaArchitecture implements Architecture {
     if (cache != null) {
       cache.advance(steps);
     }
-    NDArray h = rmsNorm(lastOnly ? x.get(":, -1:, :") : x, p.get("model.norm.weight"));
+    NDArray h = rmsNorm(Architecture.logitRows(x, logitsFrom), p.get("model.norm.weight"));
     return c.tieWordEmbeddings()
-        ? h.getNDArrayInternal().linear(h, embedding, null).singletonOrThrow()             // [B, S, V]
+        ? h.getNDArrayInternal().linear(h, embedding, null).singletonOrThrow()             // [B, S - from, V]
         : p.linear(h, "lm_head");
   }
 
