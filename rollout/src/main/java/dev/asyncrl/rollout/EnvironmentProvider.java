@@ -36,6 +36,16 @@ public interface EnvironmentProvider extends AutoCloseable {
     return List.of();
   }
 
+  /**
+   * A demonstration of task instance {@code instance}: the text of each turn a capable agent takes in that
+   * episode (without the token that ends a turn), for supervised warm-up before RL ({@code sft.steps}). Empty,
+   * the default, when the provider has none. Played through a fresh environment, it should earn the episode's
+   * full reward.
+   */
+  default List<String> demonstration(long instance) {
+    return List.of();
+  }
+
   /** A fresh environment for one episode; called from the rollout workers' threads. */
   Environment create();
 

@@ -65,6 +65,14 @@ final class Episode {
     turns++;
   }
 
+  /** A turn that was not sampled (a demonstration's): trained like a sampled one, with log-prob 0 and version 0. */
+  void addTurn(int[] ids) {
+    for (int id : ids) {
+      add(id, 0f, (byte) 1, 0);
+    }
+    turns++;
+  }
+
   void addReward(double r) {
     reward += r;
   }

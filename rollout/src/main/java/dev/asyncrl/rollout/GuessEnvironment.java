@@ -1,5 +1,7 @@
 package dev.asyncrl.rollout;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -45,6 +47,29 @@ public final class GuessEnvironment implements EnvironmentProvider {
     guessCredit = params.number("guess_credit", 0, 0, 0.49);
   }
 
+  /** Binary search: each guess the middle of the numbers still possible (the lower middle of an even count). */
+  @Override
+  public List<String> demonstration(long instance) {
+    int hidden = hidden(instance);
+    List<String> turns = new ArrayList<>();
+    for (int low = 1, high = max; ; ) {
+      int guess = (low + high) >>> 1;
+      turns.add(String.valueOf(guess));
+      if (guess == hidden) {
+        return turns;
+      }
+      if (hidden > guess) {
+        low = guess + 1;
+      } else {
+        high = guess - 1;
+      }
+    }
+  }
+
+  private int hidden(long instance) {
+    return 1 + new SplittableRandom(instance).nextInt(max);
+  }
+
   @Override
   public Environment create() {
     return new Environment() {
@@ -55,7 +80,7 @@ public final class GuessEnvironment implements EnvironmentProvider {
 
       @Override
       public String reset(long instance) {
-        hidden = 1 + new SplittableRandom(instance).nextInt(max);
+        hidden = hidden(instance);
         low = 1;
         high = max;
         credit = 0;

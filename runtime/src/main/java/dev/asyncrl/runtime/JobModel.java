@@ -105,6 +105,11 @@ public final class JobModel implements AutoCloseable {
       if (!tools.isEmpty()) {
         environments = new ToolUse(environments, tools);
       }
+      if (job.get(JobSchema.SFT_STEPS) > 0 && environments.demonstration(0).isEmpty()) {
+        throw job.settings().error(JobSchema.SFT_STEPS, "needs demonstrations, and environment '" + environments.name()
+            + "' gives none (the built-in guess and apiworld do; an environment of your own implements "
+            + "EnvironmentProvider.demonstration)");
+      }
       List<Map<String, Object>> described = environments.tools();
       if (!described.isEmpty()) {
         prompting = prompting.withTools(described);
@@ -398,8 +403,11 @@ public final class JobModel implements AutoCloseable {
 
   /** The Hugging Face model of {@code model.path}, without adapters; errors name the key. */
   static TransformerPolicy pretrained(JobConfig job, Device device, DataType dtype) {
+    Path dir = Path.of(job.get(JobSchema.MODEL_PATH));
     try {
-      return HfModel.load(Path.of(job.get(JobSchema.MODEL_PATH)), device, dtype, job.get(JobSchema.MAX_SEQ_LEN));
+      return job.get(JobSchema.MODEL_WEIGHTS) == JobSchema.ModelWeights.RANDOM
+          ? HfModel.initialize(HfConfig.read(dir), job.get(JobSchema.MAX_SEQ_LEN), job.get(JobSchema.SEED), device, dtype)
+          : HfModel.load(dir, device, dtype, job.get(JobSchema.MAX_SEQ_LEN));
     } catch (IllegalArgumentException e) {
       throw job.settings().error(JobSchema.MODEL_PATH, e.getMessage());
     }

@@ -9,6 +9,7 @@ import dev.asyncrl.core.config.JobConfig;
 import dev.asyncrl.core.config.JobSchema;
 import dev.asyncrl.core.FileTrees;
 import dev.asyncrl.core.JsonLines;
+import dev.asyncrl.core.Trajectory;
 import dev.asyncrl.core.metrics.JsonlMetricsSink;
 import dev.asyncrl.datastore.InMemoryTrajectoryStore;
 import dev.asyncrl.datastore.StalenessGate;
@@ -25,6 +26,7 @@ import dev.asyncrl.gpu.Placement;
 import dev.asyncrl.model.PolicyWeights;
 import dev.asyncrl.model.SamplingParams;
 import dev.asyncrl.model.TransformerPolicy;
+import dev.asyncrl.rollout.Demonstrations;
 import dev.asyncrl.rollout.EnvironmentProvider;
 import dev.asyncrl.rollout.EpisodeEvaluator;
 import dev.asyncrl.rollout.Evaluator;
@@ -39,6 +41,7 @@ import dev.asyncrl.trainer.InProcessPublisher;
 import dev.asyncrl.trainer.PolicyPublisher;
 import dev.asyncrl.trainer.RolloutMonitor;
 import dev.asyncrl.trainer.StepReport;
+import dev.asyncrl.trainer.SupervisedWarmup;
 import dev.asyncrl.trainer.Trainer;
 import dev.asyncrl.trainer.TrainerCheckpoint;
 import java.io.IOException;
@@ -350,14 +353,20 @@ public final class JobRunner {
         publisher = new CheckpointPublisher(announcer, weightsDir(job, run.dir()), job.get(JobSchema.LAG) + 3, store);
       }
       Trainer trainer = parts.trainer(run.checkpoints(), store, publisher, monitor, onStep);
-      evaluation(job, model, trainer, log);
+      Optional<Trainer.Evaluation> evaluation = evaluation(job, model, log);
+      evaluation.ifPresent(e -> trainer.evaluateEvery(job.get(JobSchema.EVAL_EVERY), e));
       FaultDrill.fromSystemProperty().ifPresent(trainer::drill);
       if (checkpoint.isPresent()) {
         TrainerCheckpoint.State state = trainer.resume(checkpoint.get());
         log.accept("resumed from " + checkpoint.get() + ": step " + state.step() + ", policy version " + state.version()
             + ", " + state.position().consumed() + " groups consumed");
-      } else if (kafka != null) {
-        log.accept("no checkpoint in " + run.checkpoints() + ": starting at step 0 (reading topic '" + kafka.topic() + "')");
+      } else {
+        if (kafka != null) {
+          log.accept("no checkpoint in " + run.checkpoints() + ": starting at step 0 (reading topic '" + kafka.topic() + "')");
+        }
+        if (job.get(JobSchema.SFT_STEPS) > 0) {
+          warmUp(job, model, parts, run.sft(), evaluation, log);
+        }
       }
       trainer.publishInitial();
       if (pool != null) {
@@ -502,27 +511,75 @@ public final class JobRunner {
   }
 
   /**
-   * Held-out evaluation every {@code task.eval_every} steps, when configured: a single-turn task's held-out
+   * Held-out evaluation, for every {@code task.eval_every} steps, when configured: a single-turn task's held-out
    * problems, or episodes (an environment's instances {@code 0 .. task.eval_size - 1}, 64 by default; a task's
    * held-out problems played with its tools) to the longest horizon.
    */
-  private static void evaluation(JobConfig job, JobModel model, Trainer trainer, Consumer<String> log) {
-    int every = job.get(JobSchema.EVAL_EVERY);
-    if (every == 0) {
-      return;
+  private static Optional<Trainer.Evaluation> evaluation(JobConfig job, JobModel model, Consumer<String> log) {
+    if (job.get(JobSchema.EVAL_EVERY) == 0) {
+      return Optional.empty();
     }
     int maxNew = job.get(JobSchema.MAX_NEW_TOKENS);
     Optional<EnvironmentProvider> episodes = model.evaluationEnvironments();
     if (episodes.isEmpty()) {
       Evaluator evaluator = new Evaluator(model.task().orElseThrow(), model.prompting(), maxNew, 32);
-      trainer.evaluateEvery(every, evaluator::evaluate);
-      return;
+      return Optional.of(evaluator::evaluate);
     }
     int n = model.task().map(t -> t.evaluationSet().size())
         .orElse(job.get(JobSchema.EVAL_SIZE) > 0 ? job.get(JobSchema.EVAL_SIZE) : 64);
     EpisodeEvaluator evaluator = new EpisodeEvaluator(episodes.get(), model.prompting(), n, model.horizon().last(),
         job.get(JobSchema.MAX_SEQ_LEN) - 1, maxNew, 32, log);
-    trainer.evaluateEvery(every, evaluator::evaluate);
+    return Optional.of(evaluator::evaluate);
+  }
+
+  /**
+   * {@code sft.steps} supervised steps on the environment's demonstrations, before version 0 is published; one
+   * line per step in {@code sft.jsonl} (the last with the held-out evaluation, when one is configured). Then RL
+   * starts from these weights with a fresh optimizer, and they are the KL reference.
+   */
+  private static void warmUp(JobConfig job, JobModel model, TrainerParts parts, Path lines,
+      Optional<Trainer.Evaluation> evaluation, Consumer<String> log) {
+    int steps = job.get(JobSchema.SFT_STEPS);
+    int batch = job.get(JobSchema.SFT_BATCH);
+    double lr = job.get(JobSchema.SFT_LR);
+    Demonstrations demonstrations = new Demonstrations(model.environments(), model.prompting(),
+        job.get(JobSchema.MAX_SEQ_LEN), job.get(JobSchema.SEED));
+    SupervisedWarmup sft = new SupervisedWarmup(parts.policy(), parts.optimizer(), job.get(JobSchema.GRAD_CLIP),
+        job.get(JobSchema.MICRO_BATCH_ROWS));
+    log.accept("supervised warm-up: " + steps + " steps of " + batch + " demonstrations of '"
+        + model.environments().name() + "' at lr " + lr);
+    long start = System.nanoTime();
+    try {
+      Files.deleteIfExists(lines); // a warm-up redone (a fresh run restarted before its first checkpoint) starts over
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    try (JsonlMetricsSink out = new JsonlMetricsSink(lines)) {
+      for (int step = 1; step <= steps; step++) {
+        List<Trajectory> shown;
+        try {
+          shown = demonstrations.next(batch);
+        } catch (Exception e) {
+          throw new IllegalStateException("sft.steps: a demonstration of environment '" + model.environments().name()
+              + "' failed: " + e.getMessage(), e);
+        }
+        Map<String, Double> metrics = new LinkedHashMap<>(sft.step(shown, lr));
+        metrics.put("sft/reward_mean", shown.stream().mapToDouble(Trajectory::reward).average().orElse(0));
+        if (step == steps && evaluation.isPresent()) {
+          metrics.putAll(evaluation.get().evaluate(parts.policy()));
+        }
+        metrics.put("time/elapsed_s", (System.nanoTime() - start) / 1e9);
+        out.record(step, metrics);
+        if (step == 1 || step == steps || step % 50 == 0) {
+          log.accept(String.format("sft step %d/%d | loss %.4f | p>1/2 %.2f%s | %.0fs", step, steps,
+              metrics.get("sft/loss"), metrics.get("sft/p_over_half"), metrics.containsKey("eval/accuracy")
+                  ? String.format(" | eval accuracy %.2f, reward %.3f", metrics.get("eval/accuracy"),
+                      metrics.get("eval/reward_mean")) : "", metrics.get("time/elapsed_s")));
+        }
+      }
+    }
+    parts.optimizer().reset();
+    parts.referenceFromPolicy();
   }
 
   /** Where the trainer and the rollout workers compute, and each device's memory plan for this process. */

@@ -61,6 +61,11 @@ public record RunFolder(Path dir) {
     return dir.resolve("metrics.jsonl");
   }
 
+  /** {@code sft.jsonl}: per supervised warm-up step ({@code sft.steps}), its metrics. */
+  public Path sft() {
+    return dir.resolve("sft.jsonl");
+  }
+
   /** {@code samples.jsonl}: per step, a few trained responses as text ({@code trainer.log_samples}). */
   public Path samples() {
     return dir.resolve("samples.jsonl");

@@ -7,6 +7,10 @@ import dev.asyncrl.core.config.JobConfig;
 import dev.asyncrl.datastore.TrajectoryStore;
 import dev.asyncrl.gpu.Placement;
 import dev.asyncrl.model.TransformerPolicy;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDScope;
+import dev.asyncrl.gpu.ComputeThread;
 import dev.asyncrl.trainer.AdamW;
 import dev.asyncrl.trainer.LearningRateSchedule;
 import dev.asyncrl.trainer.PolicyPublisher;
@@ -47,6 +51,23 @@ record TrainerParts(JobConfig job, Algorithm algorithm, TransformerPolicy policy
         job.get(JobSchema.MAX_STALENESS) + job.get(JobSchema.LAG), job.get(JobSchema.TEMPERATURE),
         job.get(JobSchema.MAX_NEW_TOKENS) * horizon.longest(), horizon, lr, job.get(JobSchema.GRAD_CLIP), job.get(JobSchema.CHECKPOINT_EVERY),
         checkpointDir, job.get(JobSchema.MAX_NONFINITE_STEPS)), policy, reference, optimizer, algorithm, store, publisher, rollout, listener);
+  }
+
+  /** After a supervised warm-up: the frozen KL reference, when there is one, becomes the warmed-up policy. */
+  void referenceFromPolicy() {
+    if (reference == null) {
+      return;
+    }
+    ComputeThread.inferenceOnly();
+    try (NDScope ignored = new NDScope()) {
+      NDList merged = new NDList();
+      policy.mergedWeights().forEach((name, weight) -> {
+        NDArray copy = weight.duplicate();
+        copy.setName(name);
+        merged.add(copy);
+      });
+      reference.loadWeights(merged);
+    }
   }
 
   /**

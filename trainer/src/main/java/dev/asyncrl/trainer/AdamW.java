@@ -96,6 +96,16 @@ public final class AdamW {
     params.values().forEach(Autograd::zeroGradient);
   }
 
+  /**
+   * Forgets the moments and the step count, so the next update is a first one again (after a supervised warm-up,
+   * RL starts from the warmed-up weights with a fresh optimizer).
+   */
+  public void reset() {
+    m.values().forEach(a -> a.subi(a));
+    v.values().forEach(a -> a.subi(a));
+    t = 0;
+  }
+
   public long stepCount() {
     return t;
   }

@@ -40,6 +40,9 @@ public final class JobSchema {
   /** How the built-in model's weights are drawn. */
   public enum ModelInit { GPT2, PYTORCH }
 
+  /** Where a Hugging Face model's weights come from. */
+  public enum ModelWeights { LOAD, RANDOM }
+
   /** Whether rollout responses may span policy versions ({@code auto}: for Hugging Face models). */
   public enum Partial { AUTO, TRUE, FALSE }
 
@@ -89,6 +92,10 @@ public final class JobSchema {
   public static final Setting<String> MODEL_PATH = declare(Setting.string("model.path", "",
       "a Hugging Face model folder (config.json, safetensors weights, tokenizer.json; Llama/Qwen2/Mistral); "
       + "'' = the built-in model shaped by d_model, n_layers, n_heads, d_ff"));
+  public static final Setting<ModelWeights> MODEL_WEIGHTS = declare(Setting.choice("model.weights", ModelWeights.LOAD,
+      "a Hugging Face model's weights: load (the folder's safetensors) or random (fresh weights for the folder's "
+      + "config.json, drawn from seed as Hugging Face initialises them: a model shape for experiments, with the "
+      + "folder's tokenizer and chat template; the folder needs no weight files)"));
   public static final Setting<ComputeType> MODEL_DTYPE = declare(dtype("model.dtype",
       "compute type of the trainer's Hugging Face model (bf16/f16 checkpoints are converted on load); float16 needs a GPU"));
   public static final Setting<ComputeType> ROLLOUT_DTYPE = declare(dtype("model.rollout_dtype",
@@ -240,6 +247,15 @@ public final class JobSchema {
   public static final Setting<Integer> MAX_NONFINITE_STEPS = declare(Setting.integer("trainer.max_nonfinite_steps", 10,
       "stop the run with an error after this many consecutive steps whose loss or gradient was NaN or infinite "
       + "(their updates are skipped)").check(v -> v > 0, POSITIVE));
+
+  // --- supervised warm-up
+  public static final Setting<Integer> SFT_STEPS = declare(within(Setting.integer("sft.steps", 0,
+      "supervised fine-tuning steps on the environment's demonstrations before RL (a fresh run only; then the "
+      + "optimizer starts afresh and the warmed-up weights are version 0 and the KL reference); 0 = none"), 0, 10_000_000));
+  public static final Setting<Integer> SFT_BATCH = declare(within(Setting.integer("sft.batch", 16,
+      "demonstrations per supervised step, each of a fresh random task instance"), 1, 1_000_000));
+  public static final Setting<Double> SFT_LR = declare(Setting.number("sft.lr", 1e-3,
+      "learning rate of the supervised steps (AdamW, constant; trainer.grad_clip applies)").check(v -> v > 0, POSITIVE));
 
   // --- algorithm
   public static final Setting<String> ALGORITHM = declare(Setting.string("algorithm.name", "grpo",

@@ -130,20 +130,35 @@ public final class ApiWorldEnvironment implements EnvironmentProvider {
     }
   }
 
-  /** The reference solution of instance {@code instance} at {@code tier}, as Hermes tool-call turns (for tests). */
+  /** The reference solution of the instance's task, as Hermes tool-call turns, then {@code complete_task}. */
+  @Override
+  public List<String> demonstration(long instance) {
+    return solutionTurns(TaskGenerator.generate(instance, kinds).task());
+  }
+
+  /** The reference solution of instance {@code instance} at {@code tier}, every app given (for tests). */
   static List<String> solutionTurns(long instance, int tier) {
+    return solutionTurns(TaskGenerator.generate(instance, tier).task());
+  }
+
+  private static List<String> solutionTurns(ApiTask task) {
     List<String> turns = new ArrayList<>();
-    for (ApiTask.Call call : TaskGenerator.generate(instance, tier).task().solution()) {
-      Map<String, Object> c = new LinkedHashMap<>();
-      c.put("name", call.name());
-      c.put("arguments", call.arguments());
-      try {
-        turns.add("<tool_call>\n" + JSON.writeValueAsString(c) + "\n</tool_call>");
-      } catch (JsonProcessingException e) {
-        throw new IllegalStateException(e);
-      }
+    for (ApiTask.Call call : task.solution()) {
+      turns.add(toolCall(call.name(), call.arguments()));
     }
-    turns.add("<tool_call>\n{\"name\": \"complete_task\", \"arguments\": {}}\n</tool_call>");
+    turns.add(toolCall(Api.COMPLETE, Map.of()));
     return turns;
+  }
+
+  /** A call as Qwen2.5's and Qwen3's templates show one (their system turn describes this format). */
+  private static String toolCall(String name, Map<String, Object> arguments) {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("name", name);
+    c.put("arguments", arguments);
+    try {
+      return "<tool_call>\n" + JSON.writeValueAsString(c) + "\n</tool_call>";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("an apiworld call cannot be written as JSON", e);
+    }
   }
 }
