@@ -1,13 +1,12 @@
 package dev.asyncrl.rollout;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static dev.asyncrl.rollout.ConfiguredProviders.configured;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.asyncrl.core.Trajectory;
-import dev.asyncrl.core.config.Origin;
-import dev.asyncrl.core.config.RawValue;
 import dev.asyncrl.model.hf.ByteLevelTokenizer;
 import dev.asyncrl.model.hf.ChatTemplate;
 import dev.asyncrl.model.hf.HfTokenizer;
@@ -16,9 +15,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,17 +32,6 @@ class DemonstrationsTest {
 
   @TempDir
   Path dir;
-
-  static <P extends EnvironmentProvider> P configured(P provider, String... keyValues) {
-    Map<String, RawValue> raw = new LinkedHashMap<>();
-    for (int i = 0; i < keyValues.length; i += 2) {
-      raw.put(keyValues[i], RawValue.scalar(keyValues[i + 1], Origin.override("task.params." + keyValues[i])));
-    }
-    TaskParameters params = new TaskParameters(provider.name(), raw);
-    provider.configure(params);
-    params.checkAllRead();
-    return provider;
-  }
 
   private HfTokenizer tokenizer(String config, String specials) throws Exception {
     try (InputStream in = DemonstrationsTest.class.getResourceAsStream("/templates/" + config)) {

@@ -1,21 +1,17 @@
 package dev.asyncrl.rollout.remote;
 
+import static dev.asyncrl.rollout.ConfiguredProviders.configured;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.asyncrl.core.config.ConfigException;
-import dev.asyncrl.core.config.Origin;
-import dev.asyncrl.core.config.RawValue;
 import dev.asyncrl.rollout.Environment;
 import dev.asyncrl.rollout.Environment.Action;
 import dev.asyncrl.rollout.Environment.Step;
 import dev.asyncrl.rollout.EnvironmentProvider;
-import dev.asyncrl.rollout.TaskParameters;
 import java.net.ServerSocket;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -26,17 +22,6 @@ import org.junit.jupiter.api.Test;
  * that says what happened, never anything worse.
  */
 class RemoteEnvironmentTest {
-
-  static <P extends EnvironmentProvider> P configured(P provider, String... keyValues) {
-    Map<String, RawValue> raw = new LinkedHashMap<>();
-    for (int i = 0; i < keyValues.length; i += 2) {
-      raw.put(keyValues[i], RawValue.scalar(keyValues[i + 1], Origin.override("task.params." + keyValues[i])));
-    }
-    TaskParameters params = new TaskParameters(provider.name(), raw);
-    provider.configure(params);
-    params.checkAllRead();
-    return provider;
-  }
 
   /** Plays a wrong answer, then the right one; checks observations and rewards. */
   static void playCountdown(Environment env, long instance, String firstObservation) throws Exception {
