@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
+import dev.asyncrl.core.JsonLines;
 import dev.asyncrl.core.config.ConfigSource;
 import dev.asyncrl.core.config.JobConfig;
 import dev.asyncrl.model.TransformerPolicy;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * apiworld end to end: a tiny Qwen2-shaped checkpoint with a byte-level tokenizer and Qwen2.5's real chat
- * template, the functions of one app described in the system turn, episodes played and trained.
+ * template, the functions of one app described in the system turn, a supervised warm-up on the reference
+ * solutions, episodes played and trained.
  */
 class ApiWorldJobTest {
 
@@ -45,6 +47,7 @@ class ApiWorldJobTest {
         task: {name: apiworld, params: {tier: 1, apps: notes}}
         rollout: {workers: 1, group_size: 2, groups_per_batch: 1, max_new_tokens: 6, max_turns: 2}
         trainer: {steps: 2, groups_per_step: 1, lr: 1.0e-3}
+        sft: {steps: 1, batch: 2}
         """, "apiworld.yaml");
     source.override("model.path=" + model);
     JobConfig job = JobConfig.read(source, JobRunner.ALGORITHMS.jobSchema());
@@ -57,6 +60,13 @@ class ApiWorldJobTest {
     JobRunner.Outcome outcome = JobRunner.train(job, JobRunner.Options.of(job).withRunDir(tmp.resolve("run"))
         .withListener(reports::add), l -> {});
     assertEquals(2, outcome.lastStep());
+    // The warm-up's demonstrations, the reference solutions played as tool calls through the template, earn 1.
+    List<JsonLines.Line> sft = JsonLines.read(tmp.resolve("run").resolve("sft.jsonl"));
+    assertEquals(1, sft.size());
+    for (JsonLines.Line line : sft) {
+      assertEquals(1.0, line.value().get("sft/reward_mean").asDouble(), 1e-12, line.value().toString());
+      assertTrue(line.value().get("sft/tokens").asDouble() > 0);
+    }
     assertTrue(reports.stream().flatMap(r -> r.trained().stream()).allMatch(g -> g.taskName().equals("apiworld")));
   }
 }
