@@ -9,7 +9,6 @@ import dev.asyncrl.core.config.JobConfig;
 import dev.asyncrl.core.config.JobSchema;
 import dev.asyncrl.core.FileTrees;
 import dev.asyncrl.core.JsonLines;
-import dev.asyncrl.core.Trajectory;
 import dev.asyncrl.core.metrics.JsonlMetricsSink;
 import dev.asyncrl.datastore.InMemoryTrajectoryStore;
 import dev.asyncrl.datastore.StalenessGate;
@@ -26,7 +25,6 @@ import dev.asyncrl.gpu.Placement;
 import dev.asyncrl.model.PolicyWeights;
 import dev.asyncrl.model.SamplingParams;
 import dev.asyncrl.model.TransformerPolicy;
-import dev.asyncrl.rollout.Demonstrations;
 import dev.asyncrl.rollout.EnvironmentProvider;
 import dev.asyncrl.rollout.EpisodeEvaluator;
 import dev.asyncrl.rollout.Evaluator;
@@ -41,7 +39,6 @@ import dev.asyncrl.trainer.InProcessPublisher;
 import dev.asyncrl.trainer.PolicyPublisher;
 import dev.asyncrl.trainer.RolloutMonitor;
 import dev.asyncrl.trainer.StepReport;
-import dev.asyncrl.trainer.SupervisedWarmup;
 import dev.asyncrl.trainer.Trainer;
 import dev.asyncrl.trainer.TrainerCheckpoint;
 import java.io.IOException;
@@ -365,7 +362,7 @@ public final class JobRunner {
           log.accept("no checkpoint in " + run.checkpoints() + ": starting at step 0 (reading topic '" + kafka.topic() + "')");
         }
         if (job.get(JobSchema.SFT_STEPS) > 0) {
-          warmUp(job, model, parts, run.sft(), evaluation, log);
+          WarmUpPhase.run(job, model, parts, run.sft(), evaluation, log);
         }
       }
       trainer.publishInitial();
@@ -530,56 +527,6 @@ public final class JobRunner {
     EpisodeEvaluator evaluator = new EpisodeEvaluator(episodes.get(), model.prompting(), n, model.horizon().last(),
         job.get(JobSchema.MAX_SEQ_LEN) - 1, maxNew, 32, log);
     return Optional.of(evaluator::evaluate);
-  }
-
-  /**
-   * {@code sft.steps} supervised steps on the environment's demonstrations, before version 0 is published; one
-   * line per step in {@code sft.jsonl} (the last with the held-out evaluation, when one is configured). Then RL
-   * starts from these weights with a fresh optimizer, and they are the KL reference.
-   */
-  private static void warmUp(JobConfig job, JobModel model, TrainerParts parts, Path lines,
-      Optional<Trainer.Evaluation> evaluation, Consumer<String> log) {
-    int steps = job.get(JobSchema.SFT_STEPS);
-    int batch = job.get(JobSchema.SFT_BATCH);
-    double lr = job.get(JobSchema.SFT_LR);
-    Demonstrations demonstrations = new Demonstrations(model.environments(), model.prompting(),
-        job.get(JobSchema.MAX_SEQ_LEN), job.get(JobSchema.SEED));
-    SupervisedWarmup sft = new SupervisedWarmup(parts.policy(), parts.optimizer(), job.get(JobSchema.GRAD_CLIP),
-        job.get(JobSchema.MICRO_BATCH_ROWS));
-    log.accept("supervised warm-up: " + steps + " steps of " + batch + " demonstrations of '"
-        + model.environments().name() + "' at lr " + lr);
-    long start = System.nanoTime();
-    try {
-      Files.deleteIfExists(lines); // a warm-up redone (a fresh run restarted before its first checkpoint) starts over
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    try (JsonlMetricsSink out = new JsonlMetricsSink(lines)) {
-      for (int step = 1; step <= steps; step++) {
-        List<Trajectory> shown;
-        try {
-          shown = demonstrations.next(batch);
-        } catch (Exception e) {
-          throw new IllegalStateException("sft.steps: a demonstration of environment '" + model.environments().name()
-              + "' failed: " + e.getMessage(), e);
-        }
-        Map<String, Double> metrics = new LinkedHashMap<>(sft.step(shown, lr));
-        metrics.put("sft/reward_mean", shown.stream().mapToDouble(Trajectory::reward).average().orElse(0));
-        if (step == steps && evaluation.isPresent()) {
-          metrics.putAll(evaluation.get().evaluate(parts.policy()));
-        }
-        metrics.put("time/elapsed_s", (System.nanoTime() - start) / 1e9);
-        out.record(step, metrics);
-        if (step == 1 || step == steps || step % 50 == 0) {
-          log.accept(String.format("sft step %d/%d | loss %.4f | p>1/2 %.2f%s | %.0fs", step, steps,
-              metrics.get("sft/loss"), metrics.get("sft/p_over_half"), metrics.containsKey("eval/accuracy")
-                  ? String.format(" | eval accuracy %.2f, reward %.3f", metrics.get("eval/accuracy"),
-                      metrics.get("eval/reward_mean")) : "", metrics.get("time/elapsed_s")));
-        }
-      }
-    }
-    parts.optimizer().reset();
-    parts.referenceFromPolicy();
   }
 
   /** Where the trainer and the rollout workers compute, and each device's memory plan for this process. */
