@@ -243,15 +243,4 @@ class MicroBatchTest {
       }
     }
   }
-
-  @Test
-  void theFirstTrainedColumnIsTheEarliestMaskedTokenOfAnyRow() {
-    Trajectory longPrompt = new Trajectory(new int[] {1, 2, 3, 4, 5}, new int[] {6, 7}, new float[2],
-        new byte[] {1, 1}, 1.0, 0, 0, 0);
-    Trajectory shortPrompt = new Trajectory(new int[] {1, 2, 3}, new int[] {4, 5, 6}, new float[3],
-        new byte[] {0, 1, 1}, 0.5, 0, 0, 0);
-    TrainBatch batch = TrainBatch.assemble(List.of(new TrajectoryGroup(1, "t", List.of(longPrompt, shortPrompt), 0, 0)), 0);
-    assertEquals(3, batch.firstTrainedColumn(), "row 2's first response token is untrained; its second is column 3");
-    assertEquals(4, batch.row(0).firstTrainedColumn());
-  }
 }

@@ -62,6 +62,28 @@ class TrainerCheckpointTest {
     }
   }
 
+  /** After {@link AdamW#reset} (a supervised warm-up's end) the next updates are those of a fresh optimizer. */
+  @Test
+  void aResetOptimizerUpdatesLikeAFreshOne() {
+    try (TransformerPolicy a = TransformerPolicy.initialize(MC, 16, 1, Device.cpu(), DataType.FLOAT32);
+         TransformerPolicy b = TransformerPolicy.initialize(MC, 16, 99, Device.cpu(), DataType.FLOAT32)) {
+      a.setTrainable(true);
+      b.setTrainable(true);
+      AdamW optA = new AdamW(a.parameters(), 0.9, 0.999, 1e-8, 0.01);
+      step(a, optA);
+      step(a, optA);
+      optA.reset();
+      assertEquals(0, optA.stepCount());
+      b.loadWeights(a.copyWeights(b.manager()));
+      AdamW fresh = new AdamW(b.parameters(), 0.9, 0.999, 1e-8, 0.01);
+      for (int i = 0; i < 2; i++) {
+        step(a, optA);
+        step(b, fresh);
+        assertArrayEquals(weights(b), weights(a), 1e-6f, "step " + i);
+      }
+    }
+  }
+
   /** Three checkpoints; the newer two are damaged in turn. Resume picks the newest intact one and names the others. */
   @Test
   void aDamagedCheckpointIsSkippedWithAWarningNamingItAndWhy() throws Exception {
