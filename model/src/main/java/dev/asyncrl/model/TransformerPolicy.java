@@ -190,7 +190,8 @@ public final class TransformerPolicy implements AutoCloseable {
 
   /** The logits of the last position only, {@code [B, V]}: what sampling the next token needs. */
   public NDArray nextTokenLogits(NDArray tokens, KvCache cache) {
-    return architecture.forward(weights(), tokens, cache, null, Math.toIntExact(tokens.getShape().get(1)) - 1).squeeze(1);
+    int last = Math.toIntExact(tokens.getShape().get(1)) - 1;
+    return architecture.forward(weights(), tokens, cache, null, last).squeeze(1);
   }
 
   private Weights weights() {

@@ -406,7 +406,8 @@ public final class JobModel implements AutoCloseable {
     Path dir = Path.of(job.get(JobSchema.MODEL_PATH));
     try {
       return job.get(JobSchema.MODEL_WEIGHTS) == JobSchema.ModelWeights.RANDOM
-          ? HfModel.initialize(HfConfig.read(dir), job.get(JobSchema.MAX_SEQ_LEN), job.get(JobSchema.SEED), device, dtype)
+          ? HfModel.initialize(HfConfig.read(dir), job.get(JobSchema.MAX_SEQ_LEN), job.get(JobSchema.SEED), device,
+              dtype)
           : HfModel.load(dir, device, dtype, job.get(JobSchema.MAX_SEQ_LEN));
     } catch (IllegalArgumentException e) {
       throw job.settings().error(JobSchema.MODEL_PATH, e.getMessage());

@@ -296,8 +296,9 @@ public final class Trainer {
       // ℓold: the policy before this step's first update. With a single update it is sg(ℓθ) itself.
       List<NDArray> proximal = new ArrayList<>();
       for (TrainBatch b : batches) {
-        proximal.add(updates == 1 ? null : policy.score(b.tokens(policy.manager()),
-            new Scoring(options.temperature(), b.firstTrainedColumn(), false), options.microBatchRows()).singletonOrThrow());
+        Scoring logProbs = new Scoring(options.temperature(), b.firstTrainedColumn(), false);
+        proximal.add(updates == 1 ? null
+            : policy.score(b.tokens(policy.manager()), logProbs, options.microBatchRows()).singletonOrThrow());
       }
       for (int epoch = 0; epoch < options.epochs(); epoch++) {
         for (int i = 0; i < batches.size(); i++) {
@@ -403,7 +404,8 @@ public final class Trainer {
       for (int r = 0; r < rows; r += micro) {
         int end = Math.min(rows, r + micro);
         try (NDScope ignored = new NDScope(); GradientCollector gc = Autograd.collector()) {
-          NDArray outputs = NDArrays.stack(differentiable(tokens.get(new NDIndex("{}:{}", r, end)), from)); // [k, rows, T-1]
+          NDArray chunk = tokens.get(new NDIndex("{}:{}", r, end));
+          NDArray outputs = NDArrays.stack(differentiable(chunk, from));                  // [k, rows, T-1]
           Autograd.backward(outputs, lossGradient.get(new NDIndex(":, {}:{}", r, end)));
         }
       }
