@@ -8,7 +8,8 @@ import java.util.function.Predicate;
 /**
  * One generated apiworld task: what the user asks, the state checks that decide how well it was done, which
  * items the task may change, and a reference solution (the calls a careful assistant makes, lookups included).
- * The reward is the share of checks passed, with "nothing else changed" as one more check.
+ * The reward is the share of checks passed, with "nothing else changed" as one more check, which counts only once
+ * some check of the task itself passes: doing nothing earns 0, not a free share.
  *
  * @param instruction what the user asks
  * @param tier        1: one call with everything given; 2: a lookup, then one change; 3: several changes found by lookups
@@ -24,14 +25,18 @@ record ApiTask(String instruction, int tier, List<Check> checks, Predicate<Strin
   /** A function call: name and arguments. */
   record Call(String name, Map<String, Object> arguments) {}
 
-  /** The share of checks that {@code after} passes, "nothing else changed" included. */
+  /**
+   * The share of checks that {@code after} passes, "nothing else changed" included once one of the task's own
+   * checks passes. Without that condition a world left alone would earn 1/(checks + 1), on tier 1 a half: a model
+   * whose calls are not yet right then learns to call nothing (seen in training), as RL finds the sure half.
+   */
   double score(World before, World after) {
     int passed = 0;
     for (Check c : checks) {
       passed += c.holds().test(after) ? 1 : 0;
     }
     Set<String> changed = before.changedKeys(after);
-    passed += changed.stream().allMatch(mayChange) ? 1 : 0;
+    passed += passed > 0 && changed.stream().allMatch(mayChange) ? 1 : 0;
     return passed / (double) (checks.size() + 1);
   }
 }

@@ -70,14 +70,14 @@ class ApiWorldTest {
   }
 
   @Test
-  void doingNothingEarnsOnlyTheNothingElseChangedCheck() throws Exception {
+  void doingNothingEarnsNothing() throws Exception {
     for (int tier = 1; tier <= 3; tier++) {
       Environment env = apiworld(tier).create();
       env.reset(5);
       ApiTask task = TaskGenerator.generate(5, tier).task();
       Step end = env.step(new Action("I did it.", true)); // an answer without a call ends the episode
       assertTrue(end.done());
-      assertEquals(1.0 / (task.checks().size() + 1), end.reward(), 1e-12, "tier " + tier);
+      assertEquals(0, end.reward(), 1e-12, "tier " + tier + ": 'nothing else changed' counts only with progress");
     }
   }
 
@@ -118,7 +118,7 @@ class ApiWorldTest {
     }
     Step end = env.step(new Action("<tool_call>{\"name\": \"complete_task\", \"arguments\": {}}</tool_call>", true));
     ApiTask task = TaskGenerator.generate(3, 1).task();
-    assertEquals(1.0 / (task.checks().size() + 1), end.reward(), 1e-12, "nothing changed: only that check passes");
+    assertEquals(0, end.reward(), 1e-12, "nothing changed and nothing done");
     assertTrue(before.changedKeys(TaskGenerator.generate(3, 1).world()).isEmpty(), "generation is deterministic");
   }
 
