@@ -283,6 +283,19 @@ public final class TransformerPolicy implements AutoCloseable {
     }
   }
 
+  /**
+   * {@link #score} in training mode, for a loss to differentiate: LoRA dropout, if any, applies here and nowhere
+   * else.
+   */
+  public NDList trainingScore(NDArray tokens, Scoring s) {
+    setTraining(true);
+    try {
+      return score(tokens, s);
+    } finally {
+      setTraining(false);
+    }
+  }
+
   /** {@code scored [B, T-1-from]} behind {@code from} zero columns. */
   private static NDArray unscored(NDArray scored, int from) {
     if (from == 0) {

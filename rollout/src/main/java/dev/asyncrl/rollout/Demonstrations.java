@@ -1,21 +1,25 @@
 package dev.asyncrl.rollout;
 
 import dev.asyncrl.core.Trajectory;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 /**
  * Episodes played from an environment's {@link EnvironmentProvider#demonstration demonstrations} instead of
  * sampled, for supervised warm-up ({@code sft.steps}). A demonstration's turns are tokenized as the model would
- * write them ({@link Prompting#turn}) and go through the environment and the chat template exactly as sampled
- * turns do, so its trajectory has the same layout as a rollout's: the turns' tokens with mask 1, the environment's
- * with mask 0. The instances are drawn from the job's seed, apart from evaluation's {@code 0 .. eval_size - 1}.
+ * write them (the text's tokens, then {@link Prompting#turnEnd}) and go through the environment and the chat
+ * template exactly as sampled turns do, so its trajectory has the same layout as a rollout's: the turns' tokens
+ * with mask 1, the environment's with mask 0. The instances are drawn from the job's seed, apart from
+ * evaluation's {@code 0 .. eval_size - 1}.
  */
 public final class Demonstrations {
 
   private final EnvironmentProvider environments;
   private final Prompting prompting;
   private final int maxLength;
+  private final int turnEnd;
   private final SplittableRandom instances;
 
   /** @param maxLength the most tokens a demonstration may take, prompt included ({@code model.max_seq_len}) */
@@ -23,6 +27,7 @@ public final class Demonstrations {
     this.environments = environments;
     this.prompting = prompting;
     this.maxLength = maxLength;
+    this.turnEnd = prompting.turnEnd();
     this.instances = new SplittableRandom(seed ^ 0x5f7e_d3a1_9c4bL);
   }
 
@@ -54,7 +59,8 @@ public final class Demonstrations {
       episode.open(opening, dialogue.open(opening));
       for (int k = 0; k < turns.size(); k++) {
         String text = turns.get(k);
-        int[] ids = prompting.turn(text);
+        int[] ids = IntStream.concat(Arrays.stream(prompting.tokenizer().encode(text)), IntStream.of(turnEnd))
+            .toArray();
         episode.addTurn(ids);
         Environment.Step step = Episode.checked(env.step(new Environment.Action(text, true)), true);
         episode.addReward(step.reward());

@@ -65,16 +65,12 @@ public record Prompting(Tokenizer tokenizer, ChatTemplate chat, String systemPro
   }
 
   /**
-   * The ids of a model turn that says {@code text}, as the model would write it: the text's tokens, then the
-   * token that ends an assistant turn (the first of the chat template's turn end, else the first stop token).
+   * The token a model ends its turn with: the first of the chat template's turn end (e.g. {@code <|im_end|>},
+   * {@code <|eot_id|>}), else the first stop token.
    */
-  public int[] turn(String text) {
+  public int turnEnd() {
     int[] end = chat == null ? new int[0] : tokenizer.encode(chat.assistantTurnEnd());
-    int stop = end.length > 0 ? end[0] : tokenizer.stopTokens()[0];
-    int[] ids = tokenizer.encode(text);
-    int[] turn = Arrays.copyOf(ids, ids.length + 1);
-    turn[ids.length] = stop;
-    return turn;
+    return end.length > 0 ? end[0] : tokenizer.stopTokens()[0];
   }
 
   /** A new episode's conversation. */

@@ -1,16 +1,16 @@
 package dev.asyncrl.runtime;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDScope;
 import dev.asyncrl.algorithms.Algorithm;
 import dev.asyncrl.core.config.JobSchema;
 import dev.asyncrl.core.HorizonSchedule;
 import dev.asyncrl.core.config.JobConfig;
 import dev.asyncrl.datastore.TrajectoryStore;
+import dev.asyncrl.gpu.ComputeThread;
 import dev.asyncrl.gpu.Placement;
 import dev.asyncrl.model.TransformerPolicy;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDScope;
-import dev.asyncrl.gpu.ComputeThread;
 import dev.asyncrl.trainer.AdamW;
 import dev.asyncrl.trainer.LearningRateSchedule;
 import dev.asyncrl.trainer.PolicyPublisher;

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import dev.asyncrl.gpu.Autograd;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -101,9 +102,15 @@ public final class AdamW {
    * RL starts from the warmed-up weights with a fresh optimizer).
    */
   public void reset() {
-    m.values().forEach(a -> a.subi(a));
-    v.values().forEach(a -> a.subi(a));
+    NDIndex all = new NDIndex("...");
+    m.values().forEach(a -> a.set(all, 0));
+    v.values().forEach(a -> a.set(all, 0));
     t = 0;
+  }
+
+  /** The factor that scales a gradient of norm {@code gradNorm} down to {@code clip} (global norm; 0 = no clip). */
+  public static double clipScale(double gradNorm, double clip) {
+    return clip > 0 && gradNorm > clip ? clip / gradNorm : 1;
   }
 
   public long stepCount() {

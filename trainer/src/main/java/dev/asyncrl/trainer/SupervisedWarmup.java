@@ -3,6 +3,7 @@ package dev.asyncrl.trainer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import dev.asyncrl.core.Trajectory;
 import dev.asyncrl.core.TrajectoryGroup;
@@ -48,39 +49,35 @@ public final class SupervisedWarmup {
     int micro = microBatchRows <= 0 ? rows : microBatchRows;
     int from = batch.firstTrainedColumn();
     double tokens = batch.trainedTokens();
-    double nll = 0;
-    double sure = 0;
+    double[] sums; // Σ mask·log πθ and the count of trained tokens with p > 1/2, over every micro-batch
     try (NDScope ignored = new NDScope()) {
       TrainBatch.OnDevice on = batch.upload(policy.manager(), policy.dataType(), null);
+      NDArray totals = null;
       for (int r = 0; r < rows; r += micro) {
         NDIndex part = new NDIndex("{}:{}", r, Math.min(rows, r + micro));
-        NDArray tokensPart = on.tokens().get(part);
         NDArray mask = on.mask().get(part);
         try (GradientCollector gc = Autograd.collector()) {
-          policy.setTraining(true);
-          NDArray logProbs;
-          try {
-            logProbs = policy.score(tokensPart, new Scoring(1.0, from, false)).singletonOrThrow();   // [rows, T-1]
-          } finally {
-            policy.setTraining(false);
-          }
-          NDArray loss = logProbs.mul(mask).sum().neg().div(Math.max(1, tokens));
-          gc.backward(loss);
-          nll += Trainer.scalar(loss) * tokens;
-          sure += Trainer.scalar(logProbs.stopGradient().gt(Math.log(0.5)).toType(policy.dataType(), false)
-              .mul(mask).sum());
+          NDArray logProbs = policy.trainingScore(on.tokens().get(part), new Scoring(1.0, from, false))
+              .singletonOrThrow();                                                          // [rows, T-1]
+          NDArray logLikelihood = logProbs.mul(mask).sum();
+          gc.backward(logLikelihood.neg().div(Math.max(1, tokens)));
+          NDArray sure = logProbs.stopGradient().gt(Math.log(0.5)).toType(logProbs.getDataType(), false)
+              .mul(mask).sum();
+          NDArray both = logLikelihood.stopGradient().stack(sure);                          // [2]
+          totals = totals == null ? both : totals.add(both);
         }
       }
+      sums = totals.toType(DataType.FLOAT64, false).toDoubleArray(); // one host read for the step
     }
     double gradNorm = optimizer.gradientNorm();
     if (tokens == 0 || !Double.isFinite(gradNorm)) {
       optimizer.zeroGradients();
     } else {
-      optimizer.step(lr, gradClip > 0 && gradNorm > gradClip ? gradClip / gradNorm : 1);
+      optimizer.step(lr, AdamW.clipScale(gradNorm, gradClip));
     }
     Map<String, Double> metrics = new LinkedHashMap<>();
-    metrics.put("sft/loss", nll / Math.max(1, tokens));
-    metrics.put("sft/p_over_half", sure / Math.max(1, tokens));
+    metrics.put("sft/loss", -sums[0] / Math.max(1, tokens));
+    metrics.put("sft/p_over_half", sums[1] / Math.max(1, tokens));
     metrics.put("sft/grad_norm", gradNorm);
     metrics.put("sft/tokens", tokens);
     return metrics;

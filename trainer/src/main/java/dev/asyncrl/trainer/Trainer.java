@@ -296,9 +296,8 @@ public final class Trainer {
       // ℓold: the policy before this step's first update. With a single update it is sg(ℓθ) itself.
       List<NDArray> proximal = new ArrayList<>();
       for (TrainBatch b : batches) {
-        Scoring logProbs = new Scoring(options.temperature(), b.firstTrainedColumn(), false);
-        proximal.add(updates == 1 ? null
-            : policy.score(b.tokens(policy.manager()), logProbs, options.microBatchRows()).singletonOrThrow());
+        proximal.add(updates == 1 ? null : policy.score(b.tokens(policy.manager()),
+            logProbsFrom(b.firstTrainedColumn()), options.microBatchRows()).singletonOrThrow());
       }
       for (int epoch = 0; epoch < options.epochs(); epoch++) {
         for (int i = 0; i < batches.size(); i++) {
@@ -329,17 +328,17 @@ public final class Trainer {
     return new Scoring(options.temperature(), from, algorithm.needsEntropy());
   }
 
+  /** Log-probabilities alone (ℓold, the reference's, a response's S_i), from column {@code from} on. */
+  private Scoring logProbsFrom(int from) {
+    return new Scoring(options.temperature(), from, false);
+  }
+
   /**
-   * What the loss differentiates, of {@code tokens}, with the graph kept, in training mode (LoRA dropout, if any,
-   * only here): {@code [ℓθ]}, or {@code [ℓθ, H]} when the algorithm has an entropy bonus; each {@code [N, T-1]}.
+   * What the loss differentiates, of {@code tokens}, with the graph kept, in training mode: {@code [ℓθ]}, or
+   * {@code [ℓθ, H]} when the algorithm has an entropy bonus; each {@code [N, T-1]}.
    */
   private NDList differentiable(NDArray tokens, int from) {
-    policy.setTraining(true);
-    try {
-      return policy.score(tokens, scoring(from));
-    } finally {
-      policy.setTraining(false);
-    }
+    return policy.trainingScore(tokens, scoring(from));
   }
 
   /** @param values {@code [ℓθ]} or {@code [ℓθ, H]}, as {@link #differentiable} gives them */
@@ -368,8 +367,8 @@ public final class Trainer {
     NDArray behaviour = on.behaviour();                                                     // [N, T-1]
     NDArray mask = on.mask();
     int from = batch.firstTrainedColumn();
-    NDArray referenceLogProbs = reference == null ? null : reference.score(tokens,
-        new Scoring(options.temperature(), from, false), options.microBatchRows()).singletonOrThrow();
+    NDArray referenceLogProbs = reference == null ? null
+        : reference.score(tokens, logProbsFrom(from), options.microBatchRows()).singletonOrThrow();
     int rows = (int) tokens.getShape().get(0);
     int micro = options.microBatchRows() <= 0 ? rows : options.microBatchRows();
     NDArray current;
@@ -443,8 +442,7 @@ public final class Trainer {
       skippedTotal++;
       optimizer.zeroGradients();
     } else {
-      double scale = options.gradClip() > 0 && gradNorm > options.gradClip() ? options.gradClip() / gradNorm : 1;
-      optimizer.step(effectiveLr, scale);
+      optimizer.step(effectiveLr, AdamW.clipScale(gradNorm, options.gradClip()));
     }
     metrics.put("is/ess_ratio", weights.essRatio());
     metrics.put("is/weight_max", weights.max());
@@ -476,8 +474,8 @@ public final class Trainer {
           NDArray mask = one.mask();                                                        // [1, L-1]
           NDArray logProbs;
           try (GradientCollector gc = Autograd.collector()) {
-            logProbs = policy.score(one.tokens(),
-                new Scoring(options.temperature(), alone.firstTrainedColumn(), false)).singletonOrThrow(); // [1, L-1]
+            Scoring s = logProbsFrom(alone.firstTrainedColumn());
+            logProbs = policy.score(one.tokens(), s).singletonOrThrow();                   // [1, L-1]
             gc.backward(logProbs.mul(mask).sum());                                          // log πθ(τ_i)
           }
           logWeights[g][i] = scalar(logProbs.stopGradient().sub(one.behaviour()).mul(mask).sum());

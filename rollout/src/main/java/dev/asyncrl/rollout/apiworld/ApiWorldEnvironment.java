@@ -8,7 +8,6 @@ import dev.asyncrl.rollout.EnvironmentProvider;
 import dev.asyncrl.rollout.TaskParameters;
 import dev.asyncrl.rollout.tools.ToolCall;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -144,21 +143,9 @@ public final class ApiWorldEnvironment implements EnvironmentProvider {
   private static List<String> solutionTurns(ApiTask task) {
     List<String> turns = new ArrayList<>();
     for (ApiTask.Call call : task.solution()) {
-      turns.add(toolCall(call.name(), call.arguments()));
+      turns.add(ToolCall.hermes(call.name(), call.arguments()));
     }
-    turns.add(toolCall(Api.COMPLETE, Map.of()));
+    turns.add(ToolCall.hermes(Api.COMPLETE, Map.of()));
     return turns;
-  }
-
-  /** A call as Qwen2.5's and Qwen3's templates show one (their system turn describes this format). */
-  private static String toolCall(String name, Map<String, Object> arguments) {
-    Map<String, Object> c = new LinkedHashMap<>();
-    c.put("name", name);
-    c.put("arguments", arguments);
-    try {
-      return "<tool_call>\n" + JSON.writeValueAsString(c) + "\n</tool_call>";
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("an apiworld call cannot be written as JSON", e);
-    }
   }
 }

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,6 +31,21 @@ public record ToolCall(String name, JsonNode arguments, String problem) {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern HERMES = Pattern.compile("<tool_call>(.*?)(?:</tool_call>|$)", Pattern.DOTALL);
   private static final String PYTHON_TAG = "<|python_tag|>";
+
+  /**
+   * A call written as Qwen2.5's and Qwen3's templates show one in their system turn, which {@link #parse} reads
+   * back: {@code <tool_call>\n{"name": …, "arguments": {…}}\n</tool_call>}.
+   */
+  public static String hermes(String name, Map<String, ?> arguments) {
+    Map<String, Object> call = new LinkedHashMap<>();
+    call.put("name", name);
+    call.put("arguments", arguments);
+    try {
+      return "<tool_call>\n" + JSON.writeValueAsString(call) + "\n</tool_call>";
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("the arguments of " + name + " cannot be written as JSON", e);
+    }
+  }
 
   /** The calls in a model's turn, in order; empty when the turn calls nothing (it is an answer). */
   public static List<ToolCall> parse(String turn) {
