@@ -1,6 +1,7 @@
 package dev.asyncrl.algorithms;
 
 import ai.djl.ndarray.NDArray;
+import dev.asyncrl.gpu.HostData;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -27,11 +28,11 @@ public record Algorithm(String name, GroupFilter groups, AdvantageEstimator adva
     Map<String, NDArray> metrics = new HashMap<>(t.metrics());
     if (kl.active()) {
       NDArray k = kl.perToken(in.logProbs(), in.referenceLogProbs());
-      values = values.add(k.mul(kl.coef()));
+      values = values.add(HostData.times(k, kl.coef()));
       metrics.put("loss/kl_ref", Masked.mean(k, in.mask()));
     }
     if (entropy.active()) {
-      values = values.sub(in.entropy().mul(entropy.coef()));
+      values = values.sub(HostData.times(in.entropy(), entropy.coef()));
       metrics.put("loss/entropy", Masked.mean(in.entropy(), in.mask()));
     }
     NDArray mask = in.mask();

@@ -1,6 +1,7 @@
 package dev.asyncrl.algorithms;
 
 import ai.djl.ndarray.NDArray;
+import dev.asyncrl.gpu.HostData;
 
 /**
  * KL to a frozen reference model, added per token inside the loss with coefficient {@code β}
@@ -27,7 +28,7 @@ public record KlPenalty(double coef, Estimator estimator, double clamp) {
     NDArray delta = logProbs.sub(referenceLogProbs);
     return switch (estimator) {
       case K1 -> delta;
-      case K2 -> delta.square().div(2);
+      case K2 -> HostData.dividedBy(delta.square(), 2);
       case K3 -> delta.neg().clip(-PpoClipLoss.LOG_RATIO_CLAMP, PpoClipLoss.LOG_RATIO_CLAMP).exp().add(delta).sub(1)
           .clip(-clamp, clamp);
     };

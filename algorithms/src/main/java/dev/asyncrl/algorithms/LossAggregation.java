@@ -1,6 +1,7 @@
 package dev.asyncrl.algorithms;
 
 import ai.djl.ndarray.NDArray;
+import dev.asyncrl.gpu.HostData;
 
 /**
  * How per-token losses {@code ℓ [B, T]} become one number, over the whole mini-batch (the modes verl and
@@ -44,9 +45,9 @@ public enum LossAggregation implements dev.asyncrl.core.config.ValueType.Named {
     NDArray masked = tokenLoss.mul(mask);                                   // [B, T]
     return switch (this) {
       case TOKEN_MEAN -> masked.sum().div(mask.sum().maximum(1));
-      case SEQ_MEAN_TOKEN_SUM_NORM -> masked.sum().div(maxResponseLen);
-      case SEQ_MEAN_TOKEN_MEAN_FIXED -> masked.sum(new int[] {1}).div(mask.sum(new int[] {1}).maximum(1)).sum()
-          .div(miniBatchSize);
+      case SEQ_MEAN_TOKEN_SUM_NORM -> HostData.dividedBy(masked.sum(), maxResponseLen);
+      case SEQ_MEAN_TOKEN_MEAN_FIXED -> HostData.dividedBy(
+          masked.sum(new int[] {1}).div(mask.sum(new int[] {1}).maximum(1)).sum(), miniBatchSize);
       case SEQ_MEAN_TOKEN_MEAN, SEQ_MEAN_TOKEN_SUM -> {
         NDArray lengths = mask.sum(new int[] {1});                           // [B]
         NDArray seqLoss = masked.sum(new int[] {1});                         // [B]

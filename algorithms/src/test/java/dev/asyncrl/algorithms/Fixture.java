@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import dev.asyncrl.gpu.FreedMemory;
 import java.util.function.Function;
 
 /** Float64 loss inputs from plain arrays, and a finite-difference gradient check, for the loss tests. */
@@ -43,7 +44,8 @@ final class Fixture {
 
   /**
    * Asserts that autograd's gradient of {@code objective} in ℓθ equals central finite differences, with every
-   * detached quantity (sg(ℓθ), ℓold, ℓμ, ℓref) held at its value: the surrogate's defining gradient.
+   * detached quantity (sg(ℓθ), ℓold, ℓμ, ℓref) held at its value: the surrogate's defining gradient. A garbage
+   * collection runs between the forward and the backward pass, which must not change the gradient.
    */
   static void assertGradientMatchesFiniteDifferences(Batch batch, Function<LossInputs, NDArray> objective,
       String what) {
@@ -52,7 +54,9 @@ final class Fixture {
       NDArray x = m.create(batch.current(), new Shape(batch.b(), batch.t()));
       x.setRequiresGradient(true);
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-        gc.backward(objective.apply(batch.inputs(m, x)));
+        NDArray loss = objective.apply(batch.inputs(m, x));
+        FreedMemory.collectAndReuse(m);                                    // as a busy trainer's JVM may, before the backward pass
+        gc.backward(loss);
       }
       analytic = x.getGradient().toDoubleArray();
     }

@@ -53,7 +53,8 @@ public interface Architecture {
    *     batch); null when no row is padded on the left. Padded columns are never attended to and positions
    *     count from each row's first real token.
    * @param logitsFrom the first of this call's positions that gets logits (0: all of them; {@code S − 1}: the
-   *     last only, all that sampling needs; the trainer skips the prompt columns no trained token follows). The
+   *     last only, all that sampling needs; {@code S}: none, to fill a cache; the trainer skips the prompt columns
+   *     no trained token follows). The
    *     output projection is the largest matrix product of a decode step and, over a long prompt, of training.
    * @return {@code [B, S − logitsFrom, V]}; row {@code s} predicts the token after {@code tokens[:, logitsFrom + s]}
    */

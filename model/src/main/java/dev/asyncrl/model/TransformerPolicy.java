@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.asyncrl.gpu.HostData;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -264,10 +265,10 @@ public final class TransformerPolicy implements AutoCloseable {
     NDArray targets = tokens.get(new NDIndex(":, {}:", from + 1));                            // [B, T-1-from]
     // Each [B, T-1-from, V] array is closed as soon as the next is made: autograd keeps what its backward needs
     // (the log-softmax output), and the others are freed now rather than when the caller's scope closes.
-    NDArray logits = architecture.forward(weights(), inputs, null, null, from);               // [B, T-1-from, V]
+    NDArray logits = logits(inputs, from);                                                    // [B, T-1-from, V]
     if (s.temperature() != 1.0) {
       try (NDArray raw = logits) {
-        logits = raw.div(s.temperature());
+        logits = HostData.dividedBy(raw, s.temperature());
       }
     }
     NDArray logSoftmax = logits.logSoftmax(-1);
@@ -280,6 +281,36 @@ public final class TransformerPolicy implements AutoCloseable {
         }
       }
       return out;
+    }
+  }
+
+  /**
+   * Logits of {@code inputs [B, S]} from column {@code from} on. The columns before {@code from} that every row
+   * shares (a group's prompt) go through the model once, for one row, and the rows attend to its keys and values
+   * ({@link SharedPrefixCache}); the math is that of a forward of each row whole.
+   */
+  private NDArray logits(NDArray inputs, int from) {
+    int shared = inputs.getShape().get(0) > 1 ? Math.min(sharedColumns(inputs), from) : 0;
+    if (shared == 0) {
+      return architecture.forward(weights(), inputs, null, null, from);
+    }
+    SharedPrefixCache cache = new SharedPrefixCache(architecture.layers());
+    try (NDArray none = architecture.forward(weights(), inputs.get(new NDIndex(":1, :{}", shared)), cache, null,
+        shared)) {                                                                            // [1, 0, V]
+      return architecture.forward(weights(), inputs.get(new NDIndex(":, {}:", shared)), cache, null, from - shared);
+    }
+  }
+
+  /** How many leading columns every row of {@code tokens [B, S]} has equal to the first row's (one host read). */
+  private static int sharedColumns(NDArray tokens) {
+    try (NDArray first = tokens.get(new NDIndex(":1")); NDArray equal = tokens.eq(first);
+        NDArray asInts = equal.toType(DataType.INT32, false); NDArray everyRow = asInts.min(new int[] {0})) {
+      int[] same = everyRow.toIntArray();                                                    // [S]: 1 where all rows agree
+      int n = 0;
+      while (n < same.length && same[n] == 1) {
+        n++;
+      }
+      return n;
     }
   }
 

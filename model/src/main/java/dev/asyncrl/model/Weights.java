@@ -2,6 +2,7 @@ package dev.asyncrl.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import dev.asyncrl.gpu.HostData;
 import java.util.List;
 import java.util.Map;
 
@@ -82,6 +83,6 @@ public final class Weights {
     NDArray in = dropout > 0 ? x.getNDArrayInternal().dropout(x, dropout, true).get(0) : x;
     NDArray low = in.getNDArrayInternal().linear(in, a, null).singletonOrThrow();          // [.., r]
     NDArray up = low.getNDArrayInternal().linear(low, adapters.get(prefix + ".lora_B.weight"), null).singletonOrThrow();
-    return y.add(up.mul(scale));
+    return y.add(HostData.times(up, scale));
   }
 }

@@ -9,6 +9,7 @@ import dev.asyncrl.core.Trajectory;
 import dev.asyncrl.core.TrajectoryGroup;
 import dev.asyncrl.gpu.Autograd;
 import dev.asyncrl.gpu.ComputeThread;
+import dev.asyncrl.gpu.HostData;
 import dev.asyncrl.model.TransformerPolicy;
 import dev.asyncrl.model.TransformerPolicy.Scoring;
 import java.util.LinkedHashMap;
@@ -60,7 +61,7 @@ public final class SupervisedWarmup {
           NDArray logProbs = policy.trainingScore(on.tokens().get(part), new Scoring(1.0, from, false))
               .singletonOrThrow();                                                          // [rows, T-1]
           NDArray logLikelihood = logProbs.mul(mask).sum();
-          gc.backward(logLikelihood.neg().div(Math.max(1, tokens)));
+          gc.backward(HostData.dividedBy(logLikelihood.neg(), Math.max(1, tokens)));
           NDArray sure = logProbs.stopGradient().gt(Math.log(0.5)).toType(logProbs.getDataType(), false)
               .mul(mask).sum();
           NDArray both = logLikelihood.stopGradient().stack(sure);                          // [2]

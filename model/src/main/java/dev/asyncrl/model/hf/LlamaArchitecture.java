@@ -220,7 +220,7 @@ public final class LlamaArchitecture implements Architecture {
     // Query head h reads key/value head h / groups: stack each key/value head's query heads as rows, so the
     // shared keys and values are read once, never copied per query head.
     NDArray qg = q.reshape(batch, c.kvHeads(), (long) groups * steps, dh);                   // [B, KV, G·S, dh]
-    NDArray scores = qg.matMul(k.transpose(0, 1, 3, 2)).mul(1.0 / Math.sqrt(dh))             // [B, KV, G·S, T]
+    NDArray scores = HostData.times(qg.matMul(k.transpose(0, 1, 3, 2)), 1.0 / Math.sqrt(dh))  // [B, KV, G·S, T]
         .reshape(batch, c.kvHeads(), groups, steps, keys);                                   // [B, KV, G, S, T]
     if (mask != null) {
       scores = scores.add(mask.getShape().dimension() == 4 ? mask.expandDims(2) : mask);     // [B,1,1,S,T] or [S,T]
