@@ -44,8 +44,8 @@ final class Fixture {
 
   /**
    * Asserts that autograd's gradient of {@code objective} in ℓθ equals central finite differences, with every
-   * detached quantity (sg(ℓθ), ℓold, ℓμ, ℓref) held at its value: the surrogate's defining gradient. A garbage
-   * collection runs between the forward and the backward pass, which must not change the gradient.
+   * detached quantity (sg(ℓθ), ℓold, ℓμ, ℓref) held at its value: the surrogate's defining gradient. A
+   * garbage collection runs between the forward and the backward pass, which must not change the gradient.
    */
   static void assertGradientMatchesFiniteDifferences(Batch batch, Function<LossInputs, NDArray> objective,
       String what) {
@@ -55,7 +55,7 @@ final class Fixture {
       x.setRequiresGradient(true);
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
         NDArray loss = objective.apply(batch.inputs(m, x));
-        FreedMemory.collectAndReuse(m);                                    // as a busy trainer's JVM may, before the backward pass
+        FreedMemory.collectAndReuse(m);                                    // as a busy trainer's JVM may, here
         gc.backward(loss);
       }
       analytic = x.getGradient().toDoubleArray();

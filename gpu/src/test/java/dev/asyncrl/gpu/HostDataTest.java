@@ -47,7 +47,8 @@ class HostDataTest {
           }
           reused.forEach(NDArray::close);
           assertArrayEquals(new double[] {0.125, 0.125, 0.125},
-              x.getGradient().toType(DataType.FLOAT64, false).toDoubleArray(), 0, op + " in " + type + ", round " + round);
+              x.getGradient().toType(DataType.FLOAT64, false).toDoubleArray(), 0,
+              op + " in " + type + ", round " + round);
           Autograd.zeroGradient(x);
         }
       }

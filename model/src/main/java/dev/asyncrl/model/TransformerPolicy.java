@@ -305,7 +305,7 @@ public final class TransformerPolicy implements AutoCloseable {
   private static int sharedColumns(NDArray tokens) {
     try (NDArray first = tokens.get(new NDIndex(":1")); NDArray equal = tokens.eq(first);
         NDArray asInts = equal.toType(DataType.INT32, false); NDArray everyRow = asInts.min(new int[] {0})) {
-      int[] same = everyRow.toIntArray();                                                    // [S]: 1 where all rows agree
+      int[] same = everyRow.toIntArray();                                       // [S]: 1 where all rows agree
       int n = 0;
       while (n < same.length && same[n] == 1) {
         n++;
