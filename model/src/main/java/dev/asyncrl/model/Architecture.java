@@ -1,7 +1,6 @@
 package dev.asyncrl.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import java.util.Map;
@@ -52,16 +51,9 @@ public interface Architecture {
    * @param leftPad per row, how many leading columns are padding (prompts of different lengths in one
    *     batch); null when no row is padded on the left. Padded columns are never attended to and positions
    *     count from each row's first real token.
-   * @param logitsFrom the first of this call's positions that gets logits (0: all of them; {@code S − 1}: the
-   *     last only, all that sampling needs; {@code S}: none, to fill a cache; the trainer skips the prompt columns
-   *     no trained token follows). The
-   *     output projection is the largest matrix product of a decode step and, over a long prompt, of training.
-   * @return {@code [B, S − logitsFrom, V]}; row {@code s} predicts the token after {@code tokens[:, logitsFrom + s]}
+   * @param rows the positions that get logits ({@link LogitRows})
+   * @return {@code [B, S − column, V]} for {@link LogitRows.From} (row {@code s} predicts the token after
+   *     {@code tokens[:, column + s]}), {@code [N, V]} for {@link LogitRows.At}
    */
-  NDArray forward(Weights weights, NDArray tokens, KvCache cache, int[] leftPad, int logitsFrom);
-
-  /** Positions {@code from..} of {@code x [B, S, D]}: the hidden states that get logits. */
-  static NDArray logitRows(NDArray x, int from) {
-    return from == 0 ? x : x.get(new NDIndex(":, {}:, :", from));
-  }
+  NDArray forward(Weights weights, NDArray tokens, KvCache cache, int[] leftPad, LogitRows rows);
 }

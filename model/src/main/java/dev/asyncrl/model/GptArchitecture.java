@@ -160,7 +160,7 @@ public final class GptArchitecture implements Architecture {
   }
 
   @Override
-  public NDArray forward(Weights params, NDArray tokens, KvCache cache, int[] leftPad, int logitsFrom) {
+  public NDArray forward(Weights params, NDArray tokens, KvCache cache, int[] leftPad, LogitRows rows) {
     int batch = Math.toIntExact(tokens.getShape().get(0));
     int steps = Math.toIntExact(tokens.getShape().get(1));
     int offset = cache == null ? 0 : cache.length();
@@ -184,8 +184,8 @@ public final class GptArchitecture implements Architecture {
     if (cache != null) {
       cache.advance(steps);
     }
-    NDArray h = layerNorm(params, Architecture.logitRows(x, logitsFrom), "ln_f");
-    return params.linear(h, "lm_head");                                       // [B, S - from, V]
+    NDArray h = layerNorm(params, rows.select(x), "ln_f");
+    return params.linear(h, "lm_head");                                       // [B, S - from, V] or [N, V]
   }
 
   static NDArray embed(NDArray ids, NDArray table) {

@@ -186,13 +186,13 @@ public final class TransformerPolicy implements AutoCloseable {
 
   /** {@link Architecture#forward}: logits {@code [B, S, V]}. */
   public NDArray forward(NDArray tokens, KvCache cache, int[] leftPad) {
-    return architecture.forward(weights(), tokens, cache, leftPad, 0);
+    return architecture.forward(weights(), tokens, cache, leftPad, LogitRows.ALL);
   }
 
   /** The logits of the last position only, {@code [B, V]}: what sampling the next token needs. */
   public NDArray nextTokenLogits(NDArray tokens, KvCache cache) {
     int last = Math.toIntExact(tokens.getShape().get(1)) - 1;
-    return architecture.forward(weights(), tokens, cache, null, last).squeeze(1);
+    return architecture.forward(weights(), tokens, cache, null, LogitRows.from(last)).squeeze(1);
   }
 
   private Weights weights() {
@@ -226,13 +226,22 @@ public final class TransformerPolicy implements AutoCloseable {
    * @param from        the first next-token column scored: columns before it are 0 and cost no output projection
    *                    (the trainer passes the first column any row trains, so a long shared prompt is not
    *                    projected onto the vocabulary)
+   * @param columns     null to score every column from {@code from}; else {@code [B, T-1]}, nonzero where a column
+   *                    is scored and 0 before {@code from}. The trainer passes its loss mask, so an episode's tool
+   *                    results and role headers cost no output projection; the other columns come out 0.
    * @param entropy     also the entropy of each scored next-token distribution
    */
-  public record Scoring(double temperature, int from, boolean entropy) {
+  public record Scoring(double temperature, int from, NDArray columns, boolean entropy) {
 
     /** Every column's log-probability, no entropy. */
     public static Scoring logProbs(double temperature) {
-      return new Scoring(temperature, 0, false);
+      return new Scoring(temperature, 0, null, false);
+    }
+
+    /** This scoring of rows {@code start..end} of the batch. */
+    public Scoring rows(long start, long end) {
+      return columns == null ? this
+          : new Scoring(temperature, from, columns.get(new NDIndex("{}:{}", start, end)), entropy);
     }
   }
 
@@ -256,16 +265,15 @@ public final class TransformerPolicy implements AutoCloseable {
   /**
    * The next-token log-probabilities {@code ℓ[b, t] = log p(tokens[b, t+1] | tokens[b, ..t])} and, with
    * {@code s.entropy()}, from the same forward, the entropy {@code H[b, t] = −Σ_v p_v log p_v} of that tempered
-   * distribution: {@code [ℓ]} or {@code [ℓ, H]}, each {@code [B, T-1]}, 0 in the columns before {@code s.from()}.
+   * distribution: {@code [ℓ]} or {@code [ℓ, H]}, each {@code [B, T-1]}, 0 in the columns not scored.
    */
   public NDList score(NDArray tokens, Scoring s) {
     long t = tokens.getShape().get(1);
     int from = Math.max(0, Math.min(s.from(), Math.toIntExact(t) - 2));
-    NDArray inputs = tokens.get(new NDIndex(":, :{}", t - 1));                              // [B, T-1]
-    NDArray targets = tokens.get(new NDIndex(":, {}:", from + 1));                            // [B, T-1-from]
-    // Each [B, T-1-from, V] array is closed as soon as the next is made: autograd keeps what its backward needs
-    // (the log-softmax output), and the others are freed now rather than when the caller's scope closes.
-    NDArray logits = logits(inputs, from);                                                    // [B, T-1-from, V]
+    // Each [.., V] array is closed as soon as the next is made: autograd keeps what its backward needs (the
+    // log-softmax output), and the others are freed now rather than when the caller's scope closes.
+    ScoredCells cells = scoredCells(tokens, from, s.columns());
+    NDArray logits = cells.logits();                                                          // [.., V]
     if (s.temperature() != 1.0) {
       try (NDArray raw = logits) {
         logits = HostData.dividedBy(raw, s.temperature());
@@ -273,11 +281,11 @@ public final class TransformerPolicy implements AutoCloseable {
     }
     NDArray logSoftmax = logits.logSoftmax(-1);
     logits.close();
-    try (logSoftmax; NDArray picked = logSoftmax.gather(targets.expandDims(-1), -1)) {
-      NDList out = new NDList(unscored(picked.squeeze(-1), from));                            // [B, T-1]
+    try (logSoftmax; NDArray picked = logSoftmax.gather(cells.targets().expandDims(-1), -1)) {
+      NDList out = new NDList(cells.place(picked.squeeze(-1)));                              // [B, T-1]
       if (s.entropy()) {
         try (NDArray p = logSoftmax.exp(); NDArray plogp = p.mul(logSoftmax)) {
-          out.add(unscored(plogp.sum(new int[] {-1}).neg(), from));                           // [B, T-1]
+          out.add(cells.place(plogp.sum(new int[] {-1}).neg()));                              // [B, T-1]
         }
       }
       return out;
@@ -285,20 +293,65 @@ public final class TransformerPolicy implements AutoCloseable {
   }
 
   /**
-   * Logits of {@code inputs [B, S]} from column {@code from} on. The columns before {@code from} that every row
-   * shares (a group's prompt) go through the model once, for one row, and the rows attend to its keys and values
+   * The cells of a {@code [B, T-1]} scoring that get logits, and where their values go.
+   *
+   * @param logits  {@code [B, T-1-from, V]} for a range of columns, {@code [N, V]} for scattered cells
+   * @param targets the token each cell predicts, shaped like {@code logits} without its last axis
+   * @param rows    B
+   * @param before  the unscored columns in front of the range ({@code from}), or of the scattered cells' span
+   * @param chosen  null for a range of columns; else the scattered cells, a boolean over the span's
+   *                {@code [B·(T-1-before)]} cells, row-major
+   */
+  private record ScoredCells(NDArray logits, NDArray targets, long rows, int before, NDArray chosen) {
+
+    /** {@code values}, one per cell, laid out {@code [B, T-1]} with 0 in every column not scored. */
+    NDArray place(NDArray values) {
+      if (chosen == null) {
+        return unscored(values, before);
+      }
+      // Each chosen cell reads its value, every other cell the 0 appended behind them: a gather, whose backward
+      // sends each cell's gradient to its value.
+      NDManager m = values.getManager();
+      long n = values.getShape().get(0);
+      try (NDArray zero = m.zeros(new Shape(1), values.getDataType()); NDArray padded = values.concat(zero);
+          NDArray ones = chosen.toType(DataType.INT64, false); NDArray counts = ones.cumSum(0);
+          NDArray ranks = counts.sub(ones); NDArray rest = ranks.zerosLike().add(n);
+          NDArray slots = NDArrays.where(chosen, ranks, rest); NDArray span = padded.get(slots)) {
+        return unscored(span.reshape(rows, -1), before);
+      }
+    }
+  }
+
+  /**
+   * The logits of the scored cells of {@code tokens [B, T]}. The columns before {@code from} that every row shares
+   * (a group's prompt) go through the model once, for one row, and the rows attend to its keys and values
    * ({@link SharedPrefixCache}); the math is that of a forward of each row whole.
    */
-  private NDArray logits(NDArray inputs, int from) {
-    int shared = inputs.getShape().get(0) > 1 ? Math.min(sharedColumns(inputs), from) : 0;
-    if (shared == 0) {
-      return architecture.forward(weights(), inputs, null, null, from);
+  private ScoredCells scoredCells(NDArray tokens, int from, NDArray columns) {
+    long t = tokens.getShape().get(1);
+    long rows = tokens.getShape().get(0);
+    NDArray inputs = tokens.get(new NDIndex(":, :{}", t - 1));                              // [B, T-1]
+    int shared = rows > 1 ? Math.min(sharedColumns(inputs), from) : 0;
+    SharedPrefixCache cache = null;
+    if (shared > 0) {
+      cache = new SharedPrefixCache(architecture.layers());
+      try (NDArray none = architecture.forward(weights(), inputs.get(new NDIndex(":1, :{}", shared)), cache, null,
+          LogitRows.from(shared))) {                                                          // [1, 0, V]
+        inputs = inputs.get(new NDIndex(":, {}:", shared));                                   // [B, T-1-shared]
+      }
     }
-    SharedPrefixCache cache = new SharedPrefixCache(architecture.layers());
-    try (NDArray none = architecture.forward(weights(), inputs.get(new NDIndex(":1, :{}", shared)), cache, null,
-        shared)) {                                                                            // [1, 0, V]
-      return architecture.forward(weights(), inputs.get(new NDIndex(":, {}:", shared)), cache, null, from - shared);
+    if (columns == null) {
+      NDArray logits = architecture.forward(weights(), inputs, cache, null, LogitRows.from(from - shared));
+      return new ScoredCells(logits, tokens.get(new NDIndex(":, {}:", from + 1)), rows, from, null);
     }
+    NDArray chosen = columns.get(new NDIndex(":, {}:", shared)).reshape(-1).gt(0);           // [B·(T-1-shared)]
+    NDArray index;
+    try (NDArray where = chosen.nonzero()) {
+      index = where.reshape(-1);                                                              // [N]
+    }
+    NDArray logits = architecture.forward(weights(), inputs, cache, null, LogitRows.at(index)); // [N, V]
+    NDArray targets = tokens.get(new NDIndex(":, {}:", shared + 1)).reshape(-1).get(index);  // [N]
+    return new ScoredCells(logits, targets, rows, shared, chosen);
   }
 
   /** How many leading columns every row of {@code tokens [B, S]} has equal to the first row's (one host read). */
@@ -345,7 +398,8 @@ public final class TransformerPolicy implements AutoCloseable {
     List<NDList> parts = new ArrayList<>();
     for (long r = 0; r < n; r += chunk) {
       try (NDScope ignored = new NDScope()) {
-        NDList part = score(tokens.get(new NDIndex("{}:{}", r, Math.min(n, r + chunk))), s);
+        long end = Math.min(n, r + chunk);
+        NDList part = score(tokens.get(new NDIndex("{}:{}", r, end)), s.rows(r, end));
         part.forEach(NDScope::unregister);
         parts.add(part);
       }

@@ -81,7 +81,7 @@ class ScoringGradientTest {
       NDManager m = policy.manager();
       NDArray tokens = tokens(m, agree, agree * 31L + from);
       NDArray weights = m.randomUniform(-1, 1, new Shape(ROWS, WIDTH - 1), DataType.FLOAT64);
-      Scoring scoring = new Scoring(0.8, from, true);
+      Scoring scoring = new Scoring(0.8, from, null, true);
       NDList together;
       try (GradientCollector gc = Autograd.collector()) {
         together = policy.score(tokens, scoring);
@@ -118,6 +118,67 @@ class ScoringGradientTest {
     }
   }
 
+  static Stream<Arguments> chosenColumns() {
+    Supplier<TransformerPolicy> gpt = ScoringGradientTest::gpt;
+    Supplier<TransformerPolicy> qwen2 = ScoringGradientTest::qwen2;
+    return Stream.of(
+        Arguments.of("gpt", gpt, 6, 5),
+        Arguments.of("qwen2", qwen2, 6, 5),
+        Arguments.of("qwen2 with LoRA", (Supplier<TransformerPolicy>) ScoringGradientTest::qwen2Lora, 3, 8),
+        Arguments.of("gpt", gpt, 0, 1));
+  }
+
+  /**
+   * Scoring only the chosen columns (an episode's trained tokens, skipping its tool results) gives, in each of
+   * them, the log-prob, entropy and gradients of scoring every column, and 0 in the others; chunked by rows
+   * too.
+   */
+  @ParameterizedTest(name = "{0}, rows agree on {2} columns, chosen from {3}")
+  @MethodSource("chosenColumns")
+  void scoringChosenColumnsEqualsScoringEveryColumnThere(String name, Supplier<TransformerPolicy> make, int agree,
+      int from) {
+    try (TransformerPolicy policy = make.get(); NDScope ignored = new NDScope()) {
+      policy.setTrainable(true);
+      NDManager m = policy.manager();
+      NDArray tokens = tokens(m, agree, agree * 17L + from);
+      double[] chosen = new double[ROWS * (WIDTH - 1)];
+      SplittableRandom rng = new SplittableRandom(from);
+      for (int r = 0; r < ROWS - 1; r++) {                                   // the last row has no chosen column
+        for (int c = from; c < WIDTH - 1; c++) {
+          chosen[r * (WIDTH - 1) + c] = rng.nextInt(3) == 0 ? 0 : 1;
+        }
+      }
+      chosen[from] = 1;
+      NDArray mask = HostData.own(m.create(chosen, new Shape(ROWS, WIDTH - 1)));
+      NDArray weights = m.randomUniform(-1, 1, new Shape(ROWS, WIDTH - 1), DataType.FLOAT64).mul(mask);
+      NDList every;
+      try (GradientCollector gc = Autograd.collector()) {
+        every = policy.score(tokens, new Scoring(0.8, from, null, true));
+        gc.backward(objective(every, weights));
+      }
+      Map<String, double[]> gradEvery = gradients(policy);
+      Scoring onlyChosen = new Scoring(0.8, from, mask, true);
+      NDList some;
+      try (GradientCollector gc = Autograd.collector()) {
+        some = policy.score(tokens, onlyChosen);
+        gc.backward(objective(some, weights));
+      }
+      assertSameGradients(gradEvery, gradients(policy), name);
+      NDList chunked = policy.score(tokens, onlyChosen, 3);
+      for (int k = 0; k < 2; k++) {
+        double[] all = every.get(k).toDoubleArray();
+        double[] scored = some.get(k).toDoubleArray();
+        double[] inChunks = chunked.get(k).toDoubleArray();
+        for (int i = 0; i < all.length; i++) {
+          String where = name + (k == 0 ? " log-prob" : " entropy") + ", cell " + i;
+          assertEquals(chosen[i] * all[i], scored[i], 1e-9, where);
+          assertEquals(scored[i], inChunks[i], 1e-9, where + ", scored 3 rows at a time");
+          assertTrue(chosen[i] == 0 || all[i] != 0, where + ": a chosen cell holds a value");
+        }
+      }
+    }
+  }
+
   /**
    * A garbage collection between the forward and the backward pass (which a busy trainer's JVM runs at any time)
    * leaves every gradient as it was: the numbers the forward multiplies or divides by (the attention scale, the
@@ -131,7 +192,7 @@ class ScoringGradientTest {
       NDManager m = policy.manager();
       NDArray tokens = tokens(m, 0, 11);
       NDArray weights = m.randomUniform(-1, 1, new Shape(ROWS, WIDTH - 1), DataType.FLOAT64);
-      Scoring scoring = new Scoring(0.7, 2, true);
+      Scoring scoring = new Scoring(0.7, 2, null, true);
       try (GradientCollector gc = Autograd.collector()) {
         gc.backward(objective(policy.score(tokens, scoring), weights));
       }

@@ -58,7 +58,7 @@ public final class SupervisedWarmup {
         NDIndex part = new NDIndex("{}:{}", r, Math.min(rows, r + micro));
         NDArray mask = on.mask().get(part);
         try (GradientCollector gc = Autograd.collector()) {
-          NDArray logProbs = policy.trainingScore(on.tokens().get(part), new Scoring(1.0, from, false))
+          NDArray logProbs = policy.trainingScore(on.tokens().get(part), new Scoring(1.0, from, mask, false))
               .singletonOrThrow();                                                          // [rows, T-1]
           NDArray logLikelihood = logProbs.mul(mask).sum();
           gc.backward(HostData.dividedBy(logLikelihood.neg(), Math.max(1, tokens)));

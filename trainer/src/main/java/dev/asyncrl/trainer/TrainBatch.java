@@ -90,6 +90,11 @@ public record TrainBatch(
     return HostData.own(m.create(tokens, new Shape(rows, width)));                 // [N, T]
   }
 
+  /** The loss mask on {@code m}'s device, {@code [N, T-1]} (float32): which columns are trained. */
+  public NDArray mask(NDManager m) {
+    return HostData.own(m.create(mask, new Shape(rows, width - 1)));
+  }
+
   /**
    * The batch on {@code m}'s device in two host-to-device copies: the token ids, and one array holding the
    * behaviour log-probs, the mask, the on-policy flags and the advantages, split there into views.

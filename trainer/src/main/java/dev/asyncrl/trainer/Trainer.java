@@ -297,7 +297,7 @@ public final class Trainer {
       List<NDArray> proximal = new ArrayList<>();
       for (TrainBatch b : batches) {
         proximal.add(updates == 1 ? null : policy.score(b.tokens(policy.manager()),
-            logProbsFrom(b.firstTrainedColumn()), options.microBatchRows()).singletonOrThrow());
+            logProbs(b.mask(policy.manager()), b.firstTrainedColumn()), options.microBatchRows()).singletonOrThrow());
       }
       for (int epoch = 0; epoch < options.epochs(); epoch++) {
         for (int i = 0; i < batches.size(); i++) {
@@ -321,24 +321,24 @@ public final class Trainer {
   }
 
   /**
-   * What the loss needs of the policy, from column {@code from} on (the batch's first trained column): ℓθ, and H
-   * when the algorithm has an entropy bonus.
+   * What the loss needs of the policy at the trained tokens ({@code mask [N, T-1]}, none before column
+   * {@code from}): ℓθ, and H when the algorithm has an entropy bonus. Every other column is 0: no loss reads it.
    */
-  private Scoring scoring(int from) {
-    return new Scoring(options.temperature(), from, algorithm.needsEntropy());
+  private Scoring scoring(NDArray mask, int from) {
+    return new Scoring(options.temperature(), from, mask, algorithm.needsEntropy());
   }
 
-  /** Log-probabilities alone (ℓold, the reference's, a response's S_i), from column {@code from} on. */
-  private Scoring logProbsFrom(int from) {
-    return new Scoring(options.temperature(), from, false);
+  /** Log-probabilities alone (ℓold, the reference's, a response's S_i), at the trained tokens. */
+  private Scoring logProbs(NDArray mask, int from) {
+    return new Scoring(options.temperature(), from, mask, false);
   }
 
   /**
    * What the loss differentiates, of {@code tokens}, with the graph kept, in training mode: {@code [ℓθ]}, or
    * {@code [ℓθ, H]} when the algorithm has an entropy bonus; each {@code [N, T-1]}.
    */
-  private NDList differentiable(NDArray tokens, int from) {
-    return policy.trainingScore(tokens, scoring(from));
+  private NDList differentiable(NDArray tokens, NDArray mask, int from) {
+    return policy.trainingScore(tokens, scoring(mask, from));
   }
 
   /** @param values {@code [ℓθ]} or {@code [ℓθ, H]}, as {@link #differentiable} gives them */
@@ -368,14 +368,14 @@ public final class Trainer {
     NDArray mask = on.mask();
     int from = batch.firstTrainedColumn();
     NDArray referenceLogProbs = reference == null ? null
-        : reference.score(tokens, logProbsFrom(from), options.microBatchRows()).singletonOrThrow();
+        : reference.score(tokens, logProbs(mask, from), options.microBatchRows()).singletonOrThrow();
     int rows = (int) tokens.getShape().get(0);
     int micro = options.microBatchRows() <= 0 ? rows : options.microBatchRows();
     NDArray current;
     LossResult result;
     if (micro >= rows) {
       try (GradientCollector gc = Autograd.collector()) {
-        NDList values = differentiable(tokens, from);                                       // [ℓθ (, H)]
+        NDList values = differentiable(tokens, mask, from);                                 // [ℓθ (, H)]
         current = values.get(0).stopGradient();
         result = objective(values, current, proximal, behaviour, referenceLogProbs, on, configuredRows);
         gc.backward(result.loss());
@@ -387,7 +387,7 @@ public final class Trainer {
       // graph (taken without LoRA dropout, the one difference when dropout is on). The proximal pass, when there is
       // one, is that forward for the first update, unless the loss needs H too.
       NDList values = known != null && !algorithm.needsEntropy() ? new NDList(known)
-          : policy.score(tokens, scoring(from), micro);
+          : policy.score(tokens, scoring(mask, from), micro);
       current = values.get(0);
       NDList leaves = new NDList();
       for (NDArray v : values) {
@@ -403,8 +403,8 @@ public final class Trainer {
       for (int r = 0; r < rows; r += micro) {
         int end = Math.min(rows, r + micro);
         try (NDScope ignored = new NDScope(); GradientCollector gc = Autograd.collector()) {
-          NDArray chunk = tokens.get(new NDIndex("{}:{}", r, end));
-          NDArray outputs = NDArrays.stack(differentiable(chunk, from));                  // [k, rows, T-1]
+          NDIndex part = new NDIndex("{}:{}", r, end);
+          NDArray outputs = NDArrays.stack(differentiable(tokens.get(part), mask.get(part), from)); // [k, rows, T-1]
           Autograd.backward(outputs, lossGradient.get(new NDIndex(":, {}:{}", r, end)));
         }
       }
@@ -474,7 +474,7 @@ public final class Trainer {
           NDArray mask = one.mask();                                                        // [1, L-1]
           NDArray logProbs;
           try (GradientCollector gc = Autograd.collector()) {
-            Scoring s = logProbsFrom(alone.firstTrainedColumn());
+            Scoring s = logProbs(mask, alone.firstTrainedColumn());
             logProbs = policy.score(one.tokens(), s).singletonOrThrow();                   // [1, L-1]
             gc.backward(logProbs.mul(mask).sum());                                          // log πθ(τ_i)
           }

@@ -198,7 +198,7 @@ class MicroBatchTest {
          NDScope ignored = new NDScope()) {
       NDArray tokens = p.manager().randomInteger(0, VOCAB, new Shape(7, 9), DataType.INT64);
       double[] whole = p.nextTokenLogProbs(tokens, 0.7).toDoubleArray();
-      NDList withEntropy = p.score(tokens, new TransformerPolicy.Scoring(0.7, 0, true));
+      NDList withEntropy = p.score(tokens, new TransformerPolicy.Scoring(0.7, 0, null, true));
       assertArrayEquals(whole, withEntropy.get(0).toDoubleArray(), 1e-12);
       double[] entropy = withEntropy.get(1).toDoubleArray();
       // H = −Σ p log p of softmax(logits / 0.7), summed here on the host from the logits
@@ -222,15 +222,15 @@ class MicroBatchTest {
       for (int rows : new int[] {0, 1, 2, 7, 50}) {
         double[] chunked = p.nextTokenLogProbs(tokens, 0.7, rows).toDoubleArray();
         assertArrayEquals(whole, chunked, 1e-12, "rows " + rows);
-        NDList both = p.score(tokens, new TransformerPolicy.Scoring(0.7, 0, true), rows);
+        NDList both = p.score(tokens, new TransformerPolicy.Scoring(0.7, 0, null, true), rows);
         assertArrayEquals(whole, both.get(0).toDoubleArray(), 1e-12, "rows " + rows);
         assertArrayEquals(entropy, both.get(1).toDoubleArray(), 1e-12, "rows " + rows);
       }
       // Scoring from column k: the same values from k on, 0 before, in every form.
       for (int from : new int[] {1, 3, 7}) {
         for (int rows : new int[] {0, 2}) {
-          NDList part = rows == 0 ? p.score(tokens, new TransformerPolicy.Scoring(0.7, from, true))
-              : p.score(tokens, new TransformerPolicy.Scoring(0.7, from, true), rows);
+          NDList part = rows == 0 ? p.score(tokens, new TransformerPolicy.Scoring(0.7, from, null, true))
+              : p.score(tokens, new TransformerPolicy.Scoring(0.7, from, null, true), rows);
           double[][] expected = {whole, entropy};
           for (int k = 0; k < 2; k++) {
             double[] got = part.get(k).toDoubleArray();

@@ -10,6 +10,7 @@ import dev.asyncrl.gpu.HostData;
 import dev.asyncrl.model.Architecture;
 import dev.asyncrl.model.AttentionMask;
 import dev.asyncrl.model.KvCache;
+import dev.asyncrl.model.LogitRows;
 import dev.asyncrl.model.RandomInit;
 import dev.asyncrl.model.Weights;
 import java.util.ArrayList;
@@ -171,7 +172,7 @@ public final class LlamaArchitecture implements Architecture {
   }
 
   @Override
-  public NDArray forward(Weights p, NDArray tokens, KvCache cache, int[] leftPad, int logitsFrom) {
+  public NDArray forward(Weights p, NDArray tokens, KvCache cache, int[] leftPad, LogitRows rows) {
     int batch = Math.toIntExact(tokens.getShape().get(0));
     int steps = Math.toIntExact(tokens.getShape().get(1));
     int offset = cache == null ? 0 : cache.length();
@@ -193,9 +194,9 @@ public final class LlamaArchitecture implements Architecture {
     if (cache != null) {
       cache.advance(steps);
     }
-    NDArray h = rmsNorm(Architecture.logitRows(x, logitsFrom), p.get("model.norm.weight"));
+    NDArray h = rmsNorm(rows.select(x), p.get("model.norm.weight"));
     return c.tieWordEmbeddings()
-        ? h.getNDArrayInternal().linear(h, embedding, null).singletonOrThrow()             // [B, S - from, V]
+        ? h.getNDArrayInternal().linear(h, embedding, null).singletonOrThrow()             // [B, S - from, V] or [N, V]
         : p.linear(h, "lm_head");
   }
 
