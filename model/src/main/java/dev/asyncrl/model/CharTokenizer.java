@@ -75,4 +75,21 @@ public final class CharTokenizer implements Tokenizer {
     }
     return sb.toString();
   }
+
+  /** Every id's character; {@code <eos>} written out. */
+  @Override
+  public String transcript(int[] ids) {
+    StringBuilder sb = new StringBuilder();
+    int start = 0;
+    for (int i = 0; i <= ids.length; i++) {
+      if (i == ids.length || ids[i] == EOS) {
+        sb.append(decode(Arrays.copyOfRange(ids, start, i)));
+        if (i < ids.length) {
+          sb.append("<eos>");
+        }
+        start = i + 1;
+      }
+    }
+    return sb.toString();
+  }
 }

@@ -9,6 +9,12 @@ public interface Tokenizer {
   /** The text of a response: stops at the first stop token; special tokens are left out. */
   String decode(int[] ids);
 
+  /**
+   * The text of any ids, as a log shows them: every token, special and stop tokens written out (a chat prompt's
+   * {@code <|im_end|>} and the turns after it).
+   */
+  String transcript(int[] ids);
+
   /** Ids the tokenizer can produce: every id is below this. */
   int vocabSize();
 

@@ -21,6 +21,7 @@ class CharTokenizerTest {
   void decodingStopsAtEosAndShowsSampledPadding() {
     int[] answerThenEos = {tok.encode("4")[0], CharTokenizer.EOS, tok.encode("7")[0]};
     assertEquals("4", tok.decode(answerThenEos));
+    assertEquals("4<eos>7", tok.transcript(answerThenEos), "a transcript goes on past the stop token");
     int[] padded = {tok.encode("4")[0], CharTokenizer.PAD, CharTokenizer.PAD};
     assertEquals("4__", tok.decode(padded), "a padded answer must not read like the answer itself");
   }

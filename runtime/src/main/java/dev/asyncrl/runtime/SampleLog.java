@@ -39,7 +39,7 @@ final class SampleLog implements AutoCloseable {
       line.put("reward", t.reward());
       line.put("group_reward_mean", Arrays.stream(group.rewards()).average().orElse(0));
       line.put("response_tokens", t.responseTokens().length);
-      line.put("prompt", tokenizer.decode(t.promptTokens()));
+      line.put("prompt", tokenizer.transcript(t.promptTokens()));
       if (t.modelTokens() == t.responseTokens().length) {
         line.put("response", tokenizer.decode(t.responseTokens()));
       } else { // an episode: the model's turns and the environment's answers, in order
@@ -47,7 +47,7 @@ final class SampleLog implements AutoCloseable {
         ArrayNode segments = line.putArray("episode");
         int start = 0;
         for (int end : t.segmentEnds()) {
-          segments.add(tokenizer.decode(Arrays.copyOfRange(t.responseTokens(), start, end)));
+          segments.add(tokenizer.transcript(Arrays.copyOfRange(t.responseTokens(), start, end)));
           start = end;
         }
       }

@@ -175,6 +175,11 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
   }
 
   @Override
+  public String transcript(int[] ids) {
+    return tokenizer.decode(Arrays.stream(ids).asLongStream().toArray(), false);
+  }
+
+  @Override
   public int vocabSize() {
     return vocabSize;
   }

@@ -31,6 +31,8 @@ class HfTokenizerTest {
       assertEquals(TinyTokenizers.IM_START, prompt[0], "special tokens in text encode as one id");
       int[] response = {'4', '2', TinyTokenizers.IM_END, 'x'};
       assertEquals("42", tok.decode(response), "decoding stops at the first stop token");
+      assertEquals(chat, tok.transcript(prompt), "a transcript keeps every turn and writes special tokens out");
+      assertEquals("42<|im_end|>x", tok.transcript(response));
       assertEquals("é", tok.decode(tok.encode("é")), "multi-byte characters survive");
     }
   }
