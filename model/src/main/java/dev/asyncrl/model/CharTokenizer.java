@@ -80,15 +80,8 @@ public final class CharTokenizer implements Tokenizer {
   @Override
   public String transcript(int[] ids) {
     StringBuilder sb = new StringBuilder();
-    int start = 0;
-    for (int i = 0; i <= ids.length; i++) {
-      if (i == ids.length || ids[i] == EOS) {
-        sb.append(decode(Arrays.copyOfRange(ids, start, i)));
-        if (i < ids.length) {
-          sb.append("<eos>");
-        }
-        start = i + 1;
-      }
+    for (int id : ids) {
+      sb.append(id == EOS ? "<eos>" : decode(new int[] {id}));
     }
     return sb.toString();
   }

@@ -333,14 +333,6 @@ public final class Trainer {
     return new Scoring(options.temperature(), from, mask, false);
   }
 
-  /**
-   * What the loss differentiates, of {@code tokens}, with the graph kept, in training mode: {@code [ℓθ]}, or
-   * {@code [ℓθ, H]} when the algorithm has an entropy bonus; each {@code [N, T-1]}.
-   */
-  private NDList differentiable(NDArray tokens, NDArray mask, int from) {
-    return policy.trainingScore(tokens, scoring(mask, from));
-  }
-
   /** @param values {@code [ℓθ]} or {@code [ℓθ, H]}, as {@link #differentiable} gives them */
   private LossResult objective(NDList values, NDArray current, NDArray proximal, NDArray behaviour,
       NDArray referenceLogProbs, TrainBatch.OnDevice on, int configuredRows) {
@@ -369,13 +361,15 @@ public final class Trainer {
     int from = batch.firstTrainedColumn();
     NDArray referenceLogProbs = reference == null ? null
         : reference.score(tokens, logProbs(mask, from), options.microBatchRows()).singletonOrThrow();
+    // What the loss differentiates, with the graph kept, in training mode: [ℓθ], or [ℓθ, H] with an entropy bonus.
+    Scoring what = scoring(mask, from);
     int rows = (int) tokens.getShape().get(0);
     int micro = options.microBatchRows() <= 0 ? rows : options.microBatchRows();
     NDArray current;
     LossResult result;
     if (micro >= rows) {
       try (GradientCollector gc = Autograd.collector()) {
-        NDList values = differentiable(tokens, mask, from);                                 // [ℓθ (, H)]
+        NDList values = policy.trainingScore(tokens, what);                                 // [ℓθ (, H)]
         current = values.get(0).stopGradient();
         result = objective(values, current, proximal, behaviour, referenceLogProbs, on, configuredRows);
         gc.backward(result.loss());
@@ -387,7 +381,7 @@ public final class Trainer {
       // graph (taken without LoRA dropout, the one difference when dropout is on). The proximal pass, when there is
       // one, is that forward for the first update, unless the loss needs H too.
       NDList values = known != null && !algorithm.needsEntropy() ? new NDList(known)
-          : policy.score(tokens, scoring(mask, from), micro);
+          : policy.score(tokens, what, micro);
       current = values.get(0);
       NDList leaves = new NDList();
       for (NDArray v : values) {
@@ -403,8 +397,8 @@ public final class Trainer {
       for (int r = 0; r < rows; r += micro) {
         int end = Math.min(rows, r + micro);
         try (NDScope ignored = new NDScope(); GradientCollector gc = Autograd.collector()) {
-          NDIndex part = new NDIndex("{}:{}", r, end);
-          NDArray outputs = NDArrays.stack(differentiable(tokens.get(part), mask.get(part), from)); // [k, rows, T-1]
+          NDArray chunk = tokens.get(new NDIndex("{}:{}", r, end));
+          NDArray outputs = NDArrays.stack(policy.trainingScore(chunk, what.rows(r, end)));  // [k, rows, T-1]
           Autograd.backward(outputs, lossGradient.get(new NDIndex(":, {}:{}", r, end)));
         }
       }
