@@ -5,6 +5,7 @@ import dev.asyncrl.rollout.apiworld.World.Contact;
 import dev.asyncrl.rollout.apiworld.World.Event;
 import dev.asyncrl.rollout.apiworld.World.Note;
 import dev.asyncrl.rollout.apiworld.World.Payment;
+import dev.asyncrl.rollout.tools.OrderedMap;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -29,7 +30,7 @@ record Api(String app, String name, String description, Map<String, Object> para
   static final String COMPLETE = "complete_task";
 
   Map<String, Object> schema() {
-    return Map.of("type", "function", "function", Map.of("name", name, "description", description,
+    return OrderedMap.of("type", "function", "function", OrderedMap.of("name", name, "description", description,
         "parameters", parameters));
   }
 
@@ -143,14 +144,14 @@ record Api(String app, String name, String description, Map<String, Object> para
       Map<String, Object> p = new LinkedHashMap<>();
       if (triples[i + 1].equals("ids")) {
         p.put("type", "array");
-        p.put("items", Map.of("type", "integer"));
+        p.put("items", OrderedMap.of("type", "integer"));
       } else {
         p.put("type", triples[i + 1]);
       }
       p.put("description", triples[i + 2]);
       properties.put(triples[i], p);
     }
-    return Map.of("type", "object", "properties", properties, "required", required);
+    return OrderedMap.of("type", "object", "properties", properties, "required", required);
   }
 
   static String dollars(long cents) {
@@ -188,7 +189,7 @@ record Api(String app, String name, String description, Map<String, Object> para
           (w, a) -> {
             Contact c = new Contact(w.newId(), a.text("name"), a.text("phone"), a.text("email"));
             w.contacts.put(c.id(), c);
-            return Map.of("contact_id", c.id());
+            return OrderedMap.of("contact_id", c.id());
           }),
       new Api("contacts", "update_contact", "Change a contact's phone and/or email.",
           object(List.of("contact_id"), "contact_id", "integer", "the contact's id", "phone", "string",
@@ -225,7 +226,7 @@ record Api(String app, String name, String description, Map<String, Object> para
             attendees.forEach(w::contact);
             Event e = new Event(w.newId(), a.text("title"), a.day("day"), a.hour("hour"), attendees);
             w.events.put(e.id(), e);
-            return Map.of("event_id", e.id());
+            return OrderedMap.of("event_id", e.id());
           }),
       new Api("calendar", "move_event", "Move an event to another day and/or hour.",
           object(List.of("event_id"), "event_id", "integer", "the event's id", "day", "string", "the new day",
@@ -271,7 +272,7 @@ record Api(String app, String name, String description, Map<String, Object> para
           }),
       // notes
       new Api("notes", "list_notes", "Every note's id and title.", object(List.of()),
-          (w, a) -> w.notes.values().stream().map(n -> Map.of("id", n.id(), "title", n.title())).toList()),
+          (w, a) -> w.notes.values().stream().map(n -> OrderedMap.of("id", n.id(), "title", n.title())).toList()),
       new Api("notes", "read_note", "A note's title and text.",
           object(List.of("note_id"), "note_id", "integer", "the note's id"),
           (w, a) -> w.note(a.id("note_id"))),
@@ -280,7 +281,7 @@ record Api(String app, String name, String description, Map<String, Object> para
           (w, a) -> {
             Note n = new Note(w.newId(), a.text("title"), a.text("body"));
             w.notes.put(n.id(), n);
-            return Map.of("note_id", n.id());
+            return OrderedMap.of("note_id", n.id());
           }),
       new Api("notes", "append_to_note", "Add a line at the end of a note.",
           object(List.of("note_id", "text"), "note_id", "integer", "the note's id", "text", "string", "the line to add"),
@@ -297,7 +298,7 @@ record Api(String app, String name, String description, Map<String, Object> para
           }),
       // payments
       new Api("payments", "get_balance", "The wallet's balance in dollars.", object(List.of()),
-          (w, a) -> Map.of("balance", dollars(w.balanceCents))),
+          (w, a) -> OrderedMap.of("balance", dollars(w.balanceCents))),
       new Api("payments", "send_payment", "Send money to a contact.",
           object(List.of("contact_id", "amount", "memo"), "contact_id", "integer", "who is paid", "amount", "number",
               "dollars, e.g. 12.50", "memo", "string", "what it is for"),
@@ -310,7 +311,7 @@ record Api(String app, String name, String description, Map<String, Object> para
             Payment p = new Payment(w.newId(), contact, cents, a.text("memo"));
             w.payments.put(p.id(), p);
             w.balanceCents -= cents;
-            return Map.of("payment_id", p.id(), "balance", dollars(w.balanceCents));
+            return OrderedMap.of("payment_id", p.id(), "balance", dollars(w.balanceCents));
           }),
       new Api("payments", "list_payments", "Payments sent so far.", object(List.of()),
           (w, a) -> w.payments.values().stream().map(Api::shown).toList()),

@@ -5,6 +5,7 @@ import dev.asyncrl.rollout.apiworld.ApiTask.Check;
 import dev.asyncrl.rollout.apiworld.World.Contact;
 import dev.asyncrl.rollout.apiworld.World.Event;
 import dev.asyncrl.rollout.apiworld.World.Note;
+import dev.asyncrl.rollout.tools.OrderedMap;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -129,7 +130,7 @@ final class TaskGenerator {
         List.of(new Check("a new note '" + title + "' reads '" + body + "'", after -> after.notes.values().stream()
             .anyMatch(n -> !before.notes.containsKey(n.id()) && n.title().equals(title) && n.body().equals(body)))),
         key -> key.startsWith("note:") && isNew(before, key),
-        List.of(new Call("create_note", Map.of("title", title, "body", body))));
+        List.of(new Call("create_note", OrderedMap.of("title", title, "body", body))));
   }
 
   private static ApiTask addContact(World w, SplittableRandom rng) {
@@ -142,7 +143,7 @@ final class TaskGenerator {
             .stream().anyMatch(c -> !before.contacts.containsKey(c.id()) && c.name().equals(name)
                 && c.phone().equals(phone) && c.email().equals(email)))),
         key -> key.startsWith("contact:") && isNew(before, key),
-        List.of(new Call("add_contact", Map.of("name", name, "phone", phone, "email", email))));
+        List.of(new Call("add_contact", OrderedMap.of("name", name, "phone", phone, "email", email))));
   }
 
   private static ApiTask deleteNote(World w, SplittableRandom rng) {
@@ -150,7 +151,7 @@ final class TaskGenerator {
     return new ApiTask("Delete note " + note.id() + " ('" + note.title() + "').", 1,
         List.of(new Check("note " + note.id() + " is gone", after -> !after.notes.containsKey(note.id()))),
         key -> key.equals("note:" + note.id()),
-        List.of(new Call("delete_note", Map.of("note_id", note.id()))));
+        List.of(new Call("delete_note", OrderedMap.of("note_id", note.id()))));
   }
 
   // --- tier 2: a lookup, then one change
@@ -167,8 +168,8 @@ final class TaskGenerator {
                     && p.contactId() == c.id() && p.cents() == cents && p.memo().equals(memo))),
             new Check("the balance went down by the amount", after -> after.balanceCents == before.balanceCents - cents)),
         key -> key.equals("balance") || key.startsWith("payment:") && isNew(before, key),
-        List.of(new Call("search_contacts", Map.of("query", c.name())),
-            new Call("send_payment", Map.of("contact_id", c.id(), "amount", Api.dollars(cents), "memo", memo))));
+        List.of(new Call("search_contacts", OrderedMap.of("query", c.name())),
+            new Call("send_payment", OrderedMap.of("contact_id", c.id(), "amount", Api.dollars(cents), "memo", memo))));
   }
 
   private static ApiTask moveEvent(World w, SplittableRandom rng) {
@@ -179,8 +180,8 @@ final class TaskGenerator {
         List.of(new Check("event " + e.id() + " is on " + day + " at " + hour, after -> after.events.containsKey(e.id())
             && after.events.get(e.id()).day().equals(day) && after.events.get(e.id()).hour() == hour)),
         key -> key.equals("event:" + e.id()),
-        List.of(new Call("list_events", Map.of("day", e.day())),
-            new Call("move_event", Map.of("event_id", e.id(), "day", day, "hour", hour))));
+        List.of(new Call("list_events", OrderedMap.of("day", e.day())),
+            new Call("move_event", OrderedMap.of("event_id", e.id(), "day", day, "hour", hour))));
   }
 
   private static ApiTask newPhone(World w, SplittableRandom rng) {
@@ -191,8 +192,8 @@ final class TaskGenerator {
             after -> after.contacts.containsKey(c.id()) && after.contacts.get(c.id()).phone().equals(phone)
                 && after.contacts.get(c.id()).email().equals(c.email()))),
         key -> key.equals("contact:" + c.id()),
-        List.of(new Call("search_contacts", Map.of("query", c.name().split(" ")[0])),
-            new Call("update_contact", Map.of("contact_id", c.id(), "phone", phone))));
+        List.of(new Call("search_contacts", OrderedMap.of("query", c.name().split(" ")[0])),
+            new Call("update_contact", OrderedMap.of("contact_id", c.id(), "phone", phone))));
   }
 
   // --- tier 3: several changes, found by lookups
@@ -205,12 +206,12 @@ final class TaskGenerator {
     List<Event> moving = w.events.values().stream().filter(e -> e.day().equals(from) && e.attendees().contains(c.id()))
         .toList();
     List<Check> checks = new ArrayList<>();
-    List<Call> solution = new ArrayList<>(List.of(new Call("search_contacts", Map.of("query", c.name())),
-        new Call("list_events", Map.of("day", from))));
+    List<Call> solution = new ArrayList<>(List.of(new Call("search_contacts", OrderedMap.of("query", c.name())),
+        new Call("list_events", OrderedMap.of("day", from))));
     for (Event e : moving) {
       checks.add(new Check("event " + e.id() + " is on " + to + " at " + e.hour(), after -> after.events.containsKey(e.id())
           && after.events.get(e.id()).day().equals(to) && after.events.get(e.id()).hour() == e.hour()));
-      solution.add(new Call("move_event", Map.of("event_id", e.id(), "day", to)));
+      solution.add(new Call("move_event", OrderedMap.of("event_id", e.id(), "day", to)));
     }
     return new ApiTask("Move every " + from + " event with " + c.name() + " to " + to + ", at the same times.", 3,
         checks, key -> moving.stream().anyMatch(e -> key.equals("event:" + e.id())), solution);
@@ -223,12 +224,12 @@ final class TaskGenerator {
     World before = w.copy();
     List<Check> checks = new ArrayList<>();
     List<Call> solution = new ArrayList<>(List.of(new Call("list_events", Map.of()),
-        new Call("get_event", Map.of("event_id", e.id()))));
+        new Call("get_event", OrderedMap.of("event_id", e.id()))));
     for (int contact : e.attendees()) {
       checks.add(new Check("contact " + contact + " got " + Api.dollars(cents), after -> after.payments.values().stream()
           .anyMatch(p -> !before.payments.containsKey(p.id()) && p.contactId() == contact && p.cents() == cents
               && p.memo().equals(memo))));
-      solution.add(new Call("send_payment", Map.of("contact_id", contact, "amount", Api.dollars(cents), "memo", memo)));
+      solution.add(new Call("send_payment", OrderedMap.of("contact_id", contact, "amount", Api.dollars(cents), "memo", memo)));
     }
     long total = cents * e.attendees().size();
     checks.add(new Check("the balance went down by " + Api.dollars(total),
@@ -245,13 +246,13 @@ final class TaskGenerator {
         .sorted(Comparator.comparingInt(Event::hour)).toList();
     List<Check> checks = new ArrayList<>();
     List<Call> solution = new ArrayList<>(List.of(new Call("list_notes", Map.of()),
-        new Call("list_events", Map.of("day", day))));
+        new Call("list_events", OrderedMap.of("day", day))));
     for (Event e : events) {
       checks.add(new Check("note " + note.id() + " has a line '" + e.title() + "'", after -> after.notes.containsKey(note.id())
           && after.notes.get(note.id()).body().startsWith(note.body())
           && after.notes.get(note.id()).body().substring(note.body().length()).lines().anyMatch(l -> l.strip()
               .equals(e.title()))));
-      solution.add(new Call("append_to_note", Map.of("note_id", note.id(), "text", e.title())));
+      solution.add(new Call("append_to_note", OrderedMap.of("note_id", note.id(), "text", e.title())));
     }
     return new ApiTask("Add the title of each of my " + day + " events to the note '" + note.title() + "', one per line.",
         3, checks, key -> key.equals("note:" + note.id()), solution);

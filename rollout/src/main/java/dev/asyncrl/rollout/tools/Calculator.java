@@ -27,8 +27,8 @@ public final class Calculator implements Tool {
 
   @Override
   public Map<String, Object> parameters() {
-    return Map.of("type", "object",
-        "properties", Map.of("expression", Map.of("type", "string", "description", "the expression to evaluate")),
+    return OrderedMap.of("type", "object",
+        "properties", OrderedMap.of("expression", OrderedMap.of("type", "string", "description", "the expression to evaluate")),
         "required", List.of("expression"));
   }
 

@@ -28,7 +28,7 @@ public interface Tool {
 
   /** The description chat templates take: {@code {"type": "function", "function": {name, description, parameters}}}. */
   default Map<String, Object> schema() {
-    return Map.of("type", "function", "function", Map.of("name", name(), "description", description(),
+    return OrderedMap.of("type", "function", "function", OrderedMap.of("name", name(), "description", description(),
         "parameters", parameters()));
   }
 }

@@ -157,4 +157,36 @@ class ApiWorldTest {
     assertTrue(unknown.getMessage().contains("no app 'mail'; the apps are contacts, calendar, notes, payments"),
         unknown.getMessage());
   }
+
+  /**
+   * What the model reads is the same text in every JVM: tool schemas, demonstrated arguments and tool results keep
+   * the order they are written in ({@code Map.of} would draw a new order at every start), and the schemas the
+   * order Hugging Face's tool descriptions use.
+   */
+  @Test
+  void whatTheModelReadsKeepsItsKeyOrder() throws Exception {
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    for (Map<String, Object> tool : apiworld(1).tools()) {
+      String text = json.writeValueAsString(tool);
+      assertTrue(text.matches("\\{\"type\":\"function\",\"function\":\\{\"name\":\"\\w+\",\"description\":\".*\","
+          + "\"parameters\":\\{\"type\":\"object\",\"properties\":\\{.*\\},\"required\":\\[.*\\]\\}\\}\\}"), text);
+    }
+    Set<String> seen = new HashSet<>();
+    for (long instance = 0; instance < 60; instance++) {
+      String first = ApiWorldEnvironment.solutionTurns(instance, 1).get(0);
+      if (first.contains("create_note")) {
+        assertTrue(first.matches("(?s).*\"arguments\":\\{\"title\":\"[^\"]+\",\"body\":\"[^\"]+\"\\}.*"), first);
+        seen.add("create_note");
+      } else if (first.contains("add_contact")) {
+        assertTrue(first.matches("(?s).*\"arguments\":\\{\"name\":.*,\"phone\":.*,\"email\":.*"), first);
+        seen.add("add_contact");
+      }
+    }
+    assertEquals(Set.of("create_note", "add_contact"), seen);
+    Environment env = apiworld(1, "apps", "notes").create();
+    env.reset(0);
+    String notes = env.step(new Action("<tool_call>\n{\"name\": \"list_notes\", \"arguments\": {}}\n</tool_call>", true))
+        .observation();
+    assertTrue(notes.matches("\\[(\\{\"id\":\\d+,\"title\":\"[^\"]+\"\\},?)+\\]"), notes);
+  }
 }

@@ -79,4 +79,29 @@ class ToolCallTest {
     assertThrows(IllegalArgumentException.class, () -> Calculator.evaluate("(1 + 2"));
     assertThrows(IllegalArgumentException.class, () -> Calculator.evaluate("2 ^ 0.5"));
   }
+
+  @Test
+  void theCalculatorIsDescribedInHuggingFacesKeyOrder() throws Exception {
+    assertEquals("{\"type\":\"function\",\"function\":{\"name\":\"calculator\",\"description\":\""
+        + new Calculator().description() + "\",\"parameters\":{\"type\":\"object\",\"properties\":{\"expression\":"
+        + "{\"type\":\"string\",\"description\":\"the expression to evaluate\"}},\"required\":[\"expression\"]}}}",
+        new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(new Calculator().schema()));
+  }
+
+  @Test
+  void orderedMapsKeepTheOrderTheyAreWrittenIn() {
+    List<String> keys = List.of("q", "a", "z", "b", "y", "c", "x");
+    Object[] pairs = keys.stream().flatMap(k -> java.util.stream.Stream.of(k, k.toUpperCase())).toArray();
+    assertEquals(keys, List.copyOf(OrderedMap.of(pairs).keySet()));
+    assertEquals("A", OrderedMap.of(pairs).get("a"));
+    assertThrows(UnsupportedOperationException.class, () -> OrderedMap.of(pairs).put("d", 1));
+    assertEquals("key 'a' appears twice", assertThrows(IllegalArgumentException.class,
+        () -> OrderedMap.of("a", 1, "a", 2)).getMessage());
+    assertEquals("key 'b' has no value", assertThrows(IllegalArgumentException.class,
+        () -> OrderedMap.of("a", 1, "b")).getMessage());
+    assertEquals("key 3 is not a string", assertThrows(IllegalArgumentException.class,
+        () -> OrderedMap.of(3, 1)).getMessage());
+    assertEquals("key 'a' has a null value", assertThrows(IllegalArgumentException.class,
+        () -> OrderedMap.of("a", null)).getMessage());
+  }
 }
