@@ -30,7 +30,8 @@ public interface EnvironmentProvider extends AutoCloseable {
   /**
    * The functions the model may call in its turns, described to it through its chat template (each
    * {@code {"type": "function", "function": {"name", "description", "parameters"}}}); empty for none. Called after
-   * {@link #configure}.
+   * {@link #configure}. Build them with {@link dev.asyncrl.rollout.tools.OrderedMap} (or other maps that keep their
+   * order): {@code Map.of} iterates in an order drawn at every JVM start, and the prompt would change with it.
    */
   default List<Map<String, Object>> tools() {
     return List.of();
