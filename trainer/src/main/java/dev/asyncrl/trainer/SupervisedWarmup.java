@@ -53,12 +53,14 @@ public final class SupervisedWarmup {
     double[] sums; // Σ mask·log πθ and the count of trained tokens with p > 1/2, over every micro-batch
     try (NDScope ignored = new NDScope()) {
       TrainBatch.OnDevice on = batch.upload(policy.manager(), policy.dataType(), null);
+      Scoring all = new Scoring(1.0, from, on.mask(), false);
       NDArray totals = null;
       for (int r = 0; r < rows; r += micro) {
-        NDIndex part = new NDIndex("{}:{}", r, Math.min(rows, r + micro));
-        NDArray mask = on.mask().get(part);
+        int end = Math.min(rows, r + micro);
+        Scoring part = all.rows(r, end);
+        NDArray mask = part.columns();
         try (GradientCollector gc = Autograd.collector()) {
-          NDArray logProbs = policy.trainingScore(on.tokens().get(part), new Scoring(1.0, from, mask, false))
+          NDArray logProbs = policy.trainingScore(on.tokens().get(new NDIndex("{}:{}", r, end)), part)
               .singletonOrThrow();                                                          // [rows, T-1]
           NDArray logLikelihood = logProbs.mul(mask).sum();
           gc.backward(HostData.dividedBy(logLikelihood.neg(), Math.max(1, tokens)));

@@ -333,7 +333,7 @@ public final class Trainer {
     return new Scoring(options.temperature(), from, mask, false);
   }
 
-  /** @param values {@code [ℓθ]} or {@code [ℓθ, H]}, as {@link #differentiable} gives them */
+  /** @param values {@code [ℓθ]} or {@code [ℓθ, H]}, as {@link #scoring} asks the policy for them */
   private LossResult objective(NDList values, NDArray current, NDArray proximal, NDArray behaviour,
       NDArray referenceLogProbs, TrainBatch.OnDevice on, int configuredRows) {
     return algorithm.objective(new LossInputs(values.get(0), current, proximal == null ? current : proximal, behaviour,

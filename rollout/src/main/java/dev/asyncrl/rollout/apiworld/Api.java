@@ -6,6 +6,7 @@ import dev.asyncrl.rollout.apiworld.World.Event;
 import dev.asyncrl.rollout.apiworld.World.Note;
 import dev.asyncrl.rollout.apiworld.World.Payment;
 import dev.asyncrl.rollout.tools.OrderedMap;
+import dev.asyncrl.rollout.tools.Tool;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -30,8 +31,7 @@ record Api(String app, String name, String description, Map<String, Object> para
   static final String COMPLETE = "complete_task";
 
   Map<String, Object> schema() {
-    return OrderedMap.of("type", "function", "function", OrderedMap.of("name", name, "description", description,
-        "parameters", parameters));
+    return Tool.schema(name, description, parameters);
   }
 
   Object call(World world, JsonNode arguments) {

@@ -28,9 +28,12 @@ public final class OrderedMap {
       if (!(keysAndValues[i] instanceof String key)) {
         throw new IllegalArgumentException("key " + keysAndValues[i] + " is not a string");
       }
-      if (map.put(key, keysAndValues[i + 1]) != null || keysAndValues[i + 1] == null) {
-        throw new IllegalArgumentException(keysAndValues[i + 1] == null ? "key '" + key + "' has a null value"
-            : "key '" + key + "' appears twice");
+      Object value = keysAndValues[i + 1];
+      if (value == null) {
+        throw new IllegalArgumentException("key '" + key + "' has a null value");
+      }
+      if (map.put(key, value) != null) {
+        throw new IllegalArgumentException("key '" + key + "' appears twice");
       }
     }
     return Collections.unmodifiableMap(map);

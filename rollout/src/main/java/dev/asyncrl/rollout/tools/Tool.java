@@ -28,7 +28,15 @@ public interface Tool {
 
   /** The description chat templates take: {@code {"type": "function", "function": {name, description, parameters}}}. */
   default Map<String, Object> schema() {
-    return OrderedMap.of("type", "function", "function", OrderedMap.of("name", name(), "description", description(),
-        "parameters", parameters()));
+    return schema(name(), description(), parameters());
+  }
+
+  /**
+   * A function's description as chat templates take it, in Hugging Face's key order:
+   * {@code {"type": "function", "function": {"name", "description", "parameters"}}}.
+   */
+  static Map<String, Object> schema(String name, String description, Map<String, Object> parameters) {
+    return OrderedMap.of("type", "function", "function", OrderedMap.of("name", name, "description", description,
+        "parameters", parameters));
   }
 }
