@@ -13,7 +13,8 @@ import java.util.function.Predicate;
  *
  * @param instruction what the user asks
  * @param tier        1: one call with everything given; 2: a lookup, then one change; 3: several changes found by lookups
- * @param checks      what must hold afterwards
+ * @param checks      what must hold afterwards, one check per thing the task asks for (a new note's title and its
+ *                    text are two), so that getting part of a task right earns part of the reward
  * @param mayChange   which item keys ({@code note:7}, {@code balance}, …) the task may add, change or remove
  * @param solution    the reference calls, in order
  */

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.BiFunction;
+import java.util.function.Predicate;
 
 /**
  * Makes an apiworld episode from a task instance: a random world (contacts, a week of events, notes, a balance)
@@ -126,9 +127,11 @@ final class TaskGenerator {
     String title = "To pack";
     String body = pick(rng, WORDS) + ", " + pick(rng, WORDS);
     World before = w.copy();
+    Predicate<Note> created = n -> !before.notes.containsKey(n.id()) && n.title().equals(title);
     return new ApiTask("Create a note titled '" + title + "' with the text '" + body + "'.", 1,
-        List.of(new Check("a new note '" + title + "' reads '" + body + "'", after -> after.notes.values().stream()
-            .anyMatch(n -> !before.notes.containsKey(n.id()) && n.title().equals(title) && n.body().equals(body)))),
+        List.of(new Check("a new note '" + title + "'", after -> after.notes.values().stream().anyMatch(created)),
+            new Check("the new note '" + title + "' reads '" + body + "'", after -> after.notes.values().stream()
+                .anyMatch(n -> created.test(n) && n.body().equals(body)))),
         key -> key.startsWith("note:") && isNew(before, key),
         List.of(new Call("create_note", OrderedMap.of("title", title, "body", body))));
   }
@@ -138,10 +141,13 @@ final class TaskGenerator {
     String phone = phone(rng);
     String email = "zoe@mail.example";
     World before = w.copy();
+    Predicate<Contact> added = c -> !before.contacts.containsKey(c.id()) && c.name().equals(name);
     return new ApiTask("Add " + name + " to my contacts: phone " + phone + ", email " + email + ".", 1,
-        List.of(new Check("a new contact " + name + " with that phone and email", after -> after.contacts.values()
-            .stream().anyMatch(c -> !before.contacts.containsKey(c.id()) && c.name().equals(name)
-                && c.phone().equals(phone) && c.email().equals(email)))),
+        List.of(new Check("a new contact " + name, after -> after.contacts.values().stream().anyMatch(added)),
+            new Check("the new contact " + name + " has phone " + phone, after -> after.contacts.values().stream()
+                .anyMatch(c -> added.test(c) && c.phone().equals(phone))),
+            new Check("the new contact " + name + " has email " + email, after -> after.contacts.values().stream()
+                .anyMatch(c -> added.test(c) && c.email().equals(email)))),
         key -> key.startsWith("contact:") && isNew(before, key),
         List.of(new Call("add_contact", OrderedMap.of("name", name, "phone", phone, "email", email))));
   }

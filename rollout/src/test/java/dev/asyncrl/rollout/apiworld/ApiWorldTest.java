@@ -95,6 +95,46 @@ class ApiWorldTest {
     assertEquals(task.checks().size() / (double) (task.checks().size() + 1), end.reward(), 1e-12);
   }
 
+  /**
+   * A tier-1 task checks each thing it asks for on its own: a note with the right title but other text, or a contact
+   * with the right name and email but another phone, earns the checks it passes ("nothing else changed" included);
+   * the wrong title or name passes none.
+   */
+  @Test
+  void eachRequestedFieldIsItsOwnCheck() throws Exception {
+    Set<String> seen = new HashSet<>();
+    for (long instance = 0; instance < 60; instance++) {
+      ApiTask.Call call = TaskGenerator.generate(instance, 1).task().solution().get(0);
+      Map<String, Object> args = new java.util.LinkedHashMap<>(call.arguments());
+      double[] expected; // the reward of: one field wrong, the identifying field wrong
+      String field;
+      String identifying;
+      if (call.name().equals("create_note")) {
+        field = "body";
+        identifying = "title";
+        expected = new double[] {2 / 3.0, 0};
+      } else if (call.name().equals("add_contact")) {
+        field = "phone";
+        identifying = "name";
+        expected = new double[] {3 / 4.0, 0};
+      } else {
+        continue;
+      }
+      seen.add(call.name());
+      for (int wrong = 0; wrong < 2; wrong++) {
+        Map<String, Object> changed = new java.util.LinkedHashMap<>(args);
+        String key = wrong == 0 ? field : identifying;
+        changed.put(key, args.get(key) + " x");
+        Environment env = apiworld(1).create();
+        env.reset(instance);
+        Step end = play(env, List.of(dev.asyncrl.rollout.tools.ToolCall.hermes(call.name(), changed),
+            dev.asyncrl.rollout.tools.ToolCall.hermes("complete_task", Map.of())));
+        assertEquals(expected[wrong], end.reward(), 1e-12, "instance " + instance + ", " + key + " wrong: " + changed);
+      }
+    }
+    assertEquals(Set.of("create_note", "add_contact"), seen);
+  }
+
   @Test
   void badCallsAreAnsweredAndChangeNothing() throws Exception {
     Environment env = apiworld(1).create();
