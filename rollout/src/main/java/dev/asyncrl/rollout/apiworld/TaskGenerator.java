@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -121,6 +122,11 @@ final class TaskGenerator {
     return Integer.parseInt(key.substring(key.indexOf(':') + 1));
   }
 
+  /** The check {@code what}: some item of an app ({@code app} picks it from the world afterwards) {@code holds}. */
+  private static <T> Check any(String what, Function<World, Map<Integer, T>> app, Predicate<T> holds) {
+    return new Check(what, after -> app.apply(after).values().stream().anyMatch(holds));
+  }
+
   // --- tier 1: one call, everything given
 
   private static ApiTask createNote(World w, SplittableRandom rng) {
@@ -129,9 +135,9 @@ final class TaskGenerator {
     World before = w.copy();
     Predicate<Note> created = n -> !before.notes.containsKey(n.id()) && n.title().equals(title);
     return new ApiTask("Create a note titled '" + title + "' with the text '" + body + "'.", 1,
-        List.of(new Check("a new note '" + title + "'", after -> after.notes.values().stream().anyMatch(created)),
-            new Check("the new note '" + title + "' reads '" + body + "'", after -> after.notes.values().stream()
-                .anyMatch(n -> created.test(n) && n.body().equals(body)))),
+        List.of(any("a new note '" + title + "'", after -> after.notes, created),
+            any("the new note '" + title + "' reads '" + body + "'", after -> after.notes,
+                created.and(n -> n.body().equals(body)))),
         key -> key.startsWith("note:") && isNew(before, key),
         List.of(new Call("create_note", OrderedMap.of("title", title, "body", body))));
   }
@@ -143,11 +149,11 @@ final class TaskGenerator {
     World before = w.copy();
     Predicate<Contact> added = c -> !before.contacts.containsKey(c.id()) && c.name().equals(name);
     return new ApiTask("Add " + name + " to my contacts: phone " + phone + ", email " + email + ".", 1,
-        List.of(new Check("a new contact " + name, after -> after.contacts.values().stream().anyMatch(added)),
-            new Check("the new contact " + name + " has phone " + phone, after -> after.contacts.values().stream()
-                .anyMatch(c -> added.test(c) && c.phone().equals(phone))),
-            new Check("the new contact " + name + " has email " + email, after -> after.contacts.values().stream()
-                .anyMatch(c -> added.test(c) && c.email().equals(email)))),
+        List.of(any("a new contact " + name, after -> after.contacts, added),
+            any("the new contact " + name + " has phone " + phone, after -> after.contacts,
+                added.and(c -> c.phone().equals(phone))),
+            any("the new contact " + name + " has email " + email, after -> after.contacts,
+                added.and(c -> c.email().equals(email)))),
         key -> key.startsWith("contact:") && isNew(before, key),
         List.of(new Call("add_contact", OrderedMap.of("name", name, "phone", phone, "email", email))));
   }
@@ -169,9 +175,9 @@ final class TaskGenerator {
     World before = w.copy();
     return new ApiTask("Send $" + Api.dollars(cents) + " to " + c.name() + " for the " + memo + ", with the memo '"
         + memo + "'.", 2,
-        List.of(new Check("a payment of " + Api.dollars(cents) + " to contact " + c.id() + " with the memo",
-                after -> after.payments.values().stream().anyMatch(p -> !before.payments.containsKey(p.id())
-                    && p.contactId() == c.id() && p.cents() == cents && p.memo().equals(memo))),
+        List.of(any("a payment of " + Api.dollars(cents) + " to contact " + c.id() + " with the memo",
+                after -> after.payments, p -> !before.payments.containsKey(p.id()) && p.contactId() == c.id()
+                    && p.cents() == cents && p.memo().equals(memo)),
             new Check("the balance went down by the amount", after -> after.balanceCents == before.balanceCents - cents)),
         key -> key.equals("balance") || key.startsWith("payment:") && isNew(before, key),
         List.of(new Call("search_contacts", OrderedMap.of("query", c.name())),
@@ -232,9 +238,9 @@ final class TaskGenerator {
     List<Call> solution = new ArrayList<>(List.of(new Call("list_events", Map.of()),
         new Call("get_event", OrderedMap.of("event_id", e.id()))));
     for (int contact : e.attendees()) {
-      checks.add(new Check("contact " + contact + " got " + Api.dollars(cents), after -> after.payments.values().stream()
-          .anyMatch(p -> !before.payments.containsKey(p.id()) && p.contactId() == contact && p.cents() == cents
-              && p.memo().equals(memo))));
+      checks.add(any("contact " + contact + " got " + Api.dollars(cents), after -> after.payments,
+          p -> !before.payments.containsKey(p.id()) && p.contactId() == contact && p.cents() == cents
+              && p.memo().equals(memo)));
       solution.add(new Call("send_payment", OrderedMap.of("contact_id", contact, "amount", Api.dollars(cents), "memo", memo)));
     }
     long total = cents * e.attendees().size();

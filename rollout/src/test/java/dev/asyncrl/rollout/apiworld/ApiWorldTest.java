@@ -10,7 +10,9 @@ import dev.asyncrl.rollout.Environment.Step;
 import dev.asyncrl.rollout.TaskParameters;
 import dev.asyncrl.core.config.Origin;
 import dev.asyncrl.core.config.RawValue;
+import dev.asyncrl.rollout.tools.ToolCall;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,7 +29,7 @@ class ApiWorldTest {
 
   static ApiWorldEnvironment apiworld(int tier, String... keyValues) {
     ApiWorldEnvironment env = new ApiWorldEnvironment();
-    Map<String, RawValue> raw = new java.util.LinkedHashMap<>();
+    Map<String, RawValue> raw = new LinkedHashMap<>();
     raw.put("tier", RawValue.scalar(String.valueOf(tier), Origin.override("task.params.tier")));
     for (int i = 0; i < keyValues.length; i += 2) {
       raw.put(keyValues[i], RawValue.scalar(keyValues[i + 1], Origin.override("task.params." + keyValues[i])));
@@ -102,37 +104,29 @@ class ApiWorldTest {
    */
   @Test
   void eachRequestedFieldIsItsOwnCheck() throws Exception {
+    // a field to get wrong and the reward that earns, and the field that identifies the new item
+    record Fields(String other, double otherWrong, String identifying) {}
+    Map<String, Fields> tasks = Map.of("create_note", new Fields("body", 2 / 3.0, "title"),
+        "add_contact", new Fields("phone", 3 / 4.0, "name"));
     Set<String> seen = new HashSet<>();
     for (long instance = 0; instance < 60; instance++) {
       ApiTask.Call call = TaskGenerator.generate(instance, 1).task().solution().get(0);
-      Map<String, Object> args = new java.util.LinkedHashMap<>(call.arguments());
-      double[] expected; // the reward of: one field wrong, the identifying field wrong
-      String field;
-      String identifying;
-      if (call.name().equals("create_note")) {
-        field = "body";
-        identifying = "title";
-        expected = new double[] {2 / 3.0, 0};
-      } else if (call.name().equals("add_contact")) {
-        field = "phone";
-        identifying = "name";
-        expected = new double[] {3 / 4.0, 0};
-      } else {
+      Fields fields = tasks.get(call.name());
+      if (fields == null) {
         continue;
       }
       seen.add(call.name());
-      for (int wrong = 0; wrong < 2; wrong++) {
-        Map<String, Object> changed = new java.util.LinkedHashMap<>(args);
-        String key = wrong == 0 ? field : identifying;
-        changed.put(key, args.get(key) + " x");
+      for (String key : List.of(fields.other(), fields.identifying())) {
+        Map<String, Object> changed = new LinkedHashMap<>(call.arguments());
+        changed.put(key, call.arguments().get(key) + " x");
         Environment env = apiworld(1).create();
         env.reset(instance);
-        Step end = play(env, List.of(dev.asyncrl.rollout.tools.ToolCall.hermes(call.name(), changed),
-            dev.asyncrl.rollout.tools.ToolCall.hermes("complete_task", Map.of())));
-        assertEquals(expected[wrong], end.reward(), 1e-12, "instance " + instance + ", " + key + " wrong: " + changed);
+        Step end = play(env, List.of(ToolCall.hermes(call.name(), changed), ToolCall.hermes("complete_task", Map.of())));
+        assertEquals(key.equals(fields.other()) ? fields.otherWrong() : 0, end.reward(), 1e-12,
+            "instance " + instance + ", " + key + " wrong: " + changed);
       }
     }
-    assertEquals(Set.of("create_note", "add_contact"), seen);
+    assertEquals(tasks.keySet(), seen);
   }
 
   @Test
